@@ -1,0 +1,1 @@
+"""The ERP backend: the system of record for the sales-order assistant."""

@@ -1,0 +1,3 @@
+from erp_backend.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""HTTP layer: thin routes that parse, call a service and present the result."""

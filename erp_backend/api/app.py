@@ -1,0 +1,34 @@
+"""The FastAPI application."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, FastAPI
+from sqlalchemy import Engine
+
+from erp_backend.api.context import Clock, system_clock
+from erp_backend.api.errors import install_error_handlers
+from erp_backend.api.routes import customers, health, identity, orders, products, stock
+from erp_backend.db.engine import make_session_factory
+
+API_PREFIX = "/api/v1"
+
+
+def create_app(engine: Engine, *, clock: Clock = system_clock) -> FastAPI:
+    app = FastAPI(
+        title="Sales Order ERP",
+        version="1.0.0",
+        description=(
+            "System of record for the sales-order assistant: catalog, customers, orders, "
+            "stock. Authenticate with `Authorization: Bearer <api key>`. Errors are "
+            '`{"code", "message", "details"}` with stable codes.'
+        ),
+    )
+    app.state.engine = engine
+    app.state.sessions = make_session_factory(engine)
+    app.state.clock = clock
+    install_error_handlers(app)
+    api = APIRouter(prefix=API_PREFIX)
+    for module in (health, products, customers, orders, stock, identity):
+        api.include_router(module.router)
+    app.include_router(api)
+    return app

@@ -1,0 +1,114 @@
+"""One handler per kind of failure, all answering {"code", "message", "details"}."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DataError, OperationalError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from erp_backend.domain.errors import DomainError, ErrorCode
+
+log = logging.getLogger("erp_backend.api")
+
+HTTP_STATUS: dict[ErrorCode, int] = {
+    ErrorCode.VALIDATION_ERROR: 422,
+    ErrorCode.UNAUTHENTICATED: 401,
+    ErrorCode.FORBIDDEN: 403,
+    ErrorCode.IDENTITY_NOT_LINKED: 403,
+    ErrorCode.NOT_FOUND: 404,
+    ErrorCode.UNKNOWN_PRODUCT: 422,
+    ErrorCode.UNKNOWN_CUSTOMER: 422,
+    ErrorCode.PRODUCT_INACTIVE: 422,
+    ErrorCode.CUSTOMER_INACTIVE: 409,
+    ErrorCode.ALREADY_EXISTS: 409,
+    ErrorCode.INVALID_TRANSITION: 409,
+    ErrorCode.CREDIT_LIMIT_EXCEEDED: 409,
+    ErrorCode.INSUFFICIENT_STOCK: 409,
+    ErrorCode.IDEMPOTENCY_KEY_REUSED: 422,
+    ErrorCode.IDEMPOTENCY_IN_PROGRESS: 409,
+    ErrorCode.LINK_CODE_INVALID: 422,
+    ErrorCode.TOO_MANY_ATTEMPTS: 429,
+    ErrorCode.SERVICE_UNAVAILABLE: 503,
+}
+
+_HTTP_CODES = {404: ErrorCode.NOT_FOUND, 401: ErrorCode.UNAUTHENTICATED, 403: ErrorCode.FORBIDDEN}
+
+
+def error_response(
+    status: int, code: str, message: str, details: dict[str, Any] | None = None
+) -> JSONResponse:
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    retry = (details or {}).get("retry_after_seconds")
+    if retry is not None:
+        headers = {"Retry-After": str(retry)}
+    return JSONResponse(
+        {"code": code, "message": message, "details": details or {}},
+        status_code=status,
+        headers=headers,
+    )
+
+
+async def _domain_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, DomainError)
+    return error_response(HTTP_STATUS[exc.code], exc.code.value, exc.message, exc.details)
+
+
+async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    problems = [
+        {
+            "field": ".".join(str(part) for part in error.get("loc", ())),
+            "problem": error.get("msg", "invalid"),
+            "type": error.get("type", "value_error"),
+        }
+        for error in exc.errors()
+    ]
+    first = problems[0] if problems else {"field": "", "problem": "invalid"}
+    message = f"{first['field'] or 'request'}: {first['problem']}"
+    return error_response(422, ErrorCode.VALIDATION_ERROR.value, message, {"errors": problems})
+
+
+async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    code = _HTTP_CODES.get(exc.status_code)
+    if code is not None:
+        return error_response(exc.status_code, code.value, str(exc.detail))
+    return error_response(exc.status_code, f"HTTP_{exc.status_code}", str(exc.detail))
+
+
+async def _data_error(_request: Request, exc: Exception) -> JSONResponse:
+    # The database refused a value that validation let through: still the caller's input.
+    log.warning("database refused a value: %s", exc)
+    return error_response(
+        422, ErrorCode.VALIDATION_ERROR.value, "A value in the request is not acceptable."
+    )
+
+
+async def _unavailable(_request: Request, exc: Exception) -> JSONResponse:
+    log.error("database unavailable: %s", exc)
+    return error_response(
+        503,
+        ErrorCode.SERVICE_UNAVAILABLE.value,
+        "The ERP database is not reachable right now; nothing was changed.",
+    )
+
+
+async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unexpected error", exc_info=exc)
+    return error_response(
+        500, "INTERNAL_ERROR", "Something went wrong on our side; nothing was changed."
+    )
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(DomainError, _domain_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(DataError, _data_error)
+    app.add_exception_handler(OperationalError, _unavailable)
+    app.add_exception_handler(Exception, _unexpected)

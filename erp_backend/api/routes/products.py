@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
+from fastapi.responses import JSONResponse
+
+from erp_backend.api.context import Ctx, IdempotencyKey, decode_cursor, encode_cursor
+from erp_backend.api.presenters import product_out
+from erp_backend.api.schemas import Page, ProductCreate, ProductOut, ProductPatch
+from erp_backend.services import catalog
+
+router = APIRouter(prefix="/products", tags=["catalog"])
+SkuPath = Annotated[str, Path(max_length=40)]
+
+
+@router.get("", response_model=Page[ProductOut])
+def list_products(
+    ctx: Ctx,
+    q: Annotated[str | None, Query(max_length=100)] = None,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> Page[ProductOut]:
+    after = decode_cursor(cursor)
+    products = ctx.read(lambda s, actor: catalog.search_products(s, actor, q, after, limit))
+    items = [product_out(product) for product in products]
+    next_cursor = encode_cursor(items[-1].sku) if len(items) == limit else None
+    return Page[ProductOut](items=items, next_cursor=next_cursor)
+
+
+@router.get("/{sku}", response_model=ProductOut)
+def get_product(ctx: Ctx, sku: SkuPath) -> ProductOut:
+    return ctx.read(lambda s, actor: product_out(catalog.get_product(s, actor, sku.upper())))
+
+
+@router.post("", status_code=201, response_model=ProductOut)
+def create_product(ctx: Ctx, body: ProductCreate, key: IdempotencyKey = None) -> JSONResponse:
+    return ctx.write(
+        lambda s, actor, now: product_out(catalog.create_product(s, actor, body.model_dump(), now)),
+        status_code=201,
+        idempotency_key=key,
+        body=body,
+    )
+
+
+@router.patch("/{sku}", response_model=ProductOut)
+def update_product(
+    ctx: Ctx, sku: SkuPath, body: ProductPatch, key: IdempotencyKey = None
+) -> JSONResponse:
+    fields = body.model_dump(exclude_unset=True)
+    return ctx.write(
+        lambda s, actor, _now: product_out(catalog.update_product(s, actor, sku.upper(), fields)),
+        idempotency_key=key,
+        body=body,
+    )

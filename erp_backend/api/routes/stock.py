@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Path
+from fastapi.responses import JSONResponse
+from sqlalchemy.orm import Session
+
+from erp_backend.api.context import Ctx, IdempotencyKey
+from erp_backend.api.presenters import replenishment_out, stock_out
+from erp_backend.api.schemas import (
+    Page,
+    ReplenishmentOut,
+    StockOut,
+    StockReceiptIn,
+    StockReceiptOut,
+)
+from erp_backend.domain.principals import Actor
+from erp_backend.services import stock
+
+router = APIRouter(tags=["stock"])
+
+
+@router.post("/stock/receipts", status_code=201, response_model=StockReceiptOut)
+def receive_stock(ctx: Ctx, body: StockReceiptIn, key: IdempotencyKey = None) -> JSONResponse:
+    """Book goods in; orders waiting for this product are confirmed in the order they came."""
+
+    def work(s: Session, actor: Actor, now: datetime) -> StockReceiptOut:
+        level, confirmed = stock.receive_stock(s, actor, body.sku, body.quantity, now)
+        return StockReceiptOut(
+            stock=StockOut(
+                sku=body.sku,
+                on_hand=level.on_hand,
+                reserved=level.reserved,
+                available=level.available,
+            ),
+            confirmed_orders=confirmed,
+        )
+
+    return ctx.write(work, status_code=201, idempotency_key=key, body=body)
+
+
+@router.get("/stock/{sku}", response_model=StockOut)
+def get_stock(ctx: Ctx, sku: Annotated[str, Path(max_length=40)]) -> StockOut:
+    return ctx.read(lambda s, actor: stock_out(stock.stock_for_sku(s, actor, sku.upper())))
+
+
+@router.get("/replenishment-requests", response_model=Page[ReplenishmentOut])
+def list_replenishment_requests(
+    ctx: Ctx, status: Literal["open", "fulfilled"] | None = None
+) -> Page[ReplenishmentOut]:
+    items = ctx.read(
+        lambda s, actor: [
+            replenishment_out(r) for r in stock.replenishment_requests(s, actor, status)
+        ]
+    )
+    return Page[ReplenishmentOut](items=items, next_cursor=None)

@@ -1,0 +1,261 @@
+"""Request and response bodies. Money is a decimal string; unknown fields are refused."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Any, Generic, TypeVar
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+from erp_backend.domain.money import MAX_AMOUNT
+
+T = TypeVar("T")
+
+
+def _no_nul(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    return value
+
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_no_nul)]
+Sku = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True, to_upper=True, pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,39}$"
+    ),
+]
+CustomerCode = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True, to_upper=True, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$"
+    ),
+]
+Quantity = Annotated[int, Field(strict=True, ge=1, le=100_000)]
+Amount = Annotated[Decimal, Field(ge=0, le=MAX_AMOUNT, decimal_places=2)]
+DiscountPct = Annotated[Decimal, Field(ge=0, le=100, decimal_places=2)]
+Count = Annotated[int, Field(strict=True, ge=0, le=10_000_000)]
+
+
+class Input(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    next_cursor: str | None
+
+
+class ErrorBody(BaseModel):
+    code: str
+    message: str
+    details: dict[str, Any]
+
+
+# --- catalog ---------------------------------------------------------------------------
+
+
+class ProductOut(BaseModel):
+    sku: str
+    name: str
+    unit_price: Decimal
+    unit: str
+    on_hand: int
+    reserved: int
+    available: int
+    reorder_point: int
+    reorder_qty: int
+    active: bool
+
+
+class ProductCreate(Input):
+    sku: Sku
+    name: Annotated[Text, StringConstraints(min_length=1, max_length=200)]
+    unit_price: Amount
+    unit: Annotated[Text, StringConstraints(min_length=1, max_length=16)] = "pcs"
+    reorder_point: Count = 0
+    reorder_qty: Count = 0
+
+
+class ProductPatch(Input):
+    name: Annotated[Text, StringConstraints(min_length=1, max_length=200)] | None = None
+    unit_price: Amount | None = None
+    unit: Annotated[Text, StringConstraints(min_length=1, max_length=16)] | None = None
+    reorder_point: Count | None = None
+    reorder_qty: Count | None = None
+    active: bool | None = None
+
+
+class CustomerOut(BaseModel):
+    code: str
+    name: str
+    credit_limit: Decimal
+    payment_terms_days: int
+    active: bool
+    shipping_address: str | None
+    email: str | None
+
+
+class CustomerCreate(Input):
+    code: CustomerCode
+    name: Annotated[Text, StringConstraints(min_length=1, max_length=200)]
+    credit_limit: Amount
+    payment_terms_days: Annotated[int, Field(strict=True, ge=0, le=365)] = 30
+    active: bool = True
+    shipping_address: Annotated[Text, StringConstraints(max_length=500)] | None = None
+    email: Annotated[Text, StringConstraints(max_length=200)] | None = None
+
+
+class CustomerPatch(Input):
+    name: Annotated[Text, StringConstraints(min_length=1, max_length=200)] | None = None
+    credit_limit: Amount | None = None
+    payment_terms_days: Annotated[int, Field(strict=True, ge=0, le=365)] | None = None
+    active: bool | None = None
+    shipping_address: Annotated[Text, StringConstraints(max_length=500)] | None = None
+    email: Annotated[Text, StringConstraints(max_length=200)] | None = None
+
+
+class CreditOut(BaseModel):
+    customer_code: str
+    credit_limit: Decimal
+    exposure: Decimal
+    available: Decimal
+
+
+# --- orders ----------------------------------------------------------------------------
+
+
+class OrderLineIn(Input):
+    sku: Sku
+    quantity: Quantity
+    discount_pct: DiscountPct = Decimal("0")
+
+
+class OrderCreate(Input):
+    customer_code: CustomerCode | None = Field(
+        default=None, description="Required for staff; customers order for themselves."
+    )
+    lines: Annotated[list[OrderLineIn], Field(min_length=1, max_length=100)]
+    channel: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,19}$")] | None = None
+    requested_delivery_date: date | None = None
+    shipping_address: Annotated[Text, StringConstraints(min_length=1, max_length=500)] | None = None
+
+
+class OrderEdit(Input):
+    lines: Annotated[list[OrderLineIn], Field(min_length=1, max_length=100)]
+    requested_delivery_date: date | None = None
+    shipping_address: Annotated[Text, StringConstraints(min_length=1, max_length=500)] | None = None
+
+
+class RejectIn(Input):
+    reason: Annotated[Text, StringConstraints(min_length=1, max_length=500)]
+
+
+class CancelIn(Input):
+    reason: Annotated[Text, StringConstraints(max_length=500)] | None = None
+
+
+class OrderLineOut(BaseModel):
+    line_no: int
+    sku: str
+    name: str
+    quantity: int
+    unit_price: Decimal
+    discount_pct: Decimal
+    line_total: Decimal
+
+
+class OrderOut(BaseModel):
+    number: str
+    status: str
+    customer_code: str
+    customer_name: str
+    channel: str
+    lines: list[OrderLineOut]
+    total: Decimal
+    approval_reasons: list[str]
+    rejection_reason: str | None
+    carrier: str | None
+    tracking_number: str | None
+    requested_delivery_date: date | None
+    shipping_address: str | None
+    created_by: str | None
+    created_at: datetime
+    updated_at: datetime
+    submitted_at: datetime | None
+    allowed_actions: list[str]
+
+
+class OrderEventOut(BaseModel):
+    at: datetime
+    kind: str
+    status: str
+    actor_role: str
+    note: str | None
+    data: dict[str, Any]
+
+
+# --- stock -----------------------------------------------------------------------------
+
+
+class StockOut(BaseModel):
+    sku: str
+    on_hand: int
+    reserved: int
+    available: int
+
+
+class StockReceiptIn(Input):
+    sku: Sku
+    quantity: Annotated[int, Field(strict=True, ge=1, le=1_000_000)]
+
+
+class StockReceiptOut(BaseModel):
+    stock: StockOut
+    confirmed_orders: list[str]
+
+
+class ReplenishmentOut(BaseModel):
+    id: int
+    sku: str
+    quantity: int
+    status: str
+    reason: str
+    created_at: datetime
+    updated_at: datetime
+
+
+# --- identity --------------------------------------------------------------------------
+
+
+class LinkCodeIn(Input):
+    customer_code: CustomerCode | None = None
+    principal_name: Annotated[Text, StringConstraints(min_length=1, max_length=100)] | None = None
+
+
+class LinkCodeOut(BaseModel):
+    code: str
+    expires_at: datetime
+    principal_name: str
+    role: str
+    customer_code: str | None
+
+
+class LinkIn(Input):
+    code: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\d{4,12}$")]
+
+
+class LinkOut(BaseModel):
+    chat_identity: str
+    principal_name: str
+    role: str
+    customer_code: str | None
+
+
+class MeOut(BaseModel):
+    name: str
+    role: str
+    customer_code: str | None
+    chat_identity: str | None
+    linked: bool

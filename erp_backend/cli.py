@@ -1,0 +1,113 @@
+"""`erp-backend`: migrate, seed, create keys, serve."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from datetime import UTC, datetime
+
+from erp_backend.db.engine import make_engine, make_session_factory, unit_of_work
+from erp_backend.domain.errors import DomainError
+from erp_backend.domain.principals import Role
+from erp_backend.settings import ErpSettings
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="erp-backend", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("migrate", help="upgrade the database to the newest schema")
+    seed = commands.add_parser("seed", help="load data")
+    seed.add_argument("--demo", action="store_true", required=True, help="the demo business")
+    key = commands.add_parser("create-key", help="create an API key and print it")
+    key.add_argument(
+        "--role", required=True, choices=[r.value for r in Role if r.value != "anonymous"]
+    )
+    key.add_argument("--customer", help="customer code (role customer only)")
+    key.add_argument("--name", help="principal name (default: derived from role/customer)")
+    serve = commands.add_parser("serve", help="run the HTTP API")
+    serve.add_argument("--host", default=None)
+    serve.add_argument("--port", type=int, default=None)
+    args = parser.parse_args(argv)
+
+    logging.basicConfig(
+        level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s %(message)s"
+    )
+    settings = ErpSettings()
+    try:
+        if args.command == "migrate":
+            return _migrate(settings)
+        if args.command == "seed":
+            return _seed(settings)
+        if args.command == "create-key":
+            return _create_key(settings, Role(args.role), args.customer, args.name)
+        return _serve(settings, args.host, args.port)
+    except DomainError as error:
+        print(f"error: {error.message}", file=sys.stderr)
+        return 2
+
+
+def _migrate(settings: ErpSettings) -> int:
+    from erp_backend.db.migrate import upgrade
+
+    upgrade(make_engine(settings.database_url))
+    print("database is at the newest schema")
+    return 0
+
+
+def _seed(settings: ErpSettings) -> int:
+    from erp_backend.services.seed import already_seeded, seed_demo
+
+    sessions = make_session_factory(make_engine(settings.database_url))
+    with unit_of_work(sessions) as session:
+        if already_seeded(session):
+            print("demo data already present; nothing to do")
+            return 0
+        summary = seed_demo(session, datetime.now(UTC))
+    print(
+        f"seeded {summary.products} products, {summary.customers} customers, "
+        f"{summary.orders} past orders, {summary.invoices} invoices"
+    )
+    return 0
+
+
+def _create_key(
+    settings: ErpSettings, role: Role, customer_code: str | None, name: str | None
+) -> int:
+    from erp_backend.db import repositories as repo
+    from erp_backend.services.identity import create_api_key, ensure_principal
+
+    now = datetime.now(UTC)
+    sessions = make_session_factory(make_engine(settings.database_url))
+    with unit_of_work(sessions) as session:
+        customer = None
+        if customer_code is not None:
+            customer = repo.customer_by_code(session, customer_code.upper())
+            if customer is None:
+                print(f"error: there is no customer {customer_code}", file=sys.stderr)
+                return 2
+        default_name = f"contact:{customer.code}" if customer else f"{role.value}-key"
+        principal = ensure_principal(session, name or default_name, role, now, customer=customer)
+        secret = create_api_key(session, principal, now)
+    print(secret)
+    return 0
+
+
+def _serve(settings: ErpSettings, host: str | None, port: int | None) -> int:
+    import uvicorn
+
+    from erp_backend.api.app import create_app
+
+    engine = make_engine(
+        settings.database_url,
+        pool_size=settings.db_pool_size,
+        max_overflow=settings.db_max_overflow,
+    )
+    uvicorn.run(
+        create_app(engine),
+        host=host or settings.host,
+        port=port or settings.port,
+        log_level="info",
+        access_log=False,
+    )
+    return 0

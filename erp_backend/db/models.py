@@ -1,0 +1,303 @@
+"""The tables of the ERP. Money is Numeric(12, 2), quantities integers, times UTC."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from erp_backend.db.types import Money, Percent, UTCDateTime
+
+# BigInteger ids on PostgreSQL, INTEGER PRIMARY KEY (the rowid) on SQLite.
+IdType = BigInteger().with_variant(Integer, "sqlite")
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class Customer(Base):
+    __tablename__ = "customers"
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    credit_limit: Mapped[Decimal] = mapped_column(Money())
+    payment_terms_days: Mapped[int] = mapped_column(Integer)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    shipping_address: Mapped[str | None] = mapped_column(Text)
+    email: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime]
+
+    __table_args__ = (
+        CheckConstraint("credit_limit >= 0", name="credit_limit_not_negative"),
+        CheckConstraint("payment_terms_days >= 0", name="terms_not_negative"),
+    )
+
+
+class Product(Base):
+    __tablename__ = "products"
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    sku: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    unit_price: Mapped[Decimal] = mapped_column(Money())
+    unit: Mapped[str] = mapped_column(String(16), default="pcs")
+    reorder_point: Mapped[int] = mapped_column(Integer, default=0)
+    reorder_qty: Mapped[int] = mapped_column(Integer, default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime]
+    stock: Mapped[Stock] = relationship(back_populates="product", lazy="joined")
+
+    __table_args__ = (CheckConstraint("unit_price >= 0", name="price_not_negative"),)
+
+
+class Stock(Base):
+    """On hand and reserved per product. The check constraint is the last line against
+    overselling: no transaction can commit more reserved than is on hand."""
+
+    __tablename__ = "stock"
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), primary_key=True)
+    on_hand: Mapped[int] = mapped_column(Integer, default=0)
+    reserved: Mapped[int] = mapped_column(Integer, default=0)
+    product: Mapped[Product] = relationship(back_populates="stock")
+
+    __table_args__ = (
+        CheckConstraint("reserved >= 0", name="reserved_not_negative"),
+        CheckConstraint("on_hand >= reserved", name="reserved_within_on_hand"),
+    )
+
+    @property
+    def available(self) -> int:
+        return self.on_hand - self.reserved
+
+
+class StockReceipt(Base):
+    __tablename__ = "stock_receipts"
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), index=True)
+    quantity: Mapped[int] = mapped_column(Integer)
+    received_by_id: Mapped[int | None] = mapped_column(ForeignKey("principals.id"))
+    received_at: Mapped[datetime]
+
+
+class ReplenishmentRequest(Base):
+    """Stock to buy in. One open request per product; shortfalls add to it."""
+
+    __tablename__ = "replenishment_requests"
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), index=True)
+    quantity: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    reason: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    product: Mapped[Product] = relationship(lazy="joined")
+
+    __table_args__ = (
+        # At most one open request per product, so concurrent shortfalls add to one row.
+        Index(
+            "uq_replenishment_open_per_product",
+            "product_id",
+            unique=True,
+            sqlite_where="status = 'open'",
+            postgresql_where="status = 'open'",
+        ),
+    )
+
+
+class Principal(Base):
+    __tablename__ = "principals"
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    role: Mapped[str] = mapped_column(String(20))
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"))
+    discount_limit_pct: Mapped[Decimal | None] = mapped_column(Percent())
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime]
+    customer: Mapped[Customer | None] = relationship(lazy="joined")
+
+
+class ApiKey(Base):
+    """Keys are random 32-byte secrets, so a plain SHA-256 is enough to store them safely."""
+
+    __tablename__ = "api_keys"
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    principal_id: Mapped[int] = mapped_column(ForeignKey("principals.id"), index=True)
+    prefix: Mapped[str] = mapped_column(String(16))
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+
+
+class ChatLink(Base):
+    __tablename__ = "chat_links"
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(20))
+    external_id: Mapped[str] = mapped_column(String(128))
+    principal_id: Mapped[int] = mapped_column(ForeignKey("principals.id"), index=True)
+    linked_at: Mapped[datetime]
+
+    __table_args__ = (UniqueConstraint("channel", "external_id"),)
+
+
+class LinkCode(Base):
+    __tablename__ = "link_codes"
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    code_hash: Mapped[str] = mapped_column(String(64), index=True)
+    principal_id: Mapped[int] = mapped_column(ForeignKey("principals.id"))
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("principals.id"))
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    used_by: Mapped[str | None] = mapped_column(String(160))
+
+
+class LinkAttempt(Base):
+    __tablename__ = "link_attempts"
+    identity: Mapped[str] = mapped_column(String(160), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer)
+    window_started_at: Mapped[datetime]
+    locked_until: Mapped[datetime | None]
+
+
+class NumberSequence(Base):
+    """Gap-free yearly counters for document numbers (SO-2026-00042)."""
+
+    __tablename__ = "number_sequences"
+    name: Mapped[str] = mapped_column(String(16), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last_value: Mapped[int] = mapped_column(Integer)
+
+
+class Order(Base):
+    __tablename__ = "orders"
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    number: Mapped[str] = mapped_column(String(20), unique=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    channel: Mapped[str] = mapped_column(String(20))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("principals.id"))
+    requested_delivery_date: Mapped[date | None] = mapped_column(Date)
+    shipping_address: Mapped[str | None] = mapped_column(Text)
+    total: Mapped[Decimal] = mapped_column(Money())
+    approval_reasons: Mapped[list[Any]] = mapped_column(default=list)
+    rejection_reason: Mapped[str | None] = mapped_column(Text)
+    carrier: Mapped[str | None] = mapped_column(String(60))
+    tracking_number: Mapped[str | None] = mapped_column(String(80))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    submitted_at: Mapped[datetime | None]
+    customer: Mapped[Customer] = relationship(lazy="joined")
+    created_by: Mapped[Principal | None] = relationship(lazy="joined")
+    lines: Mapped[list[OrderLine]] = relationship(
+        back_populates="order",
+        order_by="OrderLine.line_no",
+        cascade="all, delete-orphan",
+        lazy="selectin",
+    )
+
+    __table_args__ = (
+        Index("ix_orders_customer_id_id", "customer_id", "id"),
+        CheckConstraint("total >= 0", name="total_not_negative"),
+    )
+
+
+class OrderLine(Base):
+    __tablename__ = "order_lines"
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    line_no: Mapped[int] = mapped_column(Integer)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), index=True)
+    quantity: Mapped[int] = mapped_column(Integer)
+    unit_price: Mapped[Decimal] = mapped_column(Money())
+    discount_pct: Mapped[Decimal] = mapped_column(Percent())
+    line_total: Mapped[Decimal] = mapped_column(Money())
+    order: Mapped[Order] = relationship(back_populates="lines")
+    product: Mapped[Product] = relationship(lazy="joined")
+
+    __table_args__ = (
+        UniqueConstraint("order_id", "line_no"),
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+        CheckConstraint("discount_pct >= 0 AND discount_pct <= 100", name="discount_range"),
+    )
+
+
+class OrderEvent(Base):
+    """The order's timeline: what happened, when, and by which role."""
+
+    __tablename__ = "order_events"
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    at: Mapped[datetime]
+    kind: Mapped[str] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(20))
+    actor_role: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str | None] = mapped_column(Text)
+    data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class OutboxEvent(Base):
+    """Domain events for other processes, written in the transaction that caused them."""
+
+    __tablename__ = "outbox_events"
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    type: Mapped[str] = mapped_column(String(40), index=True)
+    occurred_at: Mapped[datetime]
+    payload: Mapped[dict[str, Any]]
+
+
+class Invoice(Base):
+    """Receivables. Issued at shipment; the credit check counts what is still open."""
+
+    __tablename__ = "invoices"
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    number: Mapped[str] = mapped_column(String(20), unique=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+    issued_on: Mapped[date] = mapped_column(Date)
+    due_on: Mapped[date] = mapped_column(Date)
+    total: Mapped[Decimal] = mapped_column(Money())
+    paid: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0"))
+    created_at: Mapped[datetime]
+    order: Mapped[Order] = relationship()
+
+    __table_args__ = (CheckConstraint("paid >= 0 AND paid <= total", name="paid_within_total"),)
+
+
+class IdempotencyRecord(Base):
+    """The first response to a request made with an Idempotency-Key, kept for replays."""
+
+    __tablename__ = "idempotency_keys"
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    scope: Mapped[str] = mapped_column(String(200))
+    key: Mapped[str] = mapped_column(String(255))
+    request_hash: Mapped[str] = mapped_column(String(64))
+    response_status: Mapped[int] = mapped_column(Integer)
+    response_body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(index=True)
+
+    __table_args__ = (UniqueConstraint("scope", "key"),)

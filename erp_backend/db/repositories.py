@@ -1,0 +1,226 @@
+"""Queries and statements the services need, in one place.
+
+The stock statements are the heart of "never oversell": a reservation is one conditional
+UPDATE (`... WHERE on_hand - reserved >= :qty`). PostgreSQL re-checks that condition on the
+newest row version after waiting for any concurrent writer's row lock (READ COMMITTED), and
+SQLite runs one writer at a time, so two reservations can never both see the same units.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from erp_backend.db.models import (
+    Customer,
+    Invoice,
+    NumberSequence,
+    Order,
+    OrderLine,
+    Product,
+    ReplenishmentRequest,
+    Stock,
+)
+from erp_backend.db.types import Money
+from erp_backend.domain.errors import DomainError, ErrorCode
+from erp_backend.domain.money import to_money
+from erp_backend.domain.orders import COMMITTED_STATUSES, OrderStatus
+
+
+def not_found(what: str, key: str) -> DomainError:
+    return DomainError(ErrorCode.NOT_FOUND, f"{what} {key} was not found.", resource=what, key=key)
+
+
+def order_by_number(session: Session, number: str, *, for_update: bool = False) -> Order:
+    statement = select(Order).where(Order.number == number)
+    if for_update:
+        # Lock only the order row; the joined customer/principal rows stay unlocked.
+        statement = statement.with_for_update(of=Order)
+    order = session.scalars(statement).unique().one_or_none()
+    if order is None:
+        raise not_found("Order", number)
+    return order
+
+
+def customer_by_code(session: Session, code: str) -> Customer | None:
+    return session.scalars(select(Customer).where(Customer.code == code)).one_or_none()
+
+
+def product_by_sku(session: Session, sku: str) -> Product | None:
+    return session.scalars(select(Product).where(Product.sku == sku)).unique().one_or_none()
+
+
+def products_by_sku(session: Session, skus: Iterable[str]) -> dict[str, Product]:
+    wanted = set(skus)
+    products = session.scalars(select(Product).where(Product.sku.in_(wanted))).unique()
+    return {product.sku: product for product in products}
+
+
+def next_sequence_value(session: Session, name: str, year: int) -> int:
+    """Next number of a yearly counter. The row lock taken by the UPDATE is held until the
+    order's transaction ends, so numbers are gap-free and never handed out twice."""
+    insert = _insert_for(session, NumberSequence)
+    session.execute(
+        insert.values(name=name, year=year, last_value=0).on_conflict_do_nothing(
+            index_elements=["name", "year"]
+        )
+    )
+    value = session.execute(
+        update(NumberSequence)
+        .where(NumberSequence.name == name, NumberSequence.year == year)
+        .values(last_value=NumberSequence.last_value + 1)
+        .returning(NumberSequence.last_value)
+    ).scalar_one()
+    return int(value)
+
+
+def open_receivables(session: Session, customer_id: int) -> Decimal:
+    total = session.execute(
+        select(func.coalesce(func.sum(Invoice.total - Invoice.paid), 0, type_=Money())).where(
+            Invoice.customer_id == customer_id, Invoice.paid < Invoice.total
+        )
+    ).scalar_one()
+    return to_money(total)
+
+
+def committed_order_value(session: Session, customer_id: int, *, excluding: int | None) -> Decimal:
+    """Orders the customer is committed to that are not invoiced yet."""
+    statement = select(func.coalesce(func.sum(Order.total), 0, type_=Money())).where(
+        Order.customer_id == customer_id,
+        Order.status.in_([status.value for status in COMMITTED_STATUSES]),
+    )
+    if excluding is not None:
+        statement = statement.where(Order.id != excluding)
+    return to_money(session.execute(statement).scalar_one())
+
+
+def reserve(session: Session, demand: dict[int, int]) -> dict[int, int] | None:
+    """Reserve every product's quantity, or nothing. Returns None on success, otherwise the
+    shortfall per product (needed minus available at the time of the attempt)."""
+    savepoint = session.begin_nested()
+    # A fixed lock order (product id) keeps concurrent multi-line reservations deadlock-free.
+    for product_id, quantity in sorted(demand.items()):
+        result = session.execute(
+            update(Stock)
+            .where(Stock.product_id == product_id, Stock.on_hand - Stock.reserved >= quantity)
+            .values(reserved=Stock.reserved + quantity)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount != 1:  # type: ignore[attr-defined]
+            savepoint.rollback()
+            return _shortfall(session, demand)
+    savepoint.commit()
+    return None
+
+
+def _shortfall(session: Session, demand: dict[int, int]) -> dict[int, int]:
+    rows = session.execute(
+        select(Stock.product_id, Stock.on_hand - Stock.reserved).where(Stock.product_id.in_(demand))
+    ).all()
+    available = {int(product_id): int(free) for product_id, free in rows}
+    return {
+        product_id: quantity - max(available.get(product_id, 0), 0)
+        for product_id, quantity in demand.items()
+        if quantity > available.get(product_id, 0)
+    }
+
+
+def release(session: Session, demand: dict[int, int]) -> None:
+    for product_id, quantity in sorted(demand.items()):
+        session.execute(
+            update(Stock)
+            .where(Stock.product_id == product_id)
+            .values(reserved=Stock.reserved - quantity)
+            .execution_options(synchronize_session=False)
+        )
+
+
+def add_on_hand(session: Session, product_id: int, quantity: int) -> None:
+    session.execute(
+        update(Stock)
+        .where(Stock.product_id == product_id)
+        .values(on_hand=Stock.on_hand + quantity)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def stock_of(session: Session, product_id: int) -> Stock:
+    stock = session.get(Stock, product_id, populate_existing=True)
+    if stock is None:
+        raise AssertionError(f"product {product_id} has no stock row")
+    return stock
+
+
+def add_to_replenishment(
+    session: Session, product_id: int, quantity: int, reason: str, now: datetime
+) -> None:
+    """Add a shortfall to the product's open request, creating it if there is none. One
+    statement, so concurrent shortfalls add up instead of racing to create two requests."""
+    insert = _insert_for(session, ReplenishmentRequest)
+    statement = insert.values(
+        product_id=product_id,
+        quantity=quantity,
+        status="open",
+        reason=reason,
+        created_at=now,
+        updated_at=now,
+    )
+    session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["product_id"],
+            index_where=ReplenishmentRequest.status == "open",
+            set_={
+                "quantity": ReplenishmentRequest.quantity + statement.excluded.quantity,
+                "updated_at": statement.excluded.updated_at,
+            },
+        )
+    )
+
+
+def reduce_replenishment(session: Session, product_id: int, received: int, now: datetime) -> None:
+    request = (
+        session.scalars(
+            select(ReplenishmentRequest)
+            .where(
+                ReplenishmentRequest.product_id == product_id, ReplenishmentRequest.status == "open"
+            )
+            .with_for_update(of=ReplenishmentRequest)
+        )
+        .unique()
+        .one_or_none()
+    )
+    if request is None:
+        return
+    request.quantity = max(request.quantity - received, 0)
+    request.updated_at = now
+    if request.quantity == 0:
+        request.status = "fulfilled"
+
+
+def awaiting_orders_for(session: Session, product_id: int) -> Sequence[Order]:
+    """Orders waiting for this product, first submitted first."""
+    waiting = select(OrderLine.order_id).where(OrderLine.product_id == product_id).scalar_subquery()
+    return (
+        session.scalars(
+            select(Order)
+            .where(Order.status == OrderStatus.AWAITING_STOCK.value, Order.id.in_(waiting))
+            .order_by(Order.submitted_at, Order.id)
+            .with_for_update(of=Order)
+        )
+        .unique()
+        .all()
+    )
+
+
+def _insert_for(session: Session, table: type[object]) -> postgresql.Insert | sqlite.Insert:
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        return postgresql.insert(table)
+    if dialect == "sqlite":
+        return sqlite.insert(table)
+    raise NotImplementedError(f"database {dialect} is not supported")

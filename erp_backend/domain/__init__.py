@@ -1,0 +1,1 @@
+"""Business rules in plain Python: no web framework, no database, no I/O."""

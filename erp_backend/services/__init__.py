@@ -1,0 +1,1 @@
+"""Use cases. Each public function runs inside the caller's single transaction."""

@@ -1,0 +1,129 @@
+"""Reservations, receipts and replenishment."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from erp_backend.db import repositories as repo
+from erp_backend.db.models import Order, Product, ReplenishmentRequest, Stock, StockReceipt
+from erp_backend.domain.errors import DomainError, ErrorCode
+from erp_backend.domain.orders import OrderAction, OrderStatus, transition
+from erp_backend.domain.principals import Actor, Permission
+from erp_backend.services import timeline
+
+
+def demand_of(order: Order) -> dict[int, int]:
+    """Quantity per product; an order may name one product on several lines."""
+    demand: dict[int, int] = defaultdict(int)
+    for line in order.lines:
+        demand[line.product_id] += line.quantity
+    return dict(demand)
+
+
+def reserve_stock(
+    session: Session, order: Order, action: OrderAction, actor: Actor, now: datetime
+) -> None:
+    """Confirm the order if all its lines can be reserved; otherwise it waits for stock and
+    the shortfall goes to replenishment. All lines or none."""
+    shortfall = repo.reserve(session, demand_of(order))
+    if shortfall is None:
+        order.status = transition(OrderStatus(order.status), action, OrderStatus.CONFIRMED)
+        order.updated_at = now
+        timeline.record(
+            session,
+            order,
+            "confirmed",
+            actor,
+            now,
+            note="Stock reserved; the warehouse has been notified.",
+            outbox="order.confirmed",
+        )
+        return
+    order.status = transition(OrderStatus(order.status), action, OrderStatus.AWAITING_STOCK)
+    order.updated_at = now
+    skus = {line.product_id: line.product.sku for line in order.lines}
+    missing = [
+        {"sku": skus[product_id], "quantity": quantity}
+        for product_id, quantity in sorted(shortfall.items())
+    ]
+    for product_id, quantity in shortfall.items():
+        repo.add_to_replenishment(
+            session, product_id, quantity, f"shortfall on {order.number}", now
+        )
+    timeline.record(
+        session,
+        order,
+        "awaiting_stock",
+        actor,
+        now,
+        note="Not enough stock for every line; the order waits for a receipt.",
+        outbox="order.awaiting_stock",
+        shortfall=missing,
+    )
+
+
+def release_stock(session: Session, order: Order) -> None:
+    repo.release(session, demand_of(order))
+
+
+def receive_stock(
+    session: Session, actor: Actor, sku: str, quantity: int, now: datetime
+) -> tuple[Stock, list[str]]:
+    """Book a receipt, then offer the stock to waiting orders, first submitted first.
+
+    An order that still cannot get all its lines keeps waiting and does not hold up a later
+    order that can be filled completely: stock is not left idle behind a large order."""
+    actor.require(Permission.RECEIVE_STOCK)
+    product = repo.product_by_sku(session, sku)
+    if product is None:
+        raise DomainError(ErrorCode.UNKNOWN_PRODUCT, f"There is no product {sku}.", skus=[sku])
+    repo.add_on_hand(session, product.id, quantity)
+    session.add(
+        StockReceipt(
+            product_id=product.id,
+            quantity=quantity,
+            received_by_id=actor.principal_id,
+            received_at=now,
+        )
+    )
+    repo.reduce_replenishment(session, product.id, quantity, now)
+    confirmed = []
+    for order in repo.awaiting_orders_for(session, product.id):
+        if repo.reserve(session, demand_of(order)) is None:
+            order.status = transition(
+                OrderStatus(order.status), OrderAction.ALLOCATE, OrderStatus.CONFIRMED
+            )
+            order.updated_at = now
+            timeline.record(
+                session,
+                order,
+                "confirmed",
+                actor,
+                now,
+                note=f"Stock of {sku} arrived; the warehouse has been notified.",
+                outbox="order.confirmed",
+            )
+            confirmed.append(order.number)
+    return repo.stock_of(session, product.id), confirmed
+
+
+def stock_for_sku(session: Session, actor: Actor, sku: str) -> Product:
+    actor.require(Permission.READ_CATALOG)
+    product = repo.product_by_sku(session, sku)
+    if product is None:
+        raise repo.not_found("Product", sku)
+    return product
+
+
+def replenishment_requests(
+    session: Session, actor: Actor, status: str | None
+) -> list[ReplenishmentRequest]:
+    actor.require(Permission.READ_STOCK)
+    statement = select(ReplenishmentRequest).order_by(ReplenishmentRequest.id.desc())
+    if status:
+        statement = statement.where(ReplenishmentRequest.status == status)
+    return list(session.scalars(statement.limit(500)).unique())
