@@ -28,6 +28,9 @@ def main(argv: list[str] | None = None) -> int:
     serve = commands.add_parser("serve", help="run the HTTP API")
     serve.add_argument("--host", default=None)
     serve.add_argument("--port", type=int, default=None)
+    serve.add_argument(
+        "--workers", type=int, default=None, help="processes (default ERP_WORKERS or 1)"
+    )
     args = parser.parse_args(argv)
 
     logging.basicConfig(
@@ -41,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
             return _seed(settings)
         if args.command == "create-key":
             return _create_key(settings, Role(args.role), args.customer, args.name)
-        return _serve(settings, args.host, args.port)
+        return _serve(settings, args.host, args.port, args.workers)
     except DomainError as error:
         print(f"error: {error.message}", file=sys.stderr)
         return 2
@@ -93,20 +96,15 @@ def _create_key(
     return 0
 
 
-def _serve(settings: ErpSettings, host: str | None, port: int | None) -> int:
+def _serve(settings: ErpSettings, host: str | None, port: int | None, workers: int | None) -> int:
     import uvicorn
 
-    from erp_backend.api.app import create_app
-
-    engine = make_engine(
-        settings.database_url,
-        pool_size=settings.db_pool_size,
-        max_overflow=settings.db_max_overflow,
-    )
     uvicorn.run(
-        create_app(engine),
+        "erp_backend.api.asgi:app_from_settings",
+        factory=True,
         host=host or settings.host,
         port=port or settings.port,
+        workers=workers or settings.workers,
         log_level="info",
         access_log=False,
     )

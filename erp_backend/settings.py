@@ -11,6 +11,7 @@ class ErpSettings(BaseSettings):
     database_url: str = "sqlite:///var/erp.db"
     host: str = "127.0.0.1"
     port: int = 8000
+    workers: int = 1  # uvicorn processes; SQLite is best served by one
     # Connections per process; PostgreSQL's default max_connections is 100.
     db_pool_size: int = 10
     db_max_overflow: int = 10

@@ -36,7 +36,12 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.SERVICE_UNAVAILABLE: 503,
 }
 
-_HTTP_CODES = {404: ErrorCode.NOT_FOUND, 401: ErrorCode.UNAUTHENTICATED, 403: ErrorCode.FORBIDDEN}
+_HTTP_CODES = {
+    400: ErrorCode.VALIDATION_ERROR,  # a body Starlette could not even parse
+    401: ErrorCode.UNAUTHENTICATED,
+    403: ErrorCode.FORBIDDEN,
+    404: ErrorCode.NOT_FOUND,
+}
 
 
 def error_response(
@@ -78,6 +83,8 @@ async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
     code = _HTTP_CODES.get(exc.status_code)
     if code is not None:
         return error_response(exc.status_code, code.value, str(exc.detail))
+    if exc.status_code == 405:
+        return error_response(405, "METHOD_NOT_ALLOWED", "This method is not allowed here.")
     return error_response(exc.status_code, f"HTTP_{exc.status_code}", str(exc.detail))
 
 

@@ -12,6 +12,7 @@ from erp_backend.api.schemas import (
     StockOut,
 )
 from erp_backend.db.models import Customer, Order, OrderEvent, Product, ReplenishmentRequest
+from erp_backend.domain.money import to_money
 from erp_backend.domain.orders import OrderStatus, allowed_actions
 
 
@@ -20,7 +21,7 @@ def product_out(product: Product) -> ProductOut:
     return ProductOut(
         sku=product.sku,
         name=product.name,
-        unit_price=product.unit_price,
+        unit_price=to_money(product.unit_price),
         unit=product.unit,
         on_hand=stock.on_hand,
         reserved=stock.reserved,
@@ -42,7 +43,7 @@ def customer_out(customer: Customer) -> CustomerOut:
     return CustomerOut(
         code=customer.code,
         name=customer.name,
-        credit_limit=customer.credit_limit,
+        credit_limit=to_money(customer.credit_limit),
         payment_terms_days=customer.payment_terms_days,
         active=customer.active,
         shipping_address=customer.shipping_address,
@@ -69,13 +70,13 @@ def order_out(order: Order) -> OrderOut:
                 sku=line.product.sku,
                 name=line.product.name,
                 quantity=line.quantity,
-                unit_price=line.unit_price,
-                discount_pct=line.discount_pct,
-                line_total=line.line_total,
+                unit_price=to_money(line.unit_price),
+                discount_pct=to_money(line.discount_pct),
+                line_total=to_money(line.line_total),
             )
             for line in order.lines
         ],
-        total=order.total,
+        total=to_money(order.total),
         approval_reasons=list(order.approval_reasons),
         rejection_reason=order.rejection_reason,
         carrier=order.carrier,

@@ -32,13 +32,14 @@ def make_engine(url: str, *, pool_size: int = 10, max_overflow: int = 10) -> Eng
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database
-        if database and database != ":memory:":
-            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        in_memory = not database or database == ":memory:"
+        if not in_memory:
+            Path(str(database)).parent.mkdir(parents=True, exist_ok=True)
+        pool = {} if in_memory else {"pool_size": pool_size, "max_overflow": max_overflow}
         engine = create_engine(
             url,
             connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
-            pool_size=pool_size,
-            max_overflow=max_overflow,
+            **pool,
         )
         _configure_sqlite(engine)
         return engine

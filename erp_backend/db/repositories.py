@@ -102,6 +102,24 @@ def committed_order_value(session: Session, customer_id: int, *, excluding: int 
 def reserve(session: Session, demand: dict[int, int]) -> dict[int, int] | None:
     """Reserve every product's quantity, or nothing. Returns None on success, otherwise the
     shortfall per product (needed minus available at the time of the attempt)."""
+    if _try_reserve(session, demand):
+        return None
+    # A failed conditional UPDATE locks nothing, so a receipt could add stock right now and
+    # then miss this order, which it does not yet see waiting. Lock the rows and try again:
+    # a receipt that got there first has committed and its stock is visible now; one that
+    # comes later waits for this transaction and then finds the order awaiting stock.
+    session.execute(
+        select(Stock.product_id)
+        .where(Stock.product_id.in_(demand))
+        .order_by(Stock.product_id)
+        .with_for_update()
+    )
+    if _try_reserve(session, demand):
+        return None
+    return _shortfall(session, demand)
+
+
+def _try_reserve(session: Session, demand: dict[int, int]) -> bool:
     savepoint = session.begin_nested()
     # A fixed lock order (product id) keeps concurrent multi-line reservations deadlock-free.
     for product_id, quantity in sorted(demand.items()):
@@ -113,9 +131,9 @@ def reserve(session: Session, demand: dict[int, int]) -> dict[int, int] | None:
         )
         if result.rowcount != 1:  # type: ignore[attr-defined]
             savepoint.rollback()
-            return _shortfall(session, demand)
+            return False
     savepoint.commit()
-    return None
+    return True
 
 
 def _shortfall(session: Session, demand: dict[int, int]) -> dict[int, int]:

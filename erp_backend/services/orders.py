@@ -171,7 +171,7 @@ def cancel_order(
     previous = OrderStatus(order.status)
     order.status = transition(previous, OrderAction.CANCEL, OrderStatus.CANCELLED)
     if previous in RESERVING_STATUSES:
-        release_stock(session, order)
+        release_stock(session, order, actor, now)
     order.updated_at = now
     timeline.record(
         session,

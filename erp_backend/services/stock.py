@@ -66,8 +66,14 @@ def reserve_stock(
     )
 
 
-def release_stock(session: Session, order: Order) -> None:
-    repo.release(session, demand_of(order))
+def release_stock(session: Session, order: Order, actor: Actor, now: datetime) -> None:
+    """Give an order's reservation back, and to the orders waiting for those products."""
+    demand = demand_of(order)
+    repo.release(session, demand)
+    for product_id in sorted(demand):
+        allocate_to_waiting_orders(
+            session, product_id, actor, now, f"Stock freed by {order.number}"
+        )
 
 
 def receive_stock(
@@ -91,8 +97,19 @@ def receive_stock(
         )
     )
     repo.reduce_replenishment(session, product.id, quantity, now)
+    confirmed = allocate_to_waiting_orders(
+        session, product.id, actor, now, f"Stock of {sku} arrived"
+    )
+    return repo.stock_of(session, product.id), confirmed
+
+
+def allocate_to_waiting_orders(
+    session: Session, product_id: int, actor: Actor, now: datetime, why: str
+) -> list[str]:
+    """Offer newly available stock of a product to the orders waiting for it, first
+    submitted first. Call after the stock row was updated in this transaction."""
     confirmed = []
-    for order in repo.awaiting_orders_for(session, product.id):
+    for order in repo.awaiting_orders_for(session, product_id):
         if repo.reserve(session, demand_of(order)) is None:
             order.status = transition(
                 OrderStatus(order.status), OrderAction.ALLOCATE, OrderStatus.CONFIRMED
@@ -104,11 +121,11 @@ def receive_stock(
                 "confirmed",
                 actor,
                 now,
-                note=f"Stock of {sku} arrived; the warehouse has been notified.",
+                note=f"{why}; the warehouse has been notified.",
                 outbox="order.confirmed",
             )
             confirmed.append(order.number)
-    return repo.stock_of(session, product.id), confirmed
+    return confirmed
 
 
 def stock_for_sku(session: Session, actor: Actor, sku: str) -> Product:

@@ -262,3 +262,18 @@ def test_a_failed_submit_leaves_nothing_half_written(
     assert status_of(sessions, number) == "draft"
     assert stock(sessions, "BOLT-M8") == (1000, 0)
     assert outbox_types(sessions) == []
+
+
+def test_cancelling_a_confirmed_order_serves_the_orders_waiting_for_its_stock(
+    sessions: sessionmaker[Session], world: World
+) -> None:
+    holder = place(sessions, world, [("WIDGET", 8)])
+    waiting = place(sessions, world, [("WIDGET", 5)])
+    assert (status_of(sessions, holder), status_of(sessions, waiting)) == (
+        "confirmed",
+        "awaiting_stock",
+    )
+    with unit_of_work(sessions) as session:
+        svc.cancel_order(session, world.actors["rep"], holder, "customer withdrew", NOW)
+    assert status_of(sessions, waiting) == "confirmed"
+    assert stock(sessions, "WIDGET") == (10, 5)

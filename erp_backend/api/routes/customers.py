@@ -8,6 +8,7 @@ from fastapi.responses import JSONResponse
 from erp_backend.api.context import Ctx, IdempotencyKey
 from erp_backend.api.presenters import customer_out
 from erp_backend.api.schemas import CreditOut, CustomerCreate, CustomerOut, CustomerPatch
+from erp_backend.domain.money import to_money
 from erp_backend.services import catalog
 
 router = APIRouter(prefix="/customers", tags=["customers"])
@@ -24,7 +25,7 @@ def get_credit(ctx: Ctx, code: CodePath) -> CreditOut:
     credit = ctx.read(lambda s, actor: catalog.customer_credit(s, actor, code.upper()))
     return CreditOut(
         customer_code=code.upper(),
-        credit_limit=credit.credit_limit,
+        credit_limit=to_money(credit.credit_limit),
         exposure=credit.exposure,
         available=credit.available,
     )

@@ -1,0 +1,19 @@
+"""The app built from settings, for `uvicorn --factory` and multi-worker serving."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from erp_backend.api.app import create_app
+from erp_backend.db.engine import make_engine
+from erp_backend.settings import ErpSettings
+
+
+def app_from_settings() -> FastAPI:
+    settings = ErpSettings()
+    engine = make_engine(
+        settings.database_url,
+        pool_size=settings.db_pool_size,
+        max_overflow=settings.db_max_overflow,
+    )
+    return create_app(engine)
