@@ -83,7 +83,7 @@ class RequestContext:
             result = work(session, actor, now)
             payload = result.model_dump(mode="json") if isinstance(result, BaseModel) else result
             if record is not None:
-                idempotency.complete(record, status_code, payload)
+                idempotency.complete(session, record, status_code, payload)
             return status_code, payload, False
 
         status, payload, replayed = in_transaction(self.sessions, attempt)
@@ -91,7 +91,7 @@ class RequestContext:
         return JSONResponse(payload, status_code=status, headers=headers)
 
 
-def request_context(
+async def request_context(
     request: Request,
     authorization: Annotated[str | None, Header(include_in_schema=False)] = None,
     x_chat_identity: Annotated[
@@ -99,6 +99,7 @@ def request_context(
         Header(description="`<channel>:<id>`; only the service principal may send it."),
     ] = None,
 ) -> RequestContext:
+    # async: it does no I/O, and a sync dependency would cost a thread hop per request
     api_key = None
     if authorization is not None:
         scheme, _, token = authorization.partition(" ")

@@ -20,7 +20,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, WriteOnlyMapped, mapped_column, relationship
 
 from erp_backend.db.types import Money, Percent, UTCDateTime
 
@@ -219,6 +219,8 @@ class Order(Base):
         cascade="all, delete-orphan",
         lazy="selectin",
     )
+    # Written with the order (no flush needed for its id), read through a query.
+    events: WriteOnlyMapped[OrderEvent] = relationship(order_by="OrderEvent.id")
 
     __table_args__ = (
         Index("ix_orders_customer_id_id", "customer_id", "id"),

@@ -64,39 +64,42 @@ def products_by_sku(session: Session, skus: Iterable[str]) -> dict[str, Product]
 def next_sequence_value(session: Session, name: str, year: int) -> int:
     """Next number of a yearly counter. The row lock taken by the UPDATE is held until the
     order's transaction ends, so numbers are gap-free and never handed out twice."""
-    insert = _insert_for(session, NumberSequence)
-    session.execute(
-        insert.values(name=name, year=year, last_value=0).on_conflict_do_nothing(
-            index_elements=["name", "year"]
-        )
-    )
-    value = session.execute(
+    bump = (
         update(NumberSequence)
         .where(NumberSequence.name == name, NumberSequence.year == year)
         .values(last_value=NumberSequence.last_value + 1)
         .returning(NumberSequence.last_value)
-    ).scalar_one()
+    )
+    value = session.execute(bump).scalar_one_or_none()
+    if value is None:  # the first number of the year: create the counter (once, race-free)
+        insert = insert_for(session, NumberSequence)
+        session.execute(
+            insert.values(name=name, year=year, last_value=0).on_conflict_do_nothing(
+                index_elements=["name", "year"]
+            )
+        )
+        value = session.execute(bump).scalar_one()
     return int(value)
 
 
-def open_receivables(session: Session, customer_id: int) -> Decimal:
-    total = session.execute(
-        select(func.coalesce(func.sum(Invoice.total - Invoice.paid), 0, type_=Money())).where(
-            Invoice.customer_id == customer_id, Invoice.paid < Invoice.total
-        )
-    ).scalar_one()
-    return to_money(total)
-
-
-def committed_order_value(session: Session, customer_id: int, *, excluding: int | None) -> Decimal:
-    """Orders the customer is committed to that are not invoiced yet."""
-    statement = select(func.coalesce(func.sum(Order.total), 0, type_=Money())).where(
+def credit_exposure(session: Session, customer_id: int, *, excluding: int | None) -> Decimal:
+    """Open receivables + orders the customer is committed to that are not invoiced yet
+    (`excluding` one order, the one being checked), in one round trip."""
+    receivables = (
+        select(func.coalesce(func.sum(Invoice.total - Invoice.paid), 0))
+        .where(Invoice.customer_id == customer_id, Invoice.paid < Invoice.total)
+        .scalar_subquery()
+    )
+    committed = select(func.coalesce(func.sum(Order.total), 0)).where(
         Order.customer_id == customer_id,
         Order.status.in_([status.value for status in COMMITTED_STATUSES]),
     )
     if excluding is not None:
-        statement = statement.where(Order.id != excluding)
-    return to_money(session.execute(statement).scalar_one())
+        committed = committed.where(Order.id != excluding)
+    total = session.execute(
+        select((receivables + committed.scalar_subquery()).cast(Money()))
+    ).scalar_one()
+    return to_money(total)
 
 
 def reserve(session: Session, demand: dict[int, int]) -> dict[int, int] | None:
@@ -120,8 +123,11 @@ def reserve(session: Session, demand: dict[int, int]) -> dict[int, int] | None:
 
 
 def _try_reserve(session: Session, demand: dict[int, int]) -> bool:
-    savepoint = session.begin_nested()
-    # A fixed lock order (product id) keeps concurrent multi-line reservations deadlock-free.
+    """One conditional UPDATE per product, in product-id order so that concurrent
+    multi-line reservations always lock rows in the same order (no deadlocks). On a miss,
+    the products already taken are given back in this same transaction; nobody else saw
+    them, since their rows stay locked until the end of the transaction."""
+    taken: dict[int, int] = {}
     for product_id, quantity in sorted(demand.items()):
         result = session.execute(
             update(Stock)
@@ -130,9 +136,9 @@ def _try_reserve(session: Session, demand: dict[int, int]) -> bool:
             .execution_options(synchronize_session=False)
         )
         if result.rowcount != 1:  # type: ignore[attr-defined]
-            savepoint.rollback()
+            release(session, taken)
             return False
-    savepoint.commit()
+        taken[product_id] = quantity
     return True
 
 
@@ -179,7 +185,7 @@ def add_to_replenishment(
 ) -> None:
     """Add a shortfall to the product's open request, creating it if there is none. One
     statement, so concurrent shortfalls add up instead of racing to create two requests."""
-    insert = _insert_for(session, ReplenishmentRequest)
+    insert = insert_for(session, ReplenishmentRequest)
     statement = insert.values(
         product_id=product_id,
         quantity=quantity,
@@ -235,7 +241,7 @@ def awaiting_orders_for(session: Session, product_id: int) -> Sequence[Order]:
     )
 
 
-def _insert_for(session: Session, table: type[object]) -> postgresql.Insert | sqlite.Insert:
+def insert_for(session: Session, table: type[object]) -> postgresql.Insert | sqlite.Insert:
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql":
         return postgresql.insert(table)

@@ -18,11 +18,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from erp_backend.db.models import IdempotencyRecord
+from erp_backend.db.repositories import insert_for
 from erp_backend.domain.errors import DomainError, ErrorCode
 
 KEY_RETENTION = timedelta(hours=48)  # the draft asks for at least 24 hours
@@ -52,25 +52,26 @@ def validate_key(key: str) -> str:
 
 def claim(
     session: Session, scope: str, key: str, request_hash: str, now: datetime
-) -> IdempotencyRecord | StoredResponse:
-    """Claim the key for this request, or return the stored response to replay."""
-    record = IdempotencyRecord(
-        scope=scope,
-        key=key,
-        request_hash=request_hash,
-        response_status=0,
-        response_body="",
-        created_at=now,
-    )
-    savepoint = session.begin_nested()
-    try:
-        session.add(record)
-        session.flush()
-    except IntegrityError:
-        savepoint.rollback()
-    else:
-        savepoint.commit()
-        return record
+) -> int | StoredResponse:
+    """Claim the key for this request (its record id), or return the stored response.
+
+    INSERT ... ON CONFLICT DO NOTHING waits for a concurrent claim of the same key to end:
+    if that commits, nothing is inserted and its response is read below."""
+    insert = insert_for(session, IdempotencyRecord)
+    claimed = session.execute(
+        insert.values(
+            scope=scope,
+            key=key,
+            request_hash=request_hash,
+            response_status=0,
+            response_body="",
+            created_at=now,
+        )
+        .on_conflict_do_nothing(index_elements=["scope", "key"])
+        .returning(IdempotencyRecord.id)
+    ).scalar_one_or_none()
+    if claimed is not None:
+        return int(claimed)
     existing = session.scalars(
         select(IdempotencyRecord).where(
             IdempotencyRecord.scope == scope, IdempotencyRecord.key == key
@@ -91,9 +92,13 @@ def claim(
     return StoredResponse(existing.response_status, json.loads(existing.response_body))
 
 
-def complete(record: IdempotencyRecord, status: int, body: Any) -> None:
-    record.response_status = status
-    record.response_body = json.dumps(body, separators=(",", ":"))
+def complete(session: Session, record_id: int, status: int, body: Any) -> None:
+    session.execute(
+        update(IdempotencyRecord)
+        .where(IdempotencyRecord.id == record_id)
+        .values(response_status=status, response_body=json.dumps(body, separators=(",", ":")))
+        .execution_options(synchronize_session=False)
+    )
 
 
 def purge_expired(session: Session, now: datetime) -> int:

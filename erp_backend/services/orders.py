@@ -24,7 +24,12 @@ from erp_backend.domain.orders import (
 )
 from erp_backend.domain.principals import Actor, Permission, Role
 from erp_backend.services import timeline
-from erp_backend.services.stock import release_stock, reserve_stock
+from erp_backend.services.stock import (
+    release_stock,
+    reserve_stock,
+    settle_reservation,
+    try_reserve,
+)
 
 
 @dataclass(frozen=True)
@@ -64,7 +69,6 @@ def create_order(session: Session, actor: Actor, request: OrderRequest, now: dat
     )
     _price_lines(session, order, request.lines)
     session.add(order)
-    session.flush()
     timeline.record(session, order, "created", actor, now, note="Draft created.")
     return order
 
@@ -106,6 +110,8 @@ def submit_order(session: Session, actor: Actor, number: str, now: datetime) -> 
         order_total=order.total,
     )
     reasons = approval_reasons(facts)
+    # Reserve before changing the order, so all its changes are flushed once, at the end.
+    shortfall = None if reasons else try_reserve(session, order)
     order.submitted_at = now
     order.rejection_reason = None
     order.approval_reasons = [reason.value for reason in reasons]
@@ -124,7 +130,7 @@ def submit_order(session: Session, actor: Actor, number: str, now: datetime) -> 
         )
         return order
     timeline.record(session, order, "submitted", actor, now, note="Submitted.")
-    reserve_stock(session, order, OrderAction.SUBMIT, actor, now)
+    settle_reservation(session, order, shortfall, OrderAction.SUBMIT, actor, now)
     return order
 
 
@@ -226,9 +232,7 @@ def list_orders(
 
 def credit_exposure(session: Session, customer_id: int, *, excluding: int | None = None) -> Decimal:
     """Open receivables + confirmed-but-uninvoiced orders (the order at hand excluded)."""
-    return repo.open_receivables(session, customer_id) + repo.committed_order_value(
-        session, customer_id, excluding=excluding
-    )
+    return repo.credit_exposure(session, customer_id, excluding=excluding)
 
 
 def _visible_order(

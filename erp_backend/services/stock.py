@@ -29,19 +29,25 @@ def reserve_stock(
 ) -> None:
     """Confirm the order if all its lines can be reserved; otherwise it waits for stock and
     the shortfall goes to replenishment. All lines or none."""
-    shortfall = repo.reserve(session, demand_of(order))
+    settle_reservation(session, order, try_reserve(session, order), action, actor, now)
+
+
+def try_reserve(session: Session, order: Order) -> dict[int, int] | None:
+    """Reserve all the order's lines (None) or none of them (the shortfall per product)."""
+    return repo.reserve(session, demand_of(order))
+
+
+def settle_reservation(
+    session: Session,
+    order: Order,
+    shortfall: dict[int, int] | None,
+    action: OrderAction,
+    actor: Actor,
+    now: datetime,
+) -> None:
+    """Move the order on after `try_reserve`: confirmed, or awaiting stock."""
     if shortfall is None:
-        order.status = transition(OrderStatus(order.status), action, OrderStatus.CONFIRMED)
-        order.updated_at = now
-        timeline.record(
-            session,
-            order,
-            "confirmed",
-            actor,
-            now,
-            note="Stock reserved; the warehouse has been notified.",
-            outbox="order.confirmed",
-        )
+        _confirm(session, order, action, actor, now, "Stock reserved")
         return
     order.status = transition(OrderStatus(order.status), action, OrderStatus.AWAITING_STOCK)
     order.updated_at = now
@@ -110,22 +116,26 @@ def allocate_to_waiting_orders(
     submitted first. Call after the stock row was updated in this transaction."""
     confirmed = []
     for order in repo.awaiting_orders_for(session, product_id):
-        if repo.reserve(session, demand_of(order)) is None:
-            order.status = transition(
-                OrderStatus(order.status), OrderAction.ALLOCATE, OrderStatus.CONFIRMED
-            )
-            order.updated_at = now
-            timeline.record(
-                session,
-                order,
-                "confirmed",
-                actor,
-                now,
-                note=f"{why}; the warehouse has been notified.",
-                outbox="order.confirmed",
-            )
+        if try_reserve(session, order) is None:
+            _confirm(session, order, OrderAction.ALLOCATE, actor, now, why)
             confirmed.append(order.number)
     return confirmed
+
+
+def _confirm(
+    session: Session, order: Order, action: OrderAction, actor: Actor, now: datetime, why: str
+) -> None:
+    order.status = transition(OrderStatus(order.status), action, OrderStatus.CONFIRMED)
+    order.updated_at = now
+    timeline.record(
+        session,
+        order,
+        "confirmed",
+        actor,
+        now,
+        note=f"{why}; the warehouse has been notified.",
+        outbox="order.confirmed",
+    )
 
 
 def stock_for_sku(session: Session, actor: Actor, sku: str) -> Product:

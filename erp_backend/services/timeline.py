@@ -25,9 +25,8 @@ def record(
     outbox: str | None = None,
     **data: Any,
 ) -> None:
-    session.add(
+    order.events.add(
         OrderEvent(
-            order_id=order.id,
             at=now,
             kind=kind,
             status=order.status,
