@@ -34,9 +34,14 @@ def search_products(
     """Active products by SKU order; `q` matches SKU or name, case-insensitively."""
     actor.require(Permission.READ_CATALOG)
     statement = select(Product).where(Product.active.is_(True)).order_by(Product.sku).limit(limit)
-    if q:
-        pattern = f"%{q.strip().lower()}%"
-        statement = statement.where(or_(Product.sku.ilike(pattern), Product.name.ilike(pattern)))
+    if q and q.strip():
+        term = q.strip()  # % and _ are matched literally (autoescape)
+        statement = statement.where(
+            or_(
+                Product.sku.icontains(term, autoescape=True),
+                Product.name.icontains(term, autoescape=True),
+            )
+        )
     if after_sku is not None:
         statement = statement.where(Product.sku > after_sku)
     return list(session.scalars(statement).unique())

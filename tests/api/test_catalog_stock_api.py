@@ -1,0 +1,120 @@
+"""Products, customers, credit and stock over HTTP."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.world import World
+
+
+def test_managers_maintain_the_catalog(client: TestClient, world: World) -> None:
+    body = {"sku": "hinge-75", "name": "Butt hinge 75 mm", "unit_price": "2.30", "reorder_point": 5}
+    created = client.post("/api/v1/products", json=body, headers=world.headers("manager"))
+    assert created.status_code == 201
+    assert created.json()["sku"] == "HINGE-75"
+    assert (created.json()["on_hand"], created.json()["available"]) == (0, 0)
+    again = client.post("/api/v1/products", json=body, headers=world.headers("admin"))
+    assert (again.status_code, again.json()["code"]) == (409, "ALREADY_EXISTS")
+    patched = client.patch(
+        "/api/v1/products/HINGE-75", json={"unit_price": "2.45"}, headers=world.headers("manager")
+    )
+    assert patched.json()["unit_price"] == "2.45"
+    assert patched.json()["reorder_point"] == 5  # untouched fields stay
+    for who in ("rep", "finance", "warehouse", "CUST-A"):
+        denied = client.post("/api/v1/products", json=body, headers=world.headers(who))
+        assert (denied.status_code, denied.json()["code"]) == (403, "FORBIDDEN")
+
+
+def test_catalog_search_and_inactive_products(client: TestClient, world: World) -> None:
+    found = client.get("/api/v1/products", params={"q": "bolt"}, headers=world.headers("CUST-A"))
+    assert [p["sku"] for p in found.json()["items"]] == ["BOLT-M8"]
+    everything = client.get("/api/v1/products", headers=world.headers("rep")).json()["items"]
+    assert "OLD-ITEM" not in {p["sku"] for p in everything}  # not sold any more
+    wildcard = client.get("/api/v1/products", params={"q": "%"}, headers=world.headers("rep"))
+    assert wildcard.json()["items"] == []  # LIKE wildcards are matched literally
+
+
+def test_customers_and_credit(client: TestClient, world: World) -> None:
+    body = {"code": "cust-new", "name": "New Ltd", "credit_limit": "2500.00"}
+    created = client.post("/api/v1/customers", json=body, headers=world.headers("manager"))
+    assert created.status_code == 201
+    assert created.json()["code"] == "CUST-NEW"
+    assert created.json()["payment_terms_days"] == 30
+    duplicate = client.post("/api/v1/customers", json=body, headers=world.headers("manager"))
+    assert duplicate.json()["code"] == "ALREADY_EXISTS"
+    order = client.post(
+        "/api/v1/orders",
+        json={"customer_code": "CUST-NEW", "lines": [{"sku": "WIDGET", "quantity": 4}]},
+        headers=world.headers("rep"),
+    ).json()
+    client.post(f"/api/v1/orders/{order['number']}/submit", headers=world.headers("rep"))
+    credit = client.get("/api/v1/customers/CUST-NEW/credit", headers=world.headers("rep")).json()
+    assert credit == {
+        "customer_code": "CUST-NEW",
+        "credit_limit": "2500.00",
+        "exposure": "4.00",
+        "available": "2496.00",
+    }
+    deactivated = client.patch(
+        "/api/v1/customers/CUST-NEW", json={"active": False}, headers=world.headers("manager")
+    )
+    assert deactivated.json()["active"] is False
+    refused = client.post(
+        "/api/v1/orders",
+        json={"customer_code": "CUST-NEW", "lines": [{"sku": "WIDGET", "quantity": 1}]},
+        headers=world.headers("rep"),
+    )
+    assert (refused.status_code, refused.json()["code"]) == (409, "CUSTOMER_INACTIVE")
+
+
+@pytest.mark.parametrize(("who", "status"), [("warehouse", 201), ("manager", 201), ("rep", 403)])
+def test_stock_receipts_by_warehouse(
+    client: TestClient, world: World, who: str, status: int
+) -> None:
+    response = client.post(
+        "/api/v1/stock/receipts", json={"sku": "GADGET", "quantity": 7}, headers=world.headers(who)
+    )
+    assert response.status_code == status
+    level = client.get("/api/v1/stock/GADGET", headers=world.headers("rep")).json()
+    assert level["on_hand"] == (7 if status == 201 else 0)
+
+
+def test_waiting_orders_and_replenishment_over_http(client: TestClient, world: World) -> None:
+    order = client.post(
+        "/api/v1/orders",
+        json={"customer_code": "CUST-A", "lines": [{"sku": "GADGET", "quantity": 4}]},
+        headers=world.headers("rep"),
+    ).json()
+    waiting = client.post(f"/api/v1/orders/{order['number']}/submit", headers=world.headers("rep"))
+    assert waiting.json()["status"] == "awaiting_stock"
+    requests = client.get(
+        "/api/v1/replenishment-requests",
+        params={"status": "open"},
+        headers=world.headers("warehouse"),
+    ).json()["items"]
+    assert [(r["sku"], r["quantity"]) for r in requests] == [("GADGET", 4)]
+    receipt = client.post(
+        "/api/v1/stock/receipts",
+        json={"sku": "gadget", "quantity": 10},
+        headers=world.headers("warehouse", **{"Idempotency-Key": "grn-1"}),
+    ).json()
+    assert receipt["confirmed_orders"] == [order["number"]]
+    assert receipt["stock"] == {"sku": "GADGET", "on_hand": 10, "reserved": 4, "available": 6}
+    replay = client.post(
+        "/api/v1/stock/receipts",
+        json={"sku": "gadget", "quantity": 10},
+        headers=world.headers("warehouse", **{"Idempotency-Key": "grn-1"}),
+    )
+    assert replay.json() == receipt  # a retried receipt books the goods once
+    assert client.get("/api/v1/stock/GADGET", headers=world.headers("rep")).json()["on_hand"] == 10
+    closed = client.get(
+        "/api/v1/replenishment-requests",
+        params={"status": "fulfilled"},
+        headers=world.headers("warehouse"),
+    ).json()["items"]
+    assert len(closed) == 1
+    assert (
+        client.get("/api/v1/replenishment-requests", headers=world.headers("CUST-A")).status_code
+        == 403
+    )

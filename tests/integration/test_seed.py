@@ -1,0 +1,67 @@
+"""The demo business loads on both databases and is consistent with the order process."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from erp_backend.db.engine import unit_of_work
+from erp_backend.db.models import Customer, Invoice, Order, OrderLine, Principal, Product, Stock
+from erp_backend.services import orders as order_service
+from erp_backend.services.seed import already_seeded, seed_demo
+
+NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+
+
+def test_demo_seed_is_believable_and_consistent(sessions: sessionmaker[Session]) -> None:
+    with unit_of_work(sessions) as session:
+        assert not already_seeded(session)
+        summary = seed_demo(session, NOW)
+    assert summary.products >= 50
+    assert summary.customers >= 30
+    assert summary.orders > 1000
+    with unit_of_work(sessions) as session:
+        assert already_seeded(session)
+        statuses = Counter(session.scalars(select(Order.status)))
+        assert statuses["delivered"] > 1000
+        for status in ("draft", "confirmed", "pending_approval", "awaiting_stock"):
+            assert statuses[status] >= 1, status
+        # reservations are exactly the confirmed orders' lines
+        held = dict(
+            session.execute(
+                select(OrderLine.product_id, func.sum(OrderLine.quantity))
+                .join(Order)
+                .where(Order.status == "confirmed")
+                .group_by(OrderLine.product_id)
+            ).all()
+        )
+        for product_id, on_hand, reserved in session.execute(
+            select(Stock.product_id, Stock.on_hand, Stock.reserved)
+        ):
+            assert reserved == held.get(product_id, 0)
+            assert 0 <= reserved <= on_hand
+        short = session.scalar(
+            select(func.count()).select_from(Product).join(Stock).where(Stock.on_hand == 0)
+        )
+        assert short
+        # some customers are over their limit, so the credit check has something to hold
+        over = [
+            customer.code
+            for customer in session.scalars(select(Customer))
+            if order_service.credit_exposure(session, customer.id) > customer.credit_limit
+        ]
+        assert "CUST-0012" in over
+        overdue = session.scalar(
+            select(func.count())
+            .select_from(Invoice)
+            .where(Invoice.paid < Invoice.total, Invoice.due_on < NOW.date())
+        )
+        assert overdue
+        roles = set(session.scalars(select(Principal.role)))
+        assert {"manager", "sales_rep", "finance", "warehouse", "admin", "service"} <= roles
+        # numbering carries on after the history without colliding
+        years = {number[3:7] for number in session.scalars(select(Order.number))}
+        assert years == {"2025", "2026"}
