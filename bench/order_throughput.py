@@ -39,7 +39,7 @@ from tests.live_server import serving
 
 SERVER = os.environ.get("BENCH_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 CLIENTS = 8
-CONTESTED_STOCK = 1500  # runs out during the run, so some orders must wait for stock
+CONTESTED_STOCK = 600  # runs out during the run, so some orders must wait for stock
 
 
 @contextmanager

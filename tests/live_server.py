@@ -6,6 +6,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,18 +25,20 @@ def free_port() -> int:
 def serving(database_url: str, *, workers_env: dict[str, str] | None = None) -> Iterator[str]:
     port = free_port()
     env = {**os.environ, "ERP_DATABASE_URL": database_url, **(workers_env or {})}
+    # The server's output goes to a file: a pipe nobody reads would block it once full.
+    log = tempfile.NamedTemporaryFile(prefix="erp-server-", suffix=".log", delete=False)  # noqa: SIM115
     process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
         [sys.executable, "-m", "erp_backend", "serve", "--port", str(port)],
         env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30
         while True:
             if process.poll() is not None:
-                raise RuntimeError(f"ERP did not start: {process.stderr.read().decode()}")  # type: ignore[union-attr]
+                raise RuntimeError(f"ERP did not start; see {log.name}")
             try:
                 if httpx.get(f"{base}/api/v1/health", timeout=1).status_code == 200:
                     break
@@ -46,6 +49,7 @@ def serving(database_url: str, *, workers_env: dict[str, str] | None = None) -> 
             time.sleep(0.1)
         yield base
     finally:
+        print(f"ERP server log: {log.name}")
         process.terminate()
         try:
             process.wait(timeout=10)

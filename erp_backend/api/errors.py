@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import DataError, OperationalError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from erp_backend.domain.errors import DomainError, ErrorCode
@@ -96,6 +96,19 @@ async def _data_error(_request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+async def _integrity_error(_request: Request, exc: Exception) -> JSONResponse:
+    # Two requests created the same code at the same moment: the loser learns it exists.
+    # Anything else (a check constraint) means the request lost a race; nothing was written.
+    assert isinstance(exc, IntegrityError)
+    log.warning("integrity error: %s", exc.orig)
+    text = str(exc.orig).lower()
+    if "unique" in text or "duplicate key" in text:
+        return error_response(409, ErrorCode.ALREADY_EXISTS.value, "That record already exists.")
+    return error_response(
+        409, "CONFLICT", "The request conflicted with another change; nothing was changed."
+    )
+
+
 async def _unavailable(_request: Request, exc: Exception) -> JSONResponse:
     log.error("database unavailable: %s", exc)
     return error_response(
@@ -117,5 +130,6 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(DataError, _data_error)
+    app.add_exception_handler(IntegrityError, _integrity_error)
     app.add_exception_handler(OperationalError, _unavailable)
     app.add_exception_handler(Exception, _unexpected)

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -197,7 +197,9 @@ def add_to_replenishment(
     session.execute(
         statement.on_conflict_do_update(
             index_elements=["product_id"],
-            index_where=ReplenishmentRequest.status == "open",
+            # Literal, not a bound parameter: PostgreSQL matches the partial index by its
+            # predicate, and a prepared statement's $1 would not match it.
+            index_where=text("status = 'open'"),
             set_={
                 "quantity": ReplenishmentRequest.quantity + statement.excluded.quantity,
                 "updated_at": statement.excluded.updated_at,

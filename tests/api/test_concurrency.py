@@ -133,3 +133,16 @@ def test_a_receipt_racing_submits_keeps_stock_consistent(
             select(Stock.on_hand, Stock.reserved).join(Product).where(Product.sku == "GADGET")
         ).one()
         assert tuple(gadget) == (5, 5)
+
+
+def test_two_managers_creating_the_same_product_at_once(erp: str, world: World) -> None:
+    body = {"sku": "RACE-1", "name": "Raced", "unit_price": "1.00"}
+
+    def create(_index: int) -> tuple[int, str]:
+        with httpx.Client(base_url=erp, headers=world.headers("manager"), timeout=60) as client:
+            response = client.post("/api/v1/products", json=body)
+            return response.status_code, response.json().get("code", "")
+
+    results = sorted(all_at_once(6, create))
+    assert results[0] == (201, "")
+    assert all(result == (409, "ALREADY_EXISTS") for result in results[1:])

@@ -277,3 +277,16 @@ def test_cancelling_a_confirmed_order_serves_the_orders_waiting_for_its_stock(
         svc.cancel_order(session, world.actors["rep"], holder, "customer withdrew", NOW)
     assert status_of(sessions, waiting) == "confirmed"
     assert stock(sessions, "WIDGET") == (10, 5)
+
+
+def test_shortfalls_keep_adding_up_once_statements_are_prepared(
+    sessions: sessionmaker[Session], world: World
+) -> None:
+    # psycopg prepares a statement after 5 runs on a connection and PostgreSQL switches a
+    # prepared statement to a generic plan after 5 more; the partial-index upsert must still
+    # find its index then (a bound parameter in its predicate would not).
+    for _ in range(15):
+        place(sessions, world, [("GADGET", 2)])
+    with unit_of_work(sessions) as session:
+        request = session.scalars(select(ReplenishmentRequest)).unique().one()
+        assert (request.quantity, request.status) == (30, "open")
