@@ -4,9 +4,16 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any, ClassVar, Generic, Self, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 
 from erp_backend.domain.money import MAX_AMOUNT
 
@@ -40,6 +47,19 @@ Count = Annotated[int, Field(strict=True, ge=0, le=10_000_000)]
 
 class Input(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+
+class PatchInput(Input):
+    """A partial update: absent fields stay; `null` clears only the fields that may be empty."""
+
+    NULLABLE: ClassVar[frozenset[str]] = frozenset()
+
+    @model_validator(mode="after")
+    def _null_only_where_allowed(self) -> Self:
+        for name in sorted(self.model_fields_set):
+            if getattr(self, name) is None and name not in self.NULLABLE:
+                raise ValueError(f"{name} cannot be null; leave it out to keep it")
+        return self
 
 
 class Page(BaseModel, Generic[T]):
@@ -78,7 +98,7 @@ class ProductCreate(Input):
     reorder_qty: Count = 0
 
 
-class ProductPatch(Input):
+class ProductPatch(PatchInput):
     name: Annotated[Text, StringConstraints(min_length=1, max_length=200)] | None = None
     unit_price: Amount | None = None
     unit: Annotated[Text, StringConstraints(min_length=1, max_length=16)] | None = None
@@ -107,7 +127,8 @@ class CustomerCreate(Input):
     email: Annotated[Text, StringConstraints(max_length=200)] | None = None
 
 
-class CustomerPatch(Input):
+class CustomerPatch(PatchInput):
+    NULLABLE = frozenset({"shipping_address", "email"})
     name: Annotated[Text, StringConstraints(min_length=1, max_length=200)] | None = None
     credit_limit: Amount | None = None
     payment_terms_days: Annotated[int, Field(strict=True, ge=0, le=365)] | None = None

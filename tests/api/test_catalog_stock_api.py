@@ -118,3 +118,29 @@ def test_waiting_orders_and_replenishment_over_http(client: TestClient, world: W
         client.get("/api/v1/replenishment-requests", headers=world.headers("CUST-A")).status_code
         == 403
     )
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/api/v1/customers/CUST-A", {"name": None}),
+        ("/api/v1/customers/CUST-A", {"credit_limit": None}),
+        ("/api/v1/products/BOLT-M8", {"unit_price": None}),
+        ("/api/v1/products/BOLT-M8", {"active": None}),
+    ],
+)
+def test_null_for_a_required_field_is_refused(
+    client: TestClient, world: World, path: str, body: dict[str, None]
+) -> None:
+    response = client.patch(path, json=body, headers=world.headers("manager"))
+    assert (response.status_code, response.json()["code"]) == (422, "VALIDATION_ERROR")
+    assert client.get(path, headers=world.headers("manager")).status_code == 200
+
+
+def test_null_clears_an_optional_field(client: TestClient, world: World) -> None:
+    response = client.patch(
+        "/api/v1/customers/CUST-A", json={"email": None}, headers=world.headers("manager")
+    )
+    assert response.status_code == 200
+    assert response.json()["email"] is None
+    assert response.json()["name"] == "CUST-A Ltd"

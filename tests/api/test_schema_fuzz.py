@@ -40,7 +40,7 @@ def app_on_test_database(engine: Engine, world: World) -> Iterator[None]:
 
 
 @schema.parametrize()
-@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
 def test_no_server_error(case: Any, world: World, app_on_test_database: None) -> None:
     # As a manager most operations get past authorisation and reach the services. Only the
     # service principal may send X-Chat-Identity (tests/api/test_identity_api.py covers it);
