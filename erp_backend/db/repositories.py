@@ -29,7 +29,7 @@ from erp_backend.db.models import (
 from erp_backend.db.types import Money
 from erp_backend.domain.errors import DomainError, ErrorCode
 from erp_backend.domain.money import to_money
-from erp_backend.domain.orders import COMMITTED_STATUSES, OrderStatus
+from erp_backend.domain.orders import COMMITTED_STATUSES, RESERVING_STATUSES, OrderStatus
 
 
 def not_found(what: str, key: str) -> DomainError:
@@ -152,6 +152,26 @@ def _shortfall(session: Session, demand: dict[int, int]) -> dict[int, int]:
         for product_id, quantity in demand.items()
         if quantity > available.get(product_id, 0)
     }
+
+
+def reservations_out_of_step(session: Session) -> list[int]:
+    """Products whose reserved quantity differs from the lines of the orders holding stock,
+    or whose reservation exceeds what is on hand: empty when the books are straight."""
+    held = dict(
+        session.execute(
+            select(OrderLine.product_id, func.sum(OrderLine.quantity))
+            .join(Order)
+            .where(Order.status.in_([status.value for status in RESERVING_STATUSES]))
+            .group_by(OrderLine.product_id)
+        ).all()
+    )
+    return [
+        int(product_id)
+        for product_id, on_hand, reserved in session.execute(
+            select(Stock.product_id, Stock.on_hand, Stock.reserved).order_by(Stock.product_id)
+        )
+        if reserved != held.get(product_id, 0) or not 0 <= reserved <= on_hand
+    ]
 
 
 def release(session: Session, demand: dict[int, int]) -> None:
