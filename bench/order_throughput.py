@@ -159,8 +159,10 @@ def main() -> None:
     latencies.sort()
     p50 = latencies[len(latencies) // 2] * 1000
     p95 = latencies[int(len(latencies) * 0.95)] * 1000
-    print(f"ERP orders created+submitted/s : {rate:8.1f}  ({orders} orders in {elapsed:.1f} s, "
-          f"{CLIENTS} clients, {args.workers} server processes)")  # fmt: skip
+    print(
+        f"ERP orders created+submitted/s : {rate:8.1f}  ({orders} orders in {elapsed:.1f} s, "
+        f"{CLIENTS} clients, {args.workers} server processes)"
+    )
     print(f"  per order (2 requests)       : p50 {p50:.1f} ms, p95 {p95:.1f} ms")
     print(f"  outcomes                     : {dict(outcomes)}")
     print(f"pgbench TPC-B tps              : {tps:8.1f}  ({CLIENTS} clients, same server)")

@@ -6,12 +6,18 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from erp_backend.db import repositories as repo
 from erp_backend.db.engine import unit_of_work
-from erp_backend.db.models import Customer, Invoice, Order, Product, Stock
+from erp_backend.db.models import Customer, Invoice, Order, OutboxEvent, Product, Stock
 from erp_backend.domain.principals import Actor, Role
+from erp_backend.services import orders as svc
 from erp_backend.services.identity import actor_for, create_api_key, ensure_principal
+from erp_backend.services.orders import LineRequest, OrderRequest
+
+NOW = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
 
 # (sku, price, on hand, active)
 PRODUCTS = [
@@ -92,9 +98,7 @@ def build_world(sessions: sessionmaker[Session], now: datetime | None = None) ->
 def add_open_invoice(
     sessions: sessionmaker[Session], order_number: str, total: str, paid: str = "0"
 ) -> None:
-    """An unpaid invoice against an existing order (invoicing itself arrives with shipping)."""
-    from sqlalchemy import select
-
+    """An unpaid invoice against an existing order, without shipping it."""
     with unit_of_work(sessions) as session:
         order = session.scalars(select(Order).where(Order.number == order_number)).unique().one()
         today = datetime.now(UTC).date()
@@ -110,3 +114,46 @@ def add_open_invoice(
                 created_at=datetime.now(UTC),
             )
         )
+
+
+def place(
+    sessions: sessionmaker[Session],
+    world: World,
+    lines: list[tuple[str, int] | tuple[str, int, str]],
+    *,
+    who: str = "rep",
+    customer: str | None = "CUST-A",
+    submit: bool = True,
+    at: datetime = NOW,
+) -> str:
+    request = OrderRequest(
+        customer_code=customer,
+        lines=[
+            LineRequest(line[0], line[1], Decimal(line[2] if len(line) > 2 else "0"))
+            for line in lines
+        ],
+    )
+    with unit_of_work(sessions) as session:
+        number = svc.create_order(session, world.actors[who], request, at).number
+    if submit:
+        with unit_of_work(sessions) as session:
+            svc.submit_order(session, world.actors[who], number, at)
+    return number
+
+
+def status_of(sessions: sessionmaker[Session], number: str) -> str:
+    with unit_of_work(sessions) as session:
+        return repo.order_by_number(session, number).status
+
+
+def stock(sessions: sessionmaker[Session], sku: str) -> tuple[int, int]:
+    with unit_of_work(sessions) as session:
+        row = session.execute(
+            select(Stock.on_hand, Stock.reserved).join(Product).where(Product.sku == sku)
+        ).one()
+        return int(row[0]), int(row[1])
+
+
+def outbox_types(sessions: sessionmaker[Session]) -> list[str]:
+    with unit_of_work(sessions) as session:
+        return list(session.scalars(select(OutboxEvent.type).order_by(OutboxEvent.id)))

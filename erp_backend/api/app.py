@@ -7,7 +7,18 @@ from sqlalchemy import Engine
 
 from erp_backend.api.context import Clock, system_clock
 from erp_backend.api.errors import install_error_handlers
-from erp_backend.api.routes import customers, health, identity, orders, products, stock
+from erp_backend.api.routes import (
+    customers,
+    events,
+    health,
+    identity,
+    invoices,
+    orders,
+    products,
+    receivables,
+    returns,
+    stock,
+)
 from erp_backend.db.engine import make_session_factory
 
 API_PREFIX = "/api/v1"
@@ -28,7 +39,19 @@ def create_app(engine: Engine, *, clock: Clock = system_clock) -> FastAPI:
     app.state.clock = clock
     install_error_handlers(app)
     api = APIRouter(prefix=API_PREFIX)
-    for module in (health, products, customers, orders, stock, identity):
+    modules = (
+        health,
+        products,
+        customers,
+        receivables,
+        orders,
+        stock,
+        invoices,
+        returns,
+        identity,
+        events,
+    )
+    for module in modules:
         api.include_router(module.router)
     app.include_router(api)
     return app

@@ -2,18 +2,37 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from erp_backend.api.schemas import (
     CustomerOut,
+    EventOut,
+    InvoiceDetailOut,
+    InvoiceLineOut,
+    InvoiceOut,
     OrderEventOut,
     OrderLineOut,
     OrderOut,
     ProductOut,
     ReplenishmentOut,
+    ReturnLineOut,
+    ReturnOut,
     StockOut,
 )
-from erp_backend.db.models import Customer, Order, OrderEvent, Product, ReplenishmentRequest
-from erp_backend.domain.money import to_money
+from erp_backend.db.models import (
+    Customer,
+    Invoice,
+    Order,
+    OrderEvent,
+    OutboxEvent,
+    Product,
+    ReplenishmentRequest,
+    ReturnRequest,
+)
+from erp_backend.domain.money import ZERO, to_money
 from erp_backend.domain.orders import OrderStatus, allowed_actions
+from erp_backend.domain.receivables import days_overdue
+from erp_backend.services.invoicing import status_of
 
 
 def product_out(product: Product) -> ProductOut:
@@ -111,4 +130,62 @@ def replenishment_out(request: ReplenishmentRequest) -> ReplenishmentOut:
         reason=request.reason,
         created_at=request.created_at,
         updated_at=request.updated_at,
+    )
+
+
+def invoice_out(invoice: Invoice, today: date) -> InvoiceOut:
+    return InvoiceOut(
+        number=invoice.number,
+        order_number=invoice.order.number,
+        customer_code=invoice.customer.code,
+        customer_name=invoice.customer.name,
+        status=status_of(invoice, today).value,
+        issued_on=invoice.issued_on,
+        due_on=invoice.due_on,
+        days_overdue=max(days_overdue(invoice.due_on, today), 0),
+        total=to_money(invoice.total),
+        paid=to_money(invoice.paid),
+        credited=to_money(invoice.credited),
+        balance=to_money(invoice.balance),
+    )
+
+
+def invoice_detail_out(invoice: Invoice, today: date) -> InvoiceDetailOut:
+    return InvoiceDetailOut(
+        **invoice_out(invoice, today).model_dump(),
+        lines=[
+            InvoiceLineOut(
+                sku=line.product.sku,
+                name=line.product.name,
+                quantity=line.quantity,
+                unit_price=to_money(line.unit_price),
+                discount_pct=to_money(line.discount_pct),
+                line_total=to_money(line.line_total),
+            )
+            for line in invoice.order.lines
+        ],
+    )
+
+
+def return_out(request: ReturnRequest, credit_note: str | None) -> ReturnOut:
+    return ReturnOut(
+        number=request.number,
+        order_number=request.order.number,
+        customer_code=request.order.customer.code,
+        status=request.status,
+        reason=request.reason,
+        lines=[
+            ReturnLineOut(sku=line.product.sku, quantity=line.quantity, credit=line.line_total)
+            for line in request.lines
+        ],
+        credit_total=to_money(sum((line.line_total for line in request.lines), start=ZERO)),
+        created_at=request.created_at,
+        received_at=request.received_at,
+        credit_note_number=credit_note,
+    )
+
+
+def event_out(event: OutboxEvent) -> EventOut:
+    return EventOut(
+        id=event.id, type=event.type, occurred_at=event.occurred_at, payload=event.payload
     )

@@ -280,3 +280,139 @@ class MeOut(BaseModel):
     customer_code: str | None
     chat_identity: str | None
     linked: bool
+
+
+# --- fulfilment, invoices, receivables, returns, events -----------------------------------
+
+
+class ShipIn(Input):
+    carrier: Annotated[Text, StringConstraints(min_length=1, max_length=60)]
+    tracking_number: Annotated[Text, StringConstraints(min_length=1, max_length=80)]
+
+
+class InvoiceLineOut(BaseModel):
+    sku: str
+    name: str
+    quantity: int
+    unit_price: Decimal
+    discount_pct: Decimal
+    line_total: Decimal
+
+
+class InvoiceOut(BaseModel):
+    number: str
+    order_number: str
+    customer_code: str
+    customer_name: str
+    status: str
+    issued_on: date
+    due_on: date
+    days_overdue: int
+    total: Decimal
+    paid: Decimal
+    credited: Decimal
+    balance: Decimal
+
+
+class InvoiceDetailOut(InvoiceOut):
+    lines: list[InvoiceLineOut]
+
+
+class PaymentIn(Input):
+    amount: Annotated[Decimal, Field(gt=0, le=MAX_AMOUNT, decimal_places=2)]
+    received_on: date | None = None
+    reference: Annotated[Text, StringConstraints(max_length=80)] | None = None
+
+
+class PaymentOut(BaseModel):
+    id: int
+    amount: Decimal
+    received_on: date
+    reference: str | None
+    invoice: InvoiceOut
+
+
+class AgingRowOut(BaseModel):
+    customer_code: str
+    customer_name: str
+    current: Decimal
+    days_1_30: Decimal
+    days_31_60: Decimal
+    days_61_90: Decimal
+    days_over_90: Decimal
+    total: Decimal
+    oldest_days_overdue: int
+
+
+class AgingTotalsOut(BaseModel):
+    current: Decimal
+    days_1_30: Decimal
+    days_31_60: Decimal
+    days_61_90: Decimal
+    days_over_90: Decimal
+    total: Decimal
+
+
+class AgingOut(BaseModel):
+    as_of: date
+    customers: list[AgingRowOut]
+    totals: AgingTotalsOut
+
+
+class StatementEntryOut(BaseModel):
+    date: date
+    kind: str
+    reference: str
+    description: str
+    debit: Decimal
+    credit: Decimal
+    balance: Decimal
+
+
+class StatementOut(BaseModel):
+    customer_code: str
+    customer_name: str
+    start: date | None
+    end: date
+    opening_balance: Decimal
+    entries: list[StatementEntryOut]
+    closing_balance: Decimal
+
+
+class ReturnLineIn(Input):
+    sku: Sku
+    quantity: Quantity
+
+
+class ReturnIn(Input):
+    order_number: Annotated[
+        str, StringConstraints(strip_whitespace=True, to_upper=True, max_length=20)
+    ]
+    lines: Annotated[list[ReturnLineIn], Field(min_length=1, max_length=100)]
+    reason: Annotated[Text, StringConstraints(min_length=1, max_length=500)]
+
+
+class ReturnLineOut(BaseModel):
+    sku: str
+    quantity: int
+    credit: Decimal
+
+
+class ReturnOut(BaseModel):
+    number: str
+    order_number: str
+    customer_code: str
+    status: str
+    reason: str
+    lines: list[ReturnLineOut]
+    credit_total: Decimal
+    created_at: datetime
+    received_at: datetime | None
+    credit_note_number: str | None
+
+
+class EventOut(BaseModel):
+    id: int
+    type: str
+    occurred_at: datetime
+    payload: dict[str, Any]

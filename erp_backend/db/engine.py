@@ -14,11 +14,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, insert, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from erp_backend.db.models import OutboxEvent
 from erp_backend.domain.errors import DomainError
 
 T = TypeVar("T")
@@ -64,7 +65,30 @@ def _configure_sqlite(engine: Engine) -> None:
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(engine, expire_on_commit=False)
+    sessions = sessionmaker(engine, expire_on_commit=False)
+    event.listen(sessions, "before_commit", write_outbox)
+    return sessions
+
+
+# Any constant shared by all ERP processes: the advisory lock that orders outbox commits.
+OUTBOX_LOCK_KEY = 7_306_001
+
+
+def write_outbox(session: Session) -> None:
+    """Write the transaction's queued outbox events as its last statements.
+
+    A feed reader pages by id (`GET /events?after=`), so an id must never become visible
+    after a higher one. PostgreSQL transactions commit in any order, so the writers take one
+    transaction-scoped advisory lock first: from here to commit they go one at a time, and
+    ids appear in commit order. The lock is held only for the final insert and the commit.
+    SQLite has one writer at a time already."""
+    pending = session.info.pop("outbox", None)
+    if not pending:
+        return
+    session.flush()
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": OUTBOX_LOCK_KEY})
+    session.execute(insert(OutboxEvent), pending)
 
 
 @contextmanager

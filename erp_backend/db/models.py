@@ -273,7 +273,9 @@ class OutboxEvent(Base):
 
 
 class Invoice(Base):
-    """Receivables. Issued at shipment; the credit check counts what is still open."""
+    """A receivable, issued at shipment for the shipped order. Its balance is
+    total - paid - credited; a credit note larger than what is open leaves it negative,
+    which is money owed back to the customer."""
 
     __tablename__ = "invoices"
     id: Mapped[int] = mapped_column(IdType, primary_key=True)
@@ -281,13 +283,87 @@ class Invoice(Base):
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
     issued_on: Mapped[date] = mapped_column(Date)
-    due_on: Mapped[date] = mapped_column(Date)
+    due_on: Mapped[date] = mapped_column(Date, index=True)
     total: Mapped[Decimal] = mapped_column(Money())
     paid: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0"))
+    credited: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0"))
+    overdue_notified_on: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime]
     order: Mapped[Order] = relationship()
+    customer: Mapped[Customer] = relationship(lazy="joined")
+    payments: Mapped[list[Payment]] = relationship(
+        back_populates="invoice", order_by="Payment.id", lazy="select"
+    )
 
-    __table_args__ = (CheckConstraint("paid >= 0 AND paid <= total", name="paid_within_total"),)
+    __table_args__ = (
+        CheckConstraint("paid >= 0 AND paid <= total", name="paid_within_total"),
+        CheckConstraint("credited >= 0", name="credited_not_negative"),
+    )
+
+    @property
+    def balance(self) -> Decimal:
+        return self.total - self.paid - self.credited
+
+
+class Payment(Base):
+    __tablename__ = "payments"
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoices.id"), index=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+    amount: Mapped[Decimal] = mapped_column(Money())
+    received_on: Mapped[date] = mapped_column(Date)
+    reference: Mapped[str | None] = mapped_column(String(80))
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("principals.id"))
+    created_at: Mapped[datetime]
+    invoice: Mapped[Invoice] = relationship(back_populates="payments", lazy="joined")
+
+    __table_args__ = (CheckConstraint("amount > 0", name="amount_positive"),)
+
+
+class ReturnRequest(Base):
+    """A customer's return of delivered goods (RMA)."""
+
+    __tablename__ = "returns"
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    number: Mapped[str] = mapped_column(String(20), unique=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(Text)
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("principals.id"))
+    created_at: Mapped[datetime]
+    received_at: Mapped[datetime | None]
+    order: Mapped[Order] = relationship(lazy="joined")
+    lines: Mapped[list[ReturnLine]] = relationship(
+        order_by="ReturnLine.id", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+
+class ReturnLine(Base):
+    __tablename__ = "return_lines"
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    return_id: Mapped[int] = mapped_column(ForeignKey("returns.id"), index=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
+    quantity: Mapped[int] = mapped_column(Integer)
+    unit_price: Mapped[Decimal] = mapped_column(Money())
+    discount_pct: Mapped[Decimal] = mapped_column(Percent())
+    line_total: Mapped[Decimal] = mapped_column(Money())
+    product: Mapped[Product] = relationship(lazy="joined")
+
+    __table_args__ = (CheckConstraint("quantity > 0", name="quantity_positive"),)
+
+
+class CreditNote(Base):
+    __tablename__ = "credit_notes"
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    number: Mapped[str] = mapped_column(String(20), unique=True)
+    return_id: Mapped[int] = mapped_column(ForeignKey("returns.id"), unique=True)
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoices.id"), index=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+    amount: Mapped[Decimal] = mapped_column(Money())
+    issued_on: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime]
+    invoice: Mapped[Invoice] = relationship(lazy="joined")
 
 
 class IdempotencyRecord(Base):

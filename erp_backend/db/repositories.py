@@ -85,9 +85,10 @@ def next_sequence_value(session: Session, name: str, year: int) -> int:
 def credit_exposure(session: Session, customer_id: int, *, excluding: int | None) -> Decimal:
     """Open receivables + orders the customer is committed to that are not invoiced yet
     (`excluding` one order, the one being checked), in one round trip."""
+    # Signed: a credit note larger than what was open is money owed to the customer.
     receivables = (
-        select(func.coalesce(func.sum(Invoice.total - Invoice.paid), 0))
-        .where(Invoice.customer_id == customer_id, Invoice.paid < Invoice.total)
+        select(func.coalesce(func.sum(Invoice.total - Invoice.paid - Invoice.credited), 0))
+        .where(Invoice.customer_id == customer_id)
         .scalar_subquery()
     )
     committed = select(func.coalesce(func.sum(Order.total), 0)).where(
@@ -180,6 +181,17 @@ def release(session: Session, demand: dict[int, int]) -> None:
             update(Stock)
             .where(Stock.product_id == product_id)
             .values(reserved=Stock.reserved - quantity)
+            .execution_options(synchronize_session=False)
+        )
+
+
+def ship_out(session: Session, demand: dict[int, int]) -> None:
+    """Goods leave: on hand and reserved go down together (the CHECK keeps both sane)."""
+    for product_id, quantity in sorted(demand.items()):
+        session.execute(
+            update(Stock)
+            .where(Stock.product_id == product_id)
+            .values(on_hand=Stock.on_hand - quantity, reserved=Stock.reserved - quantity)
             .execution_options(synchronize_session=False)
         )
 

@@ -33,6 +33,13 @@ class Permission(StrEnum):
     READ_STOCK = "read_stock"
     CREATE_LINK_CODES = "create_link_codes"
     REDEEM_LINK_CODES = "redeem_link_codes"
+    READ_INVOICES = "read_invoices"
+    RECORD_PAYMENTS = "record_payments"
+    READ_RECEIVABLES = "read_receivables"  # aging across customers
+    READ_STATEMENTS = "read_statements"
+    REQUEST_RETURNS = "request_returns"
+    RECEIVE_RETURNS = "receive_returns"
+    READ_EVENTS = "read_events"
 
 
 P = Permission
@@ -40,13 +47,35 @@ _STAFF_READ = {P.READ_CATALOG, P.READ_CUSTOMERS, P.READ_ORDERS, P.READ_STOCK}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     # Customer-scoped permissions are narrowed to the customer's own records by the services.
-    Role.CUSTOMER: frozenset({P.READ_CATALOG, P.READ_CUSTOMERS, P.READ_ORDERS, P.PLACE_ORDERS}),
-    Role.SALES_REP: frozenset(_STAFF_READ | {P.PLACE_ORDERS, P.CREATE_LINK_CODES}),
-    Role.FINANCE: frozenset(_STAFF_READ | {P.APPROVE_ORDERS}),
-    Role.WAREHOUSE: frozenset(_STAFF_READ | {P.FULFIL_ORDERS, P.RECEIVE_STOCK}),
+    Role.CUSTOMER: frozenset(
+        {
+            P.READ_CATALOG,
+            P.READ_CUSTOMERS,
+            P.READ_ORDERS,
+            P.PLACE_ORDERS,
+            P.READ_INVOICES,
+            P.READ_STATEMENTS,
+            P.REQUEST_RETURNS,
+        }
+    ),
+    Role.SALES_REP: frozenset(
+        _STAFF_READ | {P.PLACE_ORDERS, P.CREATE_LINK_CODES, P.READ_INVOICES, P.REQUEST_RETURNS}
+    ),
+    Role.FINANCE: frozenset(
+        _STAFF_READ
+        | {
+            P.APPROVE_ORDERS,
+            P.READ_INVOICES,
+            P.RECORD_PAYMENTS,
+            P.READ_RECEIVABLES,
+            P.READ_STATEMENTS,
+        }
+    ),
+    Role.WAREHOUSE: frozenset(_STAFF_READ | {P.FULFIL_ORDERS, P.RECEIVE_STOCK, P.RECEIVE_RETURNS}),
     Role.MANAGER: frozenset(set(Permission) - {P.REDEEM_LINK_CODES}),
     Role.ADMIN: frozenset(set(Permission) - {P.REDEEM_LINK_CODES}),
-    Role.SERVICE: frozenset({P.READ_CATALOG, P.REDEEM_LINK_CODES}),
+    # The action server and the gateway: catalog, linking chats, reading the event feed.
+    Role.SERVICE: frozenset({P.READ_CATALOG, P.REDEEM_LINK_CODES, P.READ_EVENTS}),
     Role.ANONYMOUS: frozenset({P.READ_CATALOG}),
 }
 

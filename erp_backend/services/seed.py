@@ -24,6 +24,7 @@ from erp_backend.db.models import (
     Order,
     OrderEvent,
     OrderLine,
+    Payment,
     Principal,
     Product,
     Stock,
@@ -252,7 +253,7 @@ def _past_invoice(
         paid = order.total if rng.random() < 0.7 else Decimal(0)
     else:
         paid = order.total if rng.random() < 0.25 else Decimal(0)
-    return Invoice(
+    invoice = Invoice(
         number=f"INV-{shipped_on.year}-{sequences['INV', shipped_on.year]:05d}",
         order=order,
         customer_id=customer.id,
@@ -260,8 +261,28 @@ def _past_invoice(
         due_on=due_on,
         total=order.total,
         paid=paid,
+        credited=Decimal(0),
         created_at=datetime.combine(shipped_on, time(16, 0), UTC),
     )
+    # Invoices that fell overdue more than a week ago were announced back then; the sweep
+    # announces the recent ones, as it would have.
+    if paid < order.total and days_past_due > 7:
+        invoice.overdue_notified_on = due_on + timedelta(days=1)
+    if paid > 0:
+        latest = min(now.date() - timedelta(days=1), due_on + timedelta(days=10))
+        received_on = shipped_on + timedelta(
+            days=rng.randint(1, max((latest - shipped_on).days, 1))
+        )
+        invoice.payments.append(
+            Payment(
+                customer_id=customer.id,
+                amount=paid,
+                received_on=min(received_on, latest),
+                reference=f"BACS {rng.randint(100000, 999999)}",
+                created_at=datetime.combine(min(received_on, latest), time(11, 0), UTC),
+            )
+        )
+    return invoice
 
 
 def _past_events(session: Session, rng: random.Random) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from erp_backend.db.models import Order, OrderEvent, OutboxEvent
+from erp_backend.db.models import Order, OrderEvent
 from erp_backend.domain.principals import Actor
 
 
@@ -40,7 +40,11 @@ def record(
 
 
 def publish(session: Session, event_type: str, now: datetime, **payload: Any) -> None:
-    session.add(OutboxEvent(type=event_type, occurred_at=now, payload=payload))
+    """Queue an outbox event; it is written just before the transaction commits
+    (db/engine.py: write_outbox), so outbox ids are handed out in commit order."""
+    session.info.setdefault("outbox", []).append(
+        {"type": event_type, "occurred_at": now, "payload": payload}
+    )
 
 
 def order_reference(order: Order) -> dict[str, Any]:

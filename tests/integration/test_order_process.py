@@ -11,12 +11,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from erp_backend.db import repositories as repo
 from erp_backend.db.engine import unit_of_work
-from erp_backend.db.models import OrderEvent, OutboxEvent, Product, ReplenishmentRequest, Stock
+from erp_backend.db.models import OrderEvent, OutboxEvent, ReplenishmentRequest
 from erp_backend.domain.errors import DomainError, ErrorCode
 from erp_backend.services import orders as svc
 from erp_backend.services.orders import LineRequest, OrderRequest
 from erp_backend.services.stock import receive_stock
-from tests.world import World, add_open_invoice, build_world
+from tests.world import World, add_open_invoice, build_world, outbox_types, place, status_of, stock
 
 NOW = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
 
@@ -24,49 +24,6 @@ NOW = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
 @pytest.fixture
 def world(sessions: sessionmaker[Session]) -> World:
     return build_world(sessions, NOW)
-
-
-def place(
-    sessions: sessionmaker[Session],
-    world: World,
-    lines: list[tuple[str, int] | tuple[str, int, str]],
-    *,
-    who: str = "rep",
-    customer: str | None = "CUST-A",
-    submit: bool = True,
-    at: datetime = NOW,
-) -> str:
-    request = OrderRequest(
-        customer_code=customer,
-        lines=[
-            LineRequest(line[0], line[1], Decimal(line[2] if len(line) > 2 else "0"))
-            for line in lines
-        ],
-    )
-    with unit_of_work(sessions) as session:
-        number = svc.create_order(session, world.actors[who], request, at).number
-    if submit:
-        with unit_of_work(sessions) as session:
-            svc.submit_order(session, world.actors[who], number, at)
-    return number
-
-
-def status_of(sessions: sessionmaker[Session], number: str) -> str:
-    with unit_of_work(sessions) as session:
-        return repo.order_by_number(session, number).status
-
-
-def stock(sessions: sessionmaker[Session], sku: str) -> tuple[int, int]:
-    with unit_of_work(sessions) as session:
-        row = session.execute(
-            select(Stock.on_hand, Stock.reserved).join(Product).where(Product.sku == sku)
-        ).one()
-        return int(row[0]), int(row[1])
-
-
-def outbox_types(sessions: sessionmaker[Session]) -> list[str]:
-    with unit_of_work(sessions) as session:
-        return list(session.scalars(select(OutboxEvent.type).order_by(OutboxEvent.id)))
 
 
 def test_draft_has_number_and_priced_preview(sessions: sessionmaker[Session], world: World) -> None:

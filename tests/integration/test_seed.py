@@ -11,7 +11,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from erp_backend.db import repositories as repo
 from erp_backend.db.engine import unit_of_work
 from erp_backend.db.models import Customer, Invoice, Order, Principal, Product, Stock
+from erp_backend.domain.money import to_money
+from erp_backend.services import invoicing, receivables
 from erp_backend.services import orders as order_service
+from erp_backend.services.identity import actor_for
 from erp_backend.services.seed import already_seeded, seed_demo
 
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
@@ -54,3 +57,25 @@ def test_demo_seed_is_believable_and_consistent(sessions: sessionmaker[Session])
         # numbering carries on after the history without colliding
         years = {number[3:7] for number in session.scalars(select(Order.number))}
         assert years == {"2025", "2026"}
+
+
+def test_demo_statements_add_up(sessions: sessionmaker[Session]) -> None:
+    """Every seeded invoice's payments are on record, so statements balance to the ledger."""
+    with unit_of_work(sessions) as session:
+        seed_demo(session, NOW)
+    with unit_of_work(sessions) as session:
+        finance = actor_for(
+            session.scalars(select(Principal).where(Principal.name == "li.wang")).unique().one()
+        )
+        for code in ("CUST-0001", "CUST-0012", "CUST-0020"):
+            customer = session.scalars(select(Customer).where(Customer.code == code)).one()
+            found = receivables.statement(session, finance, code, None, NOW.date())
+            open_total = session.scalar(
+                select(
+                    func.coalesce(func.sum(Invoice.total - Invoice.paid - Invoice.credited), 0)
+                ).where(Invoice.customer_id == customer.id)
+            )
+            assert found.closing_balance == to_money(open_total)
+        # only recently overdue invoices wait for the sweep to announce them
+        waiting = invoicing.sweep_overdue(session, NOW)
+        assert 0 < len(waiting) < 60

@@ -17,10 +17,11 @@ from erp_backend.api.schemas import (
     OrderOut,
     Page,
     RejectIn,
+    ShipIn,
 )
 from erp_backend.domain.orders import OrderStatus
 from erp_backend.domain.principals import Actor
-from erp_backend.services import orders
+from erp_backend.services import fulfilment, orders
 from erp_backend.services.orders import LineRequest, OrderRequest
 
 router = APIRouter(prefix="/orders", tags=["orders"])
@@ -141,4 +142,44 @@ def cancel_order(
         ),
         idempotency_key=key,
         body=body,
+    )
+
+
+@router.post("/{number}/pick", response_model=OrderOut)
+def pick_order(ctx: Ctx, number: NumberPath, key: IdempotencyKey = None) -> JSONResponse:
+    """Warehouse: picking starts (the order can still be cancelled)."""
+    return ctx.write(
+        lambda s, actor, now: order_out(fulfilment.pick_order(s, actor, number.upper(), now)),
+        idempotency_key=key,
+    )
+
+
+@router.post("/{number}/pack", response_model=OrderOut)
+def pack_order(ctx: Ctx, number: NumberPath, key: IdempotencyKey = None) -> JSONResponse:
+    """Warehouse: packed; from here on the order can no longer be cancelled."""
+    return ctx.write(
+        lambda s, actor, now: order_out(fulfilment.pack_order(s, actor, number.upper(), now)),
+        idempotency_key=key,
+    )
+
+
+@router.post("/{number}/ship", response_model=OrderOut)
+def ship_order(
+    ctx: Ctx, number: NumberPath, body: ShipIn, key: IdempotencyKey = None
+) -> JSONResponse:
+    """Warehouse: handed to the carrier. Stock goes out and the invoice is issued."""
+    return ctx.write(
+        lambda s, actor, now: order_out(
+            fulfilment.ship_order(s, actor, number.upper(), body.carrier, body.tracking_number, now)
+        ),
+        idempotency_key=key,
+        body=body,
+    )
+
+
+@router.post("/{number}/deliver", response_model=OrderOut)
+def deliver_order(ctx: Ctx, number: NumberPath, key: IdempotencyKey = None) -> JSONResponse:
+    return ctx.write(
+        lambda s, actor, now: order_out(fulfilment.deliver_order(s, actor, number.upper(), now)),
+        idempotency_key=key,
     )

@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from erp_backend.api.context import Ctx
+from erp_backend.api.presenters import event_out
+from erp_backend.api.schemas import EventOut, Page
+from erp_backend.services.events import events_after
+
+router = APIRouter(tags=["events"])
+
+
+@router.get("/events", response_model=Page[EventOut])
+def list_events(
+    ctx: Ctx,
+    after: Annotated[int, Query(ge=0, le=2**62, description="the last id you handled")] = 0,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> Page[EventOut]:
+    """Outbox events in id order. Read again from `next_cursor` (the last id returned); the
+    same cursor always gives the same events (at-least-once, deduplicate by id)."""
+    items = ctx.read(lambda s, actor: [event_out(e) for e in events_after(s, actor, after, limit)])
+    next_cursor = str(items[-1].id) if items else str(after)
+    return Page[EventOut](items=items, next_cursor=next_cursor)
