@@ -25,6 +25,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     key.add_argument("--customer", help="customer code (role customer only)")
     key.add_argument("--name", help="principal name (default: derived from role/customer)")
+    commands.add_parser(
+        "sweep", help="raise overdue invoices and purge old idempotency keys, once, now"
+    )
     serve = commands.add_parser("serve", help="run the HTTP API")
     serve.add_argument("--host", default=None)
     serve.add_argument("--port", type=int, default=None)
@@ -42,6 +45,8 @@ def main(argv: list[str] | None = None) -> int:
             return _migrate(settings)
         if args.command == "seed":
             return _seed(settings)
+        if args.command == "sweep":
+            return _sweep(settings)
         if args.command == "create-key":
             return _create_key(settings, Role(args.role), args.customer, args.name)
         return _serve(settings, args.host, args.port, args.workers)
@@ -70,6 +75,20 @@ def _seed(settings: ErpSettings) -> int:
     print(
         f"seeded {summary.products} products, {summary.customers} customers, "
         f"{summary.orders} past orders, {summary.invoices} invoices"
+    )
+    return 0
+
+
+def _sweep(settings: ErpSettings) -> int:
+    from erp_backend.services.sweep import sweep
+
+    sessions = make_session_factory(make_engine(settings.database_url))
+    with unit_of_work(sessions) as session:
+        result = sweep(session, datetime.now(UTC))
+    print(
+        f"{len(result.overdue_invoices)} invoices newly overdue"
+        + (f": {', '.join(result.overdue_invoices)}" if result.overdue_invoices else "")
+        + f"; {result.purged_idempotency_keys} old idempotency keys purged"
     )
     return 0
 

@@ -19,13 +19,19 @@ from erp_backend.api.routes import (
     returns,
     stock,
 )
+from erp_backend.api.sweeper import periodic_sweep
 from erp_backend.db.engine import make_session_factory
 
 API_PREFIX = "/api/v1"
 
 
-def create_app(engine: Engine, *, clock: Clock = system_clock) -> FastAPI:
+def create_app(
+    engine: Engine, *, clock: Clock = system_clock, sweep_every_seconds: float | None = None
+) -> FastAPI:
+    """The API on `engine`. With `sweep_every_seconds`, the process also runs the periodic
+    sweep (overdue invoices, expired idempotency keys) while it serves."""
     app = FastAPI(
+        lifespan=periodic_sweep(sweep_every_seconds) if sweep_every_seconds else None,
         title="Sales Order ERP",
         version="1.0.0",
         description=(
