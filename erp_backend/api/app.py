@@ -42,6 +42,7 @@ def create_app(
     )
     app.state.engine = engine
     app.state.sessions = make_session_factory(engine)
+    app.state.read_sessions = make_session_factory(engine, read_only=True)
     app.state.clock = clock
     install_error_handlers(app)
     api = APIRouter(prefix=API_PREFIX)

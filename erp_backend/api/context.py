@@ -32,6 +32,7 @@ def system_clock() -> datetime:
 @dataclass
 class RequestContext:
     sessions: sessionmaker[Session]
+    read_sessions: sessionmaker[Session]
     clock: Clock
     credentials: Credentials
     method: str
@@ -42,7 +43,7 @@ class RequestContext:
             _caller, actor = authenticate(session, self.credentials)
             return work(session, actor)
 
-        return in_transaction(self.sessions, attempt)
+        return in_transaction(self.read_sessions, attempt)
 
     def caller_and_actor(self, work: Callable[[Session, Actor, Actor, datetime], T]) -> T:
         """For the few uses that need the key's own principal too (linking a chat)."""
@@ -75,7 +76,7 @@ class RequestContext:
             record = None
             if key is not None:
                 claimed = idempotency.claim(
-                    session, self.credentials.scope(caller), key, request_hash, now
+                    session, Credentials.scope(caller, actor), key, request_hash, now
                 )
                 if isinstance(claimed, idempotency.StoredResponse):
                     return claimed.status, claimed.body, True
@@ -107,6 +108,7 @@ async def request_context(
             api_key = token.strip()
     return RequestContext(
         sessions=request.app.state.sessions,
+        read_sessions=request.app.state.read_sessions,
         clock=request.app.state.clock,
         credentials=Credentials(api_key=api_key, chat_identity=x_chat_identity),
         method=request.method,
@@ -142,6 +144,6 @@ def decode_id_cursor(cursor: str | None) -> int | None:
     value = decode_cursor(cursor)
     if value is None:
         return None
-    if not value.isdigit() or len(value) > 18:
+    if not (value.isascii() and value.isdigit()) or len(value) > 18:
         raise DomainError(ErrorCode.VALIDATION_ERROR, "The cursor is not valid.")
     return int(value)

@@ -1,8 +1,9 @@
 """Engine and transactions, made to behave alike on SQLite and PostgreSQL.
 
-SQLite: one writer at a time. Every transaction starts with BEGIN IMMEDIATE so that writers
-queue on the busy timeout instead of failing with "database is locked" when a reader tries
-to become a writer; WAL lets readers go on meanwhile.
+SQLite: one writer at a time. Every writing transaction starts with BEGIN IMMEDIATE so that
+writers queue on the busy timeout instead of failing with "database is locked" when a reader
+tries to become a writer; read-only sessions begin a plain deferred transaction, and WAL lets
+them read while a writer works.
 PostgreSQL: READ COMMITTED with row locks; deadlocks and serialization failures are retried.
 """
 
@@ -61,11 +62,19 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # Reads take no write lock, so they never wait behind a writer (WAL).
+        read_only = connection.get_execution_options().get(READ_ONLY, False)
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
-def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    sessions = sessionmaker(engine, expire_on_commit=False)
+READ_ONLY = "erp_read_only"
+
+
+def make_session_factory(engine: Engine, *, read_only: bool = False) -> sessionmaker[Session]:
+    """Sessions for changes; with `read_only`, sessions for queries (on SQLite they begin a
+    plain deferred transaction instead of taking the write lock)."""
+    bind = engine.execution_options(**{READ_ONLY: True}) if read_only else engine
+    sessions = sessionmaker(bind, expire_on_commit=False)
     event.listen(sessions, "before_commit", write_outbox)
     return sessions
 

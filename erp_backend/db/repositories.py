@@ -26,7 +26,7 @@ from erp_backend.db.models import (
     ReplenishmentRequest,
     Stock,
 )
-from erp_backend.db.types import Money
+from erp_backend.db.types import Total
 from erp_backend.domain.errors import DomainError, ErrorCode
 from erp_backend.domain.money import to_money
 from erp_backend.domain.orders import COMMITTED_STATUSES, RESERVING_STATUSES, OrderStatus
@@ -45,6 +45,10 @@ def order_by_number(session: Session, number: str, *, for_update: bool = False) 
     if order is None:
         raise not_found("Order", number)
     return order
+
+
+def lock_customer(session: Session, customer_id: int) -> None:
+    session.execute(select(Customer.id).where(Customer.id == customer_id).with_for_update())
 
 
 def customer_by_code(session: Session, code: str) -> Customer | None:
@@ -98,7 +102,7 @@ def credit_exposure(session: Session, customer_id: int, *, excluding: int | None
     if excluding is not None:
         committed = committed.where(Order.id != excluding)
     total = session.execute(
-        select((receivables + committed.scalar_subquery()).cast(Money()))
+        select((receivables + committed.scalar_subquery()).cast(Total()))
     ).scalar_one()
     return to_money(total)
 

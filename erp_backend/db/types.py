@@ -35,5 +35,10 @@ def Money() -> Numeric[Any]:
     return Numeric(12, 2, asdecimal=True)
 
 
+def Total() -> Numeric[Any]:
+    """Sums of many amounts (exposure, aging) may pass what one Money column holds."""
+    return Numeric(18, 2, asdecimal=True)
+
+
 def Percent() -> Numeric[Any]:
     return Numeric(5, 2, asdecimal=True)

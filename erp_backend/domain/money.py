@@ -16,7 +16,8 @@ def to_money(value: Decimal | int | float | str | None) -> Decimal:
         return ZERO
     if isinstance(value, float):
         value = str(value)
-    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+    rounded = Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+    return ZERO if rounded.is_zero() else rounded  # never "-0.00"
 
 
 def line_total(quantity: int, unit_price: Decimal, discount_pct: Decimal) -> Decimal:

@@ -100,5 +100,9 @@ ORDER_NUMBER_RE = re.compile(r"^SO-(\d{4})-(\d{5})$")
 
 def order_number(year: int, sequence: int) -> str:
     if not 0 < sequence <= 99_999:
-        raise ValueError(f"order sequence {sequence} does not fit 5 digits")
+        raise DomainError(
+            ErrorCode.VALIDATION_ERROR,
+            f"This year's order numbers are used up ({year}); the numbering needs a sixth digit.",
+            sequence=sequence,
+        )
     return f"SO-{year:04d}-{sequence:05d}"

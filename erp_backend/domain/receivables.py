@@ -6,6 +6,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
+from erp_backend.domain.money import to_money
+
 
 class InvoiceStatus(StrEnum):
     UNPAID = "unpaid"
@@ -63,3 +65,16 @@ def invoice_status(
     if paid + credited > 0:
         return InvoiceStatus.PARTIALLY_PAID
     return InvoiceStatus.UNPAID
+
+
+def return_credit(
+    invoiced: Decimal, delivered: int, returned_before: int, quantity: int
+) -> Decimal:
+    """The invoiced value of `quantity` more units coming back. Taken as the difference of
+    rounded running shares, so however the goods come back in parts, the credits add up to
+    exactly what was invoiced for them, never a cent more."""
+
+    def share(units: int) -> Decimal:
+        return to_money(invoiced * units / delivered)
+
+    return share(returned_before + quantity) - share(returned_before)

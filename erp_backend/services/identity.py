@@ -39,9 +39,12 @@ class Credentials:
     api_key: str | None
     chat_identity: str | None
 
-    def scope(self, actor: Actor) -> str:
-        """Idempotency keys are scoped per caller: the key's principal and the chat."""
-        return f"{actor.principal_id}|{self.chat_identity or ''}"
+    @staticmethod
+    def scope(caller: Actor, actor: Actor) -> str:
+        """Idempotency keys are scoped per caller: the key's principal, the chat it speaks
+        for (normalised) and whom that chat is linked to now, so a relinked chat never
+        replays another account's answer."""
+        return f"{caller.principal_id}|{actor.chat_identity or ''}|{actor.principal_id}"
 
 
 def _digest(secret: str) -> str:
@@ -216,37 +219,37 @@ def redeem_link_code(
     if chat_identity is None:
         raise DomainError(ErrorCode.VALIDATION_ERROR, "Send the chat in X-Chat-Identity.")
     identity = parse_chat_identity(chat_identity)
-    attempt_row = session.get(LinkAttempt, str(identity), with_for_update=True)
-    attempts = (
-        LinkAttempts(attempt_row.failures, attempt_row.window_started_at, attempt_row.locked_until)
-        if attempt_row
-        else None
+    # Make sure this chat's attempt row exists, then lock it: parallel guesses from one chat
+    # queue here and each one is counted (a missing row could not be locked).
+    session.execute(
+        repo.insert_for(session, LinkAttempt)
+        .values(identity=str(identity), failures=0, window_started_at=now, locked_until=None)
+        .on_conflict_do_nothing(index_elements=["identity"])
+    )
+    attempt_row = session.get(
+        LinkAttempt, str(identity), with_for_update=True, populate_existing=True
+    )
+    assert attempt_row is not None
+    attempts = LinkAttempts(
+        attempt_row.failures, attempt_row.window_started_at, attempt_row.locked_until
     )
     ensure_not_locked(attempts, now)
     candidates = session.scalars(
         select(LinkCode).where(LinkCode.code_hash == _digest(code.strip()))
     ).all()
+    current = _linked_principal_id(session, identity.channel, identity.external_id)
     for candidate in candidates:
-        if candidate.used_by == str(identity):  # a retry of this chat's own link
+        # A retry of this chat's own link, while the chat is still linked by that code.
+        if candidate.used_by == str(identity) and current == candidate.principal_id:
             replayed = session.get(Principal, candidate.principal_id)
             assert replayed is not None
             return replayed
     link_code = next((c for c in candidates if c.used_at is None and c.expires_at > now), None)
     if link_code is None:
-        counted = after_failure(attempts, now)
-        if attempt_row is None:
-            session.add(
-                LinkAttempt(
-                    identity=str(identity),
-                    failures=counted.failures,
-                    window_started_at=counted.window_started_at,
-                    locked_until=counted.locked_until,
-                )
-            )
-        else:
-            attempt_row.failures = counted.failures
-            attempt_row.window_started_at = counted.window_started_at
-            attempt_row.locked_until = counted.locked_until
+        counted = after_failure(attempts if attempts.failures else None, now)
+        attempt_row.failures = counted.failures
+        attempt_row.window_started_at = counted.window_started_at
+        attempt_row.locked_until = counted.locked_until
         raise DomainError(
             ErrorCode.LINK_CODE_INVALID,
             "That code is not valid. Codes work once and expire after an hour.",
@@ -278,11 +281,18 @@ def redeem_link_code(
     else:  # relinking a chat to another account replaces the old link
         existing.principal_id = link_code.principal_id
         existing.linked_at = now
-    if attempt_row is not None:
-        session.delete(attempt_row)
+    session.delete(attempt_row)
     principal = session.get(Principal, link_code.principal_id)
     assert principal is not None
     return principal
+
+
+def _linked_principal_id(session: Session, channel: str, external_id: str) -> int | None:
+    return session.scalar(
+        select(ChatLink.principal_id).where(
+            ChatLink.channel == channel, ChatLink.external_id == external_id
+        )
+    )
 
 
 def whoami(session: Session, actor: Actor) -> dict[str, object]:

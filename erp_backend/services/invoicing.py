@@ -84,7 +84,7 @@ def list_invoices(
     if status is not None:
         statement = statement.where(status_condition(status, today))
     if open_only:
-        statement = statement.where(balance_of() > 0)
+        statement = statement.where(is_open())
     if before_id is not None:
         statement = statement.where(Invoice.id < before_id)
     return list(session.scalars(statement).unique())
@@ -94,15 +94,24 @@ def balance_of() -> ColumnElement[Decimal]:
     return Invoice.total - Invoice.paid - Invoice.credited
 
 
+# SQLite computes money in floating point, where 1.10 - 1.00 - 0.10 is not quite 0: a
+# balance counts as open from half a cent (amounts are whole cents, so nothing real is lost).
+HALF_CENT = Decimal("0.005")
+
+
+def is_open() -> ColumnElement[bool]:
+    return balance_of() >= HALF_CENT
+
+
 def status_condition(status: InvoiceStatus, today: date) -> ColumnElement[bool]:
     """The SQL twin of domain.receivables.invoice_status."""
-    balance = balance_of()
-    settled_some = (Invoice.paid + Invoice.credited) > 0
+    open_ = is_open()
+    settled_some = (Invoice.paid + Invoice.credited) >= HALF_CENT
     conditions = {
-        InvoiceStatus.PAID: balance <= 0,
-        InvoiceStatus.OVERDUE: and_(balance > 0, Invoice.due_on < today),
-        InvoiceStatus.PARTIALLY_PAID: and_(balance > 0, Invoice.due_on >= today, settled_some),
-        InvoiceStatus.UNPAID: and_(balance > 0, Invoice.due_on >= today, ~settled_some),
+        InvoiceStatus.PAID: ~open_,
+        InvoiceStatus.OVERDUE: and_(open_, Invoice.due_on < today),
+        InvoiceStatus.PARTIALLY_PAID: and_(open_, Invoice.due_on >= today, settled_some),
+        InvoiceStatus.UNPAID: and_(open_, Invoice.due_on >= today, ~settled_some),
     }
     return conditions[status]
 
@@ -174,7 +183,7 @@ def sweep_overdue(session: Session, now: datetime) -> list[str]:
     claimed = session.scalars(
         update(Invoice)
         .where(
-            balance_of() > 0,
+            is_open(),
             Invoice.due_on < today,
             Invoice.overdue_notified_on.is_(None),
         )

@@ -12,7 +12,12 @@ from sqlalchemy.orm import Session
 
 from erp_backend.db import repositories as repo
 from erp_backend.db.models import Customer, Order, OrderEvent, OrderLine
-from erp_backend.domain.checks import LineFacts, SubmissionFacts, approval_reasons
+from erp_backend.domain.checks import (
+    ApprovalReason,
+    LineFacts,
+    SubmissionFacts,
+    approval_reasons,
+)
 from erp_backend.domain.errors import DomainError, ErrorCode
 from erp_backend.domain.money import MAX_AMOUNT, line_total, to_money
 from erp_backend.domain.orders import (
@@ -96,6 +101,8 @@ def submit_order(session: Session, actor: Actor, number: str, now: datetime) -> 
     actor.require(Permission.PLACE_ORDERS)
     order = _visible_order(session, actor, number, for_update=True)
     transition(OrderStatus(order.status), OrderAction.SUBMIT, OrderStatus.PENDING_APPROVAL)
+    # One credit decision at a time per customer: two submits read each other's exposure.
+    repo.lock_customer(session, order.customer_id)
     customer = order.customer
     facts = SubmissionFacts(
         customer_code=customer.code,
@@ -138,6 +145,7 @@ def approve_order(session: Session, actor: Actor, number: str, now: datetime) ->
     actor.require(Permission.APPROVE_ORDERS)
     order = repo.order_by_number(session, number, for_update=True)
     transition(OrderStatus(order.status), OrderAction.APPROVE, OrderStatus.CONFIRMED)
+    _recheck_credit(session, order, actor, now)
     timeline.record(
         session,
         order,
@@ -148,6 +156,39 @@ def approve_order(session: Session, actor: Actor, number: str, now: datetime) ->
     )
     reserve_stock(session, order, OrderAction.APPROVE, actor, now)
     return order
+
+
+def _recheck_credit(session: Session, order: Order, actor: Actor, now: datetime) -> None:
+    """The approver approves the reasons shown. If the customer's exposure has grown past the
+    limit since the order was held for another reason, credit becomes a reason too, and the
+    approver is asked again rather than approving it unseen."""
+    if ApprovalReason.CREDIT.value in order.approval_reasons:
+        return
+    repo.lock_customer(session, order.customer_id)
+    exposure = credit_exposure(session, order.customer_id, excluding=order.id)
+    if exposure + order.total <= order.customer.credit_limit:
+        return
+    order.approval_reasons = [*order.approval_reasons, ApprovalReason.CREDIT.value]
+    order.updated_at = now
+    timeline.record(
+        session,
+        order,
+        "approval_requested",
+        actor,
+        now,
+        note="Now also over the credit limit; approval needed for CREDIT as well.",
+        reasons=order.approval_reasons,
+    )
+    raise DomainError(
+        ErrorCode.CREDIT_LIMIT_EXCEEDED,
+        f"{order.number} would now take {order.customer.code} over its credit limit "
+        f"(exposure {to_money(exposure)} of {to_money(order.customer.credit_limit)}). "
+        "Approve again to override the credit limit too.",
+        keep_changes=True,
+        approval_reasons=order.approval_reasons,
+        exposure=str(to_money(exposure)),
+        credit_limit=str(to_money(order.customer.credit_limit)),
+    )
 
 
 def reject_order(session: Session, actor: Actor, number: str, reason: str, now: datetime) -> Order:

@@ -12,12 +12,12 @@ from sqlalchemy.orm import Session
 from sqlalchemy.types import Date
 
 from erp_backend.db.models import CreditNote, Customer, Invoice, Payment
-from erp_backend.db.types import Money
+from erp_backend.db.types import Total
 from erp_backend.domain.money import ZERO, to_money
 from erp_backend.domain.principals import Actor, Permission
 from erp_backend.domain.receivables import AGING_BUCKETS, AgingBucket
 from erp_backend.services.catalog import get_customer
-from erp_backend.services.invoicing import balance_of
+from erp_backend.services.invoicing import balance_of, is_open
 
 
 @dataclass
@@ -60,7 +60,7 @@ def aging(
             conditions.append(days <= last)
         columns.append(
             func.coalesce(func.sum(case((and_(*conditions), balance), else_=0)), 0)
-            .cast(Money())
+            .cast(Total())
             .label(bucket.value)
         )
     statement = (
@@ -68,11 +68,11 @@ def aging(
             Customer.code,
             Customer.name,
             *columns,
-            func.sum(balance).cast(Money()).label("total"),
+            func.sum(balance).cast(Total()).label("total"),
             func.max(days).label("oldest"),
         )
         .join(Customer, Customer.id == Invoice.customer_id)
-        .where(balance > 0, Invoice.issued_on <= as_of)
+        .where(is_open(), Invoice.issued_on <= as_of)
         .group_by(Customer.code, Customer.name)
         .order_by(Customer.code)
     )

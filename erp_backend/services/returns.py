@@ -21,9 +21,10 @@ from erp_backend.db.models import (
     ReturnRequest,
 )
 from erp_backend.domain.errors import DomainError, ErrorCode
-from erp_backend.domain.money import line_total, to_money
+from erp_backend.domain.money import to_money
 from erp_backend.domain.orders import OrderStatus
 from erp_backend.domain.principals import Actor, Permission, Role
+from erp_backend.domain.receivables import return_credit
 from erp_backend.services import timeline
 from erp_backend.services.stock import allocate_to_waiting_orders
 
@@ -91,10 +92,7 @@ def request_return(
     )
     for sku, quantity in wanted.items():
         source = order_lines[sku]
-        if delivered[sku] == source.quantity:  # one line of this product: its exact terms
-            credit = line_total(quantity, source.unit_price, source.discount_pct)
-        else:  # several lines at different discounts: their average net price
-            credit = to_money(invoiced[sku] * quantity / delivered[sku])
+        credit = return_credit(invoiced[sku], delivered[sku], already.get(sku, 0), quantity)
         request.lines.append(
             ReturnLine(
                 product_id=source.product_id,

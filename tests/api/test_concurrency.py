@@ -146,3 +146,45 @@ def test_two_managers_creating_the_same_product_at_once(erp: str, world: World) 
     results = sorted(all_at_once(6, create))
     assert results[0] == (201, "")
     assert all(result == (409, "ALREADY_EXISTS") for result in results[1:])
+
+
+def test_concurrent_submits_cannot_both_use_the_last_credit(erp: str, world: World) -> None:
+    """CUST-B may owe 100.00. Two orders of 70.00 and 40.00 submitted at the same moment:
+    one is confirmed, the other is held for credit — never both confirmed."""
+    with httpx.Client(base_url=erp, headers=world.headers("rep"), timeout=60) as client:
+        numbers = [
+            client.post(
+                "/api/v1/orders",
+                json={"customer_code": "CUST-B", "lines": [{"sku": "BOLT-M8", "quantity": qty}]},
+            ).json()["number"]
+            for qty in (500, 286)  # 70.00 and 40.04
+        ]
+
+    def submit(index: int) -> str:
+        with httpx.Client(base_url=erp, headers=world.headers("rep"), timeout=60) as own:
+            status: str = own.post(f"/api/v1/orders/{numbers[index]}/submit").json()["status"]
+            return status
+
+    assert sorted(all_at_once(2, submit)) == ["confirmed", "pending_approval"]
+
+
+def test_parallel_guesses_from_one_chat_all_count(erp: str, world: World) -> None:
+    with httpx.Client(base_url=erp, timeout=60) as client:
+        issued = client.post(
+            "/api/v1/identity/link-codes",
+            json={"customer_code": "CUST-A"},
+            headers=world.headers("rep"),
+        ).json()["code"]
+    wrong = f"{(int(issued) + 1) % 1_000_000:06d}"
+    headers = world.headers("service", **{"X-Chat-Identity": "web:guesser"})
+
+    def guess(_index: int) -> str:
+        with httpx.Client(base_url=erp, headers=headers, timeout=60) as own:
+            code: str = own.post("/api/v1/identity/links", json={"code": wrong}).json()["code"]
+            return code
+
+    outcomes = Counter(all_at_once(8, guess))
+    assert outcomes == {"LINK_CODE_INVALID": 5, "TOO_MANY_ATTEMPTS": 3}
+    with httpx.Client(base_url=erp, headers=headers, timeout=60) as client:
+        right = client.post("/api/v1/identity/links", json={"code": issued})
+        assert right.status_code == 429  # locked out, even with the right code

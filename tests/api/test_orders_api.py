@@ -280,3 +280,30 @@ def test_unknown_route_and_method_answer_the_error_shape(client: TestClient, wor
     wrong = client.delete("/api/v1/orders", headers=world.headers("rep"))
     assert wrong.status_code == 405
     assert set(wrong.json()) == {"code", "message", "details"}
+
+
+def test_reads_do_not_queue_behind_a_writer(
+    client: TestClient, world: World, sessions: Any
+) -> None:
+    """A write transaction is open (and holds SQLite's write lock); reading still answers."""
+    import threading
+
+    from sqlalchemy import text
+
+    writer = sessions()
+    writer.begin()
+    writer.execute(text("UPDATE stock SET on_hand = on_hand WHERE product_id = 1"))
+    answers: list[int] = []
+    reader = threading.Thread(
+        target=lambda: answers.append(
+            client.get("/api/v1/products/BOLT-M8", headers=world.headers("rep")).status_code
+        )
+    )
+    try:
+        reader.start()
+        reader.join(timeout=10)  # the write lock's busy timeout is 30 s
+        assert answers == [200]
+    finally:
+        writer.rollback()
+        writer.close()
+        reader.join()

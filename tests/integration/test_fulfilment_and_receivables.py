@@ -338,3 +338,51 @@ def test_event_feed_is_ordered_and_rereadable(
     with pytest.raises(DomainError) as raised, unit_of_work(sessions) as session:
         events.events_after(session, world.actors["CUST-A"], 0, 10)
     assert raised.value.code is ErrorCode.FORBIDDEN
+
+
+def test_a_settled_invoice_is_settled_everywhere(
+    sessions: sessionmaker[Session], world: World
+) -> None:
+    """1.10 - 1.00 - 0.10 is not exactly zero in floating point (SQLite): still paid."""
+    number = place(sessions, world, [("BOLT-M8", 1)], submit=False)
+    with unit_of_work(sessions) as session:
+        order = repo.order_by_number(session, number)
+        session.add(
+            Invoice(
+                number="INV-T-FLOAT",
+                order_id=order.id,
+                customer_id=order.customer_id,
+                issued_on=date(2026, 1, 1),
+                due_on=date(2026, 1, 31),
+                total=Decimal("1.10"),
+                paid=Decimal("1.00"),
+                credited=Decimal("0.10"),
+                created_at=NOW,
+            )
+        )
+    finance = world.actors["finance"]
+    with unit_of_work(sessions) as session:
+        found = invoicing.list_invoices(
+            session,
+            finance,
+            NOW.date(),
+            status=None,
+            open_only=True,
+            customer_code=None,
+            before_id=None,
+            limit=10,
+        )
+        assert found == []
+        overdue = invoicing.list_invoices(
+            session,
+            finance,
+            NOW.date(),
+            status=InvoiceStatus.OVERDUE,
+            open_only=False,
+            customer_code=None,
+            before_id=None,
+            limit=10,
+        )
+        assert overdue == []
+        assert receivables.aging(session, finance, NOW.date()).rows == []
+        assert invoicing.sweep_overdue(session, NOW) == []

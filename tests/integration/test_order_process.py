@@ -247,3 +247,22 @@ def test_shortfalls_keep_adding_up_once_statements_are_prepared(
     with unit_of_work(sessions) as session:
         request = session.scalars(select(ReplenishmentRequest)).unique().one()
         assert (request.quantity, request.status) == (30, "open")
+
+
+def test_approval_rechecks_credit_that_grew_meanwhile(
+    sessions: sessionmaker[Session], world: World
+) -> None:
+    # CUST-B: limit 100.00. A is held for price only; then B uses most of the credit.
+    held = place(sessions, world, [("BOLT-M8", 500, "5")], customer="CUST-B", who="CUST-B")
+    with unit_of_work(sessions) as session:
+        assert repo.order_by_number(session, held).approval_reasons == ["PRICE"]  # 66.50
+    other = place(sessions, world, [("WIDGET", 10), ("NUT-M10", 500)], customer="CUST-B")
+    assert status_of(sessions, other) == "confirmed"  # 40.00: 106.50 with the held order
+    with pytest.raises(DomainError) as raised, unit_of_work(sessions) as session:
+        svc.approve_order(session, world.actors["finance"], held, NOW)
+    assert raised.value.code is ErrorCode.CREDIT_LIMIT_EXCEEDED
+    with unit_of_work(sessions) as session:
+        order = repo.order_by_number(session, held)
+        assert (order.status, order.approval_reasons) == ("pending_approval", ["PRICE", "CREDIT"])
+    with unit_of_work(sessions) as session:  # approving again overrides both, knowingly
+        assert svc.approve_order(session, world.actors["finance"], held, NOW).status == "confirmed"

@@ -82,3 +82,14 @@ def test_invoice_status(
     total: str, paid: str, credited: str, due: date, status: InvoiceStatus
 ) -> None:
     assert invoice_status(Decimal(total), Decimal(paid), Decimal(credited), due, TODAY) is status
+
+
+def test_return_credits_in_parts_never_exceed_the_invoice() -> None:
+    from erp_backend.domain.money import line_total
+    from erp_backend.domain.receivables import return_credit
+
+    invoiced = line_total(4, Decimal("19.90"), Decimal("15"))  # 67.66
+    one_by_one = [return_credit(invoiced, 4, returned, 1) for returned in range(4)]
+    assert sum(one_by_one) == invoiced
+    assert return_credit(invoiced, 4, 0, 4) == invoiced
+    assert return_credit(Decimal("12.60"), 100, 0, 40) == Decimal("5.04")

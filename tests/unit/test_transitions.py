@@ -74,5 +74,5 @@ def test_terminal_states_allow_nothing() -> None:
 
 def test_order_numbers_have_year_and_five_digits() -> None:
     assert order_number(2026, 42) == "SO-2026-00042"
-    with pytest.raises(ValueError, match="5 digits"):
+    with pytest.raises(DomainError, match="sixth digit"):
         order_number(2026, 100_000)

@@ -12,7 +12,7 @@ router = APIRouter(tags=["health"])
 def health(request: Request) -> JSONResponse:
     """Up and able to reach its database."""
     try:
-        with request.app.state.sessions() as session:
+        with request.app.state.read_sessions() as session:
             session.execute(text("SELECT 1"))
     except SQLAlchemyError:
         return JSONResponse({"status": "degraded", "database": "unreachable"}, status_code=503)
