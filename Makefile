@@ -8,3 +8,4 @@ test:   ## the whole test suite (what CI runs)
 
 bench:  ## figures, not pass/fail
 	bash scripts/uv.sh run --frozen python bench/order_throughput.py
+	bash scripts/uv.sh run --frozen python bench/receivables.py
