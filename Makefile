@@ -1,4 +1,4 @@
-.PHONY: run test bench lint
+.PHONY: run test bench
 
 run:    ## set up everything and run the product on its embedded default
 	bash scripts/run.sh

@@ -188,3 +188,49 @@ def test_parallel_guesses_from_one_chat_all_count(erp: str, world: World) -> Non
     with httpx.Client(base_url=erp, headers=headers, timeout=60) as client:
         right = client.post("/api/v1/identity/links", json={"code": issued})
         assert right.status_code == 429  # locked out, even with the right code
+
+
+def test_a_reader_following_the_feed_during_writes_misses_nothing(erp: str, world: World) -> None:
+    """While many orders are submitted at once, a reader pages through /events with its
+    cursor. Ids become visible in commit order, so it sees every event exactly once."""
+    service = world.headers("service")
+    with httpx.Client(base_url=erp, headers=world.headers("rep"), timeout=60) as client:
+        numbers = [
+            client.post(
+                "/api/v1/orders",
+                json={"customer_code": "CUST-A", "lines": [{"sku": "BOLT-M8", "quantity": 1}]},
+            ).json()["number"]
+            for _ in range(16)
+        ]
+    seen: list[int] = []
+    done = threading.Event()
+
+    def follow() -> None:
+        cursor = "0"
+        with httpx.Client(base_url=erp, headers=service, timeout=60) as reader:
+            while True:
+                finished = done.is_set()
+                page = reader.get("/api/v1/events", params={"after": cursor}).json()
+                seen.extend(event["id"] for event in page["items"])
+                cursor = page["next_cursor"]
+                if finished and not page["items"]:
+                    return
+
+    follower = threading.Thread(target=follow)
+    follower.start()
+
+    def submit(index: int) -> int:
+        with httpx.Client(base_url=erp, headers=world.headers("rep"), timeout=60) as own:
+            return own.post(f"/api/v1/orders/{numbers[index]}/submit").status_code
+
+    try:
+        assert set(all_at_once(16, submit)) == {200}
+    finally:
+        done.set()
+        follower.join(timeout=60)
+    with httpx.Client(base_url=erp, headers=service, timeout=60) as client:
+        everything = [
+            e["id"] for e in client.get("/api/v1/events", params={"limit": 500}).json()["items"]
+        ]
+    assert len(everything) == 16
+    assert seen == everything  # in order, none skipped, none twice
