@@ -8,7 +8,6 @@ from erp_backend.api.schemas import (
     CustomerOut,
     EventOut,
     InvoiceDetailOut,
-    InvoiceLineOut,
     InvoiceOut,
     OrderEventOut,
     OrderLineOut,
@@ -24,6 +23,7 @@ from erp_backend.db.models import (
     Invoice,
     Order,
     OrderEvent,
+    OrderLine,
     OutboxEvent,
     Product,
     ReplenishmentRequest,
@@ -83,18 +83,7 @@ def order_out(order: Order) -> OrderOut:
         customer_code=order.customer.code,
         customer_name=order.customer.name,
         channel=order.channel,
-        lines=[
-            OrderLineOut(
-                line_no=line.line_no,
-                sku=line.product.sku,
-                name=line.product.name,
-                quantity=line.quantity,
-                unit_price=to_money(line.unit_price),
-                discount_pct=to_money(line.discount_pct),
-                line_total=to_money(line.line_total),
-            )
-            for line in order.lines
-        ],
+        lines=[order_line_out(line) for line in order.lines],
         total=to_money(order.total),
         approval_reasons=list(order.approval_reasons),
         rejection_reason=order.rejection_reason,
@@ -107,6 +96,18 @@ def order_out(order: Order) -> OrderOut:
         updated_at=order.updated_at,
         submitted_at=order.submitted_at,
         allowed_actions=actions,
+    )
+
+
+def order_line_out(line: OrderLine) -> OrderLineOut:
+    return OrderLineOut(
+        line_no=line.line_no,
+        sku=line.product.sku,
+        name=line.product.name,
+        quantity=line.quantity,
+        unit_price=to_money(line.unit_price),
+        discount_pct=to_money(line.discount_pct),
+        line_total=to_money(line.line_total),
     )
 
 
@@ -153,17 +154,7 @@ def invoice_out(invoice: Invoice, today: date) -> InvoiceOut:
 def invoice_detail_out(invoice: Invoice, today: date) -> InvoiceDetailOut:
     return InvoiceDetailOut(
         **invoice_out(invoice, today).model_dump(),
-        lines=[
-            InvoiceLineOut(
-                sku=line.product.sku,
-                name=line.product.name,
-                quantity=line.quantity,
-                unit_price=to_money(line.unit_price),
-                discount_pct=to_money(line.discount_pct),
-                line_total=to_money(line.line_total),
-            )
-            for line in invoice.order.lines
-        ],
+        lines=[order_line_out(line) for line in invoice.order.lines],
     )
 
 

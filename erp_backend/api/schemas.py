@@ -290,15 +290,6 @@ class ShipIn(Input):
     tracking_number: Annotated[Text, StringConstraints(min_length=1, max_length=80)]
 
 
-class InvoiceLineOut(BaseModel):
-    sku: str
-    name: str
-    quantity: int
-    unit_price: Decimal
-    discount_pct: Decimal
-    line_total: Decimal
-
-
 class InvoiceOut(BaseModel):
     number: str
     order_number: str
@@ -315,7 +306,7 @@ class InvoiceOut(BaseModel):
 
 
 class InvoiceDetailOut(InvoiceOut):
-    lines: list[InvoiceLineOut]
+    lines: list[OrderLineOut]  # an invoice covers every line of its (complete) shipment
 
 
 class PaymentIn(Input):
@@ -332,25 +323,21 @@ class PaymentOut(BaseModel):
     invoice: InvoiceOut
 
 
-class AgingRowOut(BaseModel):
+class AgingTotalsOut(BaseModel):
+    """Open balance by days past due (domain.receivables.AgingBucket) and in all."""
+
+    current: Decimal
+    days_1_30: Decimal
+    days_31_60: Decimal
+    days_61_90: Decimal
+    days_over_90: Decimal
+    total: Decimal
+
+
+class AgingRowOut(AgingTotalsOut):
     customer_code: str
     customer_name: str
-    current: Decimal
-    days_1_30: Decimal
-    days_31_60: Decimal
-    days_61_90: Decimal
-    days_over_90: Decimal
-    total: Decimal
     oldest_days_overdue: int
-
-
-class AgingTotalsOut(BaseModel):
-    current: Decimal
-    days_1_30: Decimal
-    days_31_60: Decimal
-    days_61_90: Decimal
-    days_over_90: Decimal
-    total: Decimal
 
 
 class AgingOut(BaseModel):
