@@ -14,3 +14,14 @@ else
 fi
 echo "==> main environment (.venv) from uv.lock"
 "${UV[@]}" sync --frozen --quiet
+
+# The Rasa environment: Rasa 3.6 pins libraries the main environment cannot share (see
+# docs/rasa.md). Installed exactly as locked, and again only when the lock changes.
+lock_hash=$(sha256sum requirements/rasa.lock | cut -d' ' -f1)
+if [ "$(cat .venv-rasa/.lock-sha256 2>/dev/null)" != "$lock_hash" ]; then
+    echo "==> Rasa environment (.venv-rasa) from requirements/rasa.lock"
+    rm -rf .venv-rasa
+    "${UV[@]}" venv --quiet --python python3.11 .venv-rasa
+    "${UV[@]}" pip sync --quiet --python .venv-rasa/bin/python requirements/rasa.lock
+    echo "$lock_hash" > .venv-rasa/.lock-sha256
+fi

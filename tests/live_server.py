@@ -27,7 +27,7 @@ def serving(database_url: str, *, workers_env: dict[str, str] | None = None) -> 
     env = {**os.environ, "ERP_DATABASE_URL": database_url, **(workers_env or {})}
     # The server's output goes to a file: a pipe nobody reads would block it once full.
     log = tempfile.NamedTemporaryFile(prefix="erp-server-", suffix=".log", delete=False)  # noqa: SIM115
-    process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+    process = subprocess.Popen(
         [sys.executable, "-m", "erp_backend", "serve", "--port", str(port)],
         env=env,
         stdout=log,
