@@ -18,13 +18,23 @@ echo "==> ruff"
 "${UV[@]}" run --frozen ruff format --check .
 echo "==> mypy"
 "${UV[@]}" run --frozen mypy
-echo "==> pytest"
-set +e
-"${UV[@]}" run --frozen pytest "$@"
-status=$?
-set -e
-if [ "$status" -eq 5 ]; then
-    echo "pytest collected no tests: that is a failure" >&2
-    exit 1
-fi
-exit "$status"
+run_pytest() {
+    set +e
+    "$@"
+    local status=$?
+    set -e
+    if [ "$status" -eq 5 ]; then
+        echo "pytest collected no tests: that is a failure" >&2
+        exit 1
+    fi
+    if [ "$status" -ne 0 ]; then
+        exit "$status"
+    fi
+}
+
+echo "==> pytest (main environment: ERP, API, databases)"
+run_pytest "${UV[@]}" run --frozen pytest "$@"
+echo "==> pytest (Rasa environment: actions against a real ERP process)"
+export RASA_TELEMETRY_ENABLED=false SQLALCHEMY_SILENCE_UBER_WARNING=1
+run_pytest .venv-rasa/bin/python -m pytest -p no:cacheprovider -o addopts="-ra" \
+    --confcutdir=tests/actions tests/actions
