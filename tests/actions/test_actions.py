@@ -1,0 +1,105 @@
+"""Actions against a real ERP process: what the user reads for each outcome."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import uuid
+from pathlib import Path
+from typing import Any
+
+import yaml
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.account import ActionLinkAccount
+from actions.erp_client import ErpClient
+from actions.orders import ActionOrderStatus
+from tests.actions.conftest import RunningErp
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def domain() -> dict[str, Any]:
+    merged: dict[str, Any] = {"responses": {}}
+    for path in sorted((ROOT / "domain").glob("*.yml")):
+        merged["responses"].update(yaml.safe_load(path.read_text()).get("responses", {}))
+    return merged
+
+
+def tracker(chat: str, text: str, entities: list[dict[str, Any]] | None = None) -> Tracker:
+    message = {"text": text, "intent": {"name": "x"}, "entities": entities or []}
+    return Tracker(chat, {}, message, [], False, None, {}, "action_listen")
+
+
+def run(action: Action, chat: str, text: str, **entities: str) -> list[dict[str, Any]]:
+    dispatcher = CollectingDispatcher()
+    found = [{"entity": name, "value": value} for name, value in entities.items()]
+    asyncio.run(action.run(dispatcher, tracker(chat, text, found), domain()))
+    messages: list[dict[str, Any]] = dispatcher.messages
+    return messages
+
+
+def linked_chat(erp: RunningErp, customer: str) -> str:
+    chat = f"telegram:{uuid.uuid4().int % 10**9}"
+    with erp.as_rep() as rep:
+        code = rep.post("/identity/link-codes", json={"customer_code": customer}).json()["code"]
+    messages = run(ActionLinkAccount(ErpClient(erp.url, erp.service_key)), chat, f"link {code}")
+    assert messages[0]["response"] == "utter_linked"
+    assert messages[0]["account"] == customer
+    return chat
+
+
+def test_every_erp_error_code_has_a_reply() -> None:
+    documented = set(re.findall(r"^\| `([A-Z_]+)`", (ROOT / "docs/errors.md").read_text(), re.M))
+    documented |= {"CREDIT_LIMIT_EXCEEDED", "INSUFFICIENT_STOCK"}
+    responses = domain()["responses"]
+    missing = sorted(code for code in documented if f"utter_erp_{code.lower()}" not in responses)
+    assert len(documented) > 15
+    assert missing == []
+
+
+def test_order_status_for_a_linked_customer(erp: RunningErp) -> None:
+    chat = linked_chat(erp, "CUST-0001")
+    action = ActionOrderStatus(ErpClient(erp.url, erp.service_key))
+    latest = run(action, chat, "where is my order")
+    assert latest[0]["response"] == "utter_order_status"
+    number = latest[0]["order_number"]
+    assert number.startswith("SO-")
+    by_number = run(action, chat, f"status of {number.lower()}", order_number=number.lower())
+    assert by_number[0]["order_number"] == number
+    assert by_number[0]["status"]
+
+
+def test_delivered_orders_tell_the_tracking(erp: RunningErp) -> None:
+    chat = linked_chat(erp, "CUST-0002")
+    client = ErpClient(erp.url, erp.service_key)
+    delivered = asyncio.run(client.my_orders(chat, status="delivered", limit=1))[0]
+    messages = run(ActionOrderStatus(client), chat, "track it", order_number=delivered["number"])
+    assert [m["response"] for m in messages] == ["utter_order_status", "utter_order_tracking"]
+    assert messages[0]["status"] == "delivered"
+    assert messages[1]["tracking_number"] == delivered["tracking_number"]
+
+
+def test_unlinked_chats_and_foreign_orders_get_plain_replies(erp: RunningErp) -> None:
+    action = ActionOrderStatus(ErpClient(erp.url, erp.service_key))
+    anonymous = run(action, f"web:{uuid.uuid4().hex}", "where is my order")
+    assert anonymous[0]["response"] == "utter_erp_identity_not_linked"
+    owner = linked_chat(erp, "CUST-0003")
+    number = asyncio.run(ErpClient(erp.url, erp.service_key).my_orders(owner, limit=1))[0]["number"]
+    stranger = linked_chat(erp, "CUST-0004")
+    foreign = run(action, stranger, f"where is {number}", order_number=number)
+    assert foreign[0]["response"] == "utter_erp_not_found"
+
+
+def test_a_bad_code_and_an_erp_that_is_down(erp: RunningErp) -> None:
+    link = ActionLinkAccount(ErpClient(erp.url, erp.service_key))
+    wrong = run(link, f"web:{uuid.uuid4().hex}", "link 000000")
+    assert wrong[0]["response"] == "utter_erp_link_code_invalid"
+    asked = run(link, f"web:{uuid.uuid4().hex}", "how do I link my account")
+    assert asked[0]["response"] == "utter_how_to_link"
+    down = ActionOrderStatus(ErpClient("http://127.0.0.1:9", erp.service_key))
+    messages = run(down, "telegram:1", "where is my order")
+    assert messages == [
+        {**messages[0], "response": "utter_erp_unavailable"}
+    ]  # "temporarily unavailable, nothing was changed", never silence
