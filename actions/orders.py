@@ -1,45 +1,34 @@
-"""Order questions: status and tracking."""
+"""Order questions: status, tracking, the chat's orders."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.erp_client import ErpClient, ErpError, ErpUnavailable
-from actions.replies import UNAVAILABLE, responses_of, say_refusal, status_words
+from actions.base import ErpAction, Events, entity
+from actions.replies import status_words
 
 
-class ActionOrderStatus(Action):
+class ActionOrderStatus(ErpAction):
     """ "Where is SO-2026-00042?" — or, without a number, the chat's latest order."""
 
-    def __init__(self, client: ErpClient | None = None) -> None:
-        self.client = client or ErpClient()
+    action_name = "action_order_status"
 
-    def name(self) -> str:
-        return "action_order_status"
-
-    async def run(
+    async def answer(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[dict[str, Any]]:
+    ) -> Events:
         chat = tracker.sender_id
-        number = next(tracker.get_latest_entity_values("order_number"), None)
-        try:
-            if number is None:
-                latest = await self.client.my_orders(chat, limit=1)
-                if not latest:
-                    dispatcher.utter_message(response="utter_no_orders_yet")
-                    return []
-                order = latest[0]
-            else:
-                order = await self.client.order(chat, number.upper())
-        except ErpUnavailable:
-            dispatcher.utter_message(response=UNAVAILABLE)
-            return []
-        except ErpError as error:
-            say_refusal(dispatcher, error, responses_of(domain))
-            return []
+        number = entity(tracker, "order_number")
+        if number is None:
+            latest = await self.client.my_orders(chat, limit=1)
+            if not latest:
+                dispatcher.utter_message(response="utter_no_orders_yet")
+                return []
+            order = latest[0]
+        else:
+            order = await self.client.order(chat, number.upper())
         dispatcher.utter_message(
             response="utter_order_status",
             order_number=order["number"],
@@ -53,3 +42,33 @@ class ActionOrderStatus(Action):
                 tracking_number=order["tracking_number"],
             )
         return [{"event": "slot", "name": "order_number", "value": order["number"]}]
+
+
+class ActionListMyOrders(ErpAction):
+    """The chat's five most recent orders (a rep or manager sees everyone's)."""
+
+    action_name = "action_list_my_orders"
+
+    async def answer(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> Events:
+        orders = await self.client.my_orders(tracker.sender_id, limit=5)
+        if not orders:
+            dispatcher.utter_message(response="utter_no_orders_yet")
+            return []
+        lines = "\n".join(
+            f"• {o['number']} ({o['customer_code']}): {status_words(o['status'])}, {o['total']}"
+            for o in orders
+        )
+        dispatcher.utter_message(
+            response="utter_my_orders",
+            orders=lines,
+            buttons=[
+                {
+                    "title": o["number"],
+                    "payload": f'/check_order_status{{"order_number": "{o["number"]}"}}',
+                }
+                for o in orders[:3]
+            ],
+        )
+        return []

@@ -25,12 +25,17 @@ class RunningErp:
     url: str
     service_key: str
     rep_key: str
+    manager_key: str
 
     def as_rep(self) -> httpx.Client:
+        return self._as(self.rep_key)
+
+    def as_manager(self) -> httpx.Client:
+        return self._as(self.manager_key)
+
+    def _as(self, key: str) -> httpx.Client:
         return httpx.Client(
-            base_url=self.url + "/api/v1",
-            headers={"Authorization": f"Bearer {self.rep_key}"},
-            timeout=30,
+            base_url=self.url + "/api/v1", headers={"Authorization": f"Bearer {key}"}, timeout=30
         )
 
 
@@ -55,6 +60,7 @@ def erp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningErp]:
     cli("seed", "--demo")
     service_key = cli("create-key", "--role", "service", "--name", "rasa-actions")
     rep_key = cli("create-key", "--role", "sales_rep", "--name", "tom.becker")
+    manager_key = cli("create-key", "--role", "manager", "--name", "maria.lopez")
     port = _free_port()
     log = (folder / "erp.log").open("w")
     process = subprocess.Popen(
@@ -72,7 +78,7 @@ def erp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningErp]:
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"the ERP did not start; see {folder / 'erp.log'}")
             time.sleep(0.1)
-        yield RunningErp(url, service_key, rep_key)
+        yield RunningErp(url, service_key, rep_key, manager_key)
     finally:
         process.terminate()
         process.wait(timeout=10)

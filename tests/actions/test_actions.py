@@ -13,8 +13,10 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.account import ActionLinkAccount
+from actions.catalog import ActionStockAndPrice
 from actions.erp_client import ErpClient
-from actions.orders import ActionOrderStatus
+from actions.finance import ActionCustomerBalance, ActionMyInvoices, ActionOverdueInvoices
+from actions.orders import ActionListMyOrders, ActionOrderStatus
 from tests.actions.conftest import RunningErp
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -103,3 +105,66 @@ def test_a_bad_code_and_an_erp_that_is_down(erp: RunningErp) -> None:
     assert messages == [
         {**messages[0], "response": "utter_erp_unavailable"}
     ]  # "temporarily unavailable, nothing was changed", never silence
+
+
+def staff_chat(erp: RunningErp, principal: str) -> str:
+    chat = f"telegram:{uuid.uuid4().int % 10**9}"
+    with erp.as_manager() as manager:
+        code = manager.post("/identity/link-codes", json={"principal_name": principal}).json()[
+            "code"
+        ]
+    run(ActionLinkAccount(ErpClient(erp.url, erp.service_key)), chat, f"link {code}")
+    return chat
+
+
+def test_my_orders_lists_the_latest_with_buttons(erp: RunningErp) -> None:
+    chat = linked_chat(erp, "CUST-0001")
+    (message,) = run(ActionListMyOrders(ErpClient(erp.url, erp.service_key)), chat, "my orders")
+    assert message["response"] == "utter_my_orders"
+    assert message["orders"].count("• SO-") == 5
+    assert all("CUST-0001" in line for line in message["orders"].splitlines())
+    assert message["buttons"][0]["payload"].startswith('/check_order_status{"order_number": "SO-')
+
+
+def test_stock_and_price_for_anyone(erp: RunningErp) -> None:
+    action = ActionStockAndPrice(ErpClient(erp.url, erp.service_key))
+    anonymous = f"web:{uuid.uuid4().hex}"
+    (bolt,) = run(action, anonymous, "do you have BOLT-M8", sku="BOLT-M8")
+    assert (bolt["response"], bolt["sku"], bolt["unit_price"]) == (
+        "utter_stock_and_price",
+        "BOLT-M8",
+        "0.14",
+    )
+    assert int(bolt["available"]) >= 0
+    helmets = run(action, anonymous, "how much are helmets", product="helmet")
+    assert helmets[0]["sku"] == "HELMET-WHITE"
+    missing = run(action, anonymous, "price of unicorns", product="unicorn")
+    assert missing[0]["response"] == "utter_product_not_found"
+    assert run(action, anonymous, "price?")[0]["response"] == "utter_ask_which_product"
+
+
+def test_invoices_and_balance_of_a_slow_payer(erp: RunningErp) -> None:
+    chat = linked_chat(erp, "CUST-0012")
+    client = ErpClient(erp.url, erp.service_key)
+    (invoices,) = run(ActionMyInvoices(client), chat, "my invoices")
+    assert invoices["response"] == "utter_open_invoices"
+    assert "days overdue" in invoices["invoices"]
+    (balance,) = run(ActionCustomerBalance(client), chat, "what's my balance")
+    assert (balance["customer"], balance["credit_limit"]) == ("CUST-0012", "2000.00")
+    assert balance["available"].startswith("-")  # a slow payer over the limit
+    other = run(ActionCustomerBalance(client), chat, "balance of CUST-0001", customer="CUST-0001")
+    assert other[0]["response"] == "utter_erp_not_found"  # never another customer's figures
+
+
+def test_who_is_more_than_60_days_overdue(erp: RunningErp) -> None:
+    client = ErpClient(erp.url, erp.service_key)
+    finance = staff_chat(erp, "li.wang")
+    (late,) = run(ActionOverdueInvoices(client), finance, "who is 60 days late", days="60")
+    assert late["response"] == "utter_overdue_customers"
+    assert "CUST-0012" in late["customers"]
+    assert all(
+        int(line.rsplit("oldest ", 1)[1].split()[0]) > 60 for line in late["customers"].splitlines()
+    )
+    customer = linked_chat(erp, "CUST-0005")
+    refused = run(ActionOverdueInvoices(client), customer, "who is overdue")
+    assert refused[0]["response"] == "utter_erp_forbidden"

@@ -1,0 +1,47 @@
+"""What every ERP-backed action shares: the client, and the replies for refusals and outages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.erp_client import ErpClient, ErpError, ErpUnavailable
+from actions.replies import UNAVAILABLE, responses_of, say_refusal
+
+Events = list[dict[str, Any]]
+
+
+class ErpAction(Action):
+    """Subclasses implement `answer`; an ERP refusal becomes its plain-language reply and an
+    unreachable ERP "temporarily unavailable, nothing was changed" — never silence."""
+
+    action_name = ""
+
+    def __init__(self, client: ErpClient | None = None) -> None:
+        self.client = client or ErpClient()
+
+    def name(self) -> str:
+        return self.action_name
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> Events:
+        try:
+            return await self.answer(dispatcher, tracker, domain)
+        except ErpUnavailable:
+            dispatcher.utter_message(response=UNAVAILABLE)
+        except ErpError as error:
+            say_refusal(dispatcher, error, responses_of(domain))
+        return []
+
+    async def answer(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> Events:
+        raise NotImplementedError
+
+
+def entity(tracker: Tracker, name: str) -> str | None:
+    value = next(tracker.get_latest_entity_values(name), None)
+    return str(value) if value is not None else None
