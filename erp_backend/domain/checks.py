@@ -70,8 +70,13 @@ def discount_within_authority(facts: SubmissionFacts) -> ApprovalReason | None:
     return None
 
 
+def over_credit_limit(credit_limit: Decimal, exposure: Decimal, order_total: Decimal) -> bool:
+    """Exactly reaching the limit is allowed; a cent over is not."""
+    return exposure + order_total > credit_limit
+
+
 def within_credit_limit(facts: SubmissionFacts) -> ApprovalReason | None:
-    if facts.credit_exposure + facts.order_total > facts.credit_limit:
+    if over_credit_limit(facts.credit_limit, facts.credit_exposure, facts.order_total):
         return ApprovalReason.CREDIT
     return None
 

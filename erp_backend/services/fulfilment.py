@@ -14,7 +14,7 @@ from erp_backend.db.models import Order
 from erp_backend.domain.orders import OrderAction, OrderStatus, transition
 from erp_backend.domain.principals import Actor, Permission
 from erp_backend.services import timeline
-from erp_backend.services.invoicing import invoice_reference, issue_invoice
+from erp_backend.services.invoicing import announce, issue_invoice
 from erp_backend.services.stock import demand_of
 
 
@@ -61,13 +61,7 @@ def ship_order(
         tracking_number=tracking_number,
         invoice_number=invoice.number,
     )
-    timeline.publish(
-        session,
-        "invoice.issued",
-        now,
-        **timeline.order_reference(order),
-        **invoice_reference(invoice, now.date()),
-    )
+    announce(session, "invoice.issued", invoice, now)
     return order
 
 

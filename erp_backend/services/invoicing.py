@@ -39,6 +39,17 @@ def issue_invoice(session: Session, order: Order, now: datetime) -> Invoice:
     return invoice
 
 
+def announce(session: Session, event_type: str, invoice: Invoice, now: datetime) -> None:
+    """An invoice event for the gateway: the order's ids (whom to tell) and the invoice's."""
+    timeline.publish(
+        session,
+        event_type,
+        now,
+        **timeline.order_reference(invoice.order),
+        **invoice_reference(invoice, now.date()),
+    )
+
+
 def invoice_reference(invoice: Invoice, today: date) -> dict[str, object]:
     return {
         "invoice_number": invoice.number,
@@ -164,13 +175,7 @@ def record_payment(
     )
     session.add(payment)
     if invoice.balance <= 0:
-        timeline.publish(
-            session,
-            "invoice.paid",
-            now,
-            **timeline.order_reference(invoice.order),
-            **invoice_reference(invoice, now.date()),
-        )
+        announce(session, "invoice.paid", invoice, now)
     return invoice, payment
 
 
@@ -195,12 +200,6 @@ def sweep_overdue(session: Session, now: datetime) -> list[str]:
     for invoice in session.scalars(
         select(Invoice).where(Invoice.id.in_(claimed)).order_by(Invoice.due_on, Invoice.id)
     ).unique():
-        timeline.publish(
-            session,
-            "invoice.overdue",
-            now,
-            **timeline.order_reference(invoice.order),
-            **invoice_reference(invoice, today),
-        )
+        announce(session, "invoice.overdue", invoice, now)
         numbers.append(invoice.number)
     return numbers

@@ -17,6 +17,7 @@ from erp_backend.domain.checks import (
     LineFacts,
     SubmissionFacts,
     approval_reasons,
+    over_credit_limit,
 )
 from erp_backend.domain.errors import DomainError, ErrorCode
 from erp_backend.domain.money import MAX_AMOUNT, line_total, to_money
@@ -166,7 +167,7 @@ def _recheck_credit(session: Session, order: Order, actor: Actor, now: datetime)
         return
     repo.lock_customer(session, order.customer_id)
     exposure = credit_exposure(session, order.customer_id, excluding=order.id)
-    if exposure + order.total <= order.customer.credit_limit:
+    if not over_credit_limit(order.customer.credit_limit, exposure, order.total):
         return
     order.approval_reasons = [*order.approval_reasons, ApprovalReason.CREDIT.value]
     order.updated_at = now

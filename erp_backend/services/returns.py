@@ -187,11 +187,16 @@ def receive_return(session: Session, actor: Actor, number: str, now: datetime) -
     return note
 
 
+def _require_return_access(actor: Actor) -> None:
+    """Those who request returns (customers, reps) and those who receive them (warehouse)."""
+    if not actor.can(Permission.RECEIVE_RETURNS):
+        actor.require(Permission.REQUEST_RETURNS)
+
+
 def get_return(
     session: Session, actor: Actor, number: str, *, for_update: bool = False
 ) -> ReturnRequest:
-    if not (actor.can(Permission.REQUEST_RETURNS) or actor.can(Permission.RECEIVE_RETURNS)):
-        actor.require(Permission.REQUEST_RETURNS)
+    _require_return_access(actor)
     statement = select(ReturnRequest).where(ReturnRequest.number == number)
     if for_update:
         statement = statement.with_for_update(of=ReturnRequest)
@@ -204,8 +209,7 @@ def get_return(
 def list_returns(
     session: Session, actor: Actor, status: str | None, limit: int
 ) -> list[ReturnRequest]:
-    if not (actor.can(Permission.REQUEST_RETURNS) or actor.can(Permission.RECEIVE_RETURNS)):
-        actor.require(Permission.REQUEST_RETURNS)
+    _require_return_access(actor)
     statement = select(ReturnRequest).order_by(ReturnRequest.id.desc()).limit(limit)
     if actor.role is Role.CUSTOMER:
         statement = statement.where(ReturnRequest.customer_id == actor.customer_id)
