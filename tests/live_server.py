@@ -22,13 +22,20 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(database_url: str, *, workers_env: dict[str, str] | None = None) -> Iterator[str]:
+def serving(
+    database_url: str,
+    *,
+    workers_env: dict[str, str] | None = None,
+    erp_command: list[str] | None = None,
+) -> Iterator[str]:
+    """Serve the ERP on a free port until the block ends. `erp_command` is how to run the
+    `erp-backend` CLI (default: this interpreter; the Rasa environment passes .venv's)."""
     port = free_port()
     env = {**os.environ, "ERP_DATABASE_URL": database_url, **(workers_env or {})}
     # The server's output goes to a file: a pipe nobody reads would block it once full.
     log = tempfile.NamedTemporaryFile(prefix="erp-server-", suffix=".log", delete=False)  # noqa: SIM115
     process = subprocess.Popen(
-        [sys.executable, "-m", "erp_backend", "serve", "--port", str(port)],
+        [*(erp_command or [sys.executable, "-m", "erp_backend"]), "serve", "--port", str(port)],
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,

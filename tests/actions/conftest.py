@@ -1,20 +1,21 @@
 """A real ERP process for the actions' tests, started from the main environment.
 
 These tests run in the Rasa environment (`.venv-rasa`), so they start the ERP the way the
-product does, as its own process (`.venv/bin/erp-backend`), on a fresh seeded SQLite file."""
+product does, as its own process (`.venv/bin/erp-backend`), on a fresh seeded SQLite file.
+`tests/live_server.py` needs only the standard library and httpx, so both environments use it."""
 
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
+
+from tests.live_server import serving
 
 ROOT = Path(__file__).resolve().parents[2]
 ERP = ROOT / ".venv" / "bin" / "erp-backend"
@@ -39,13 +40,6 @@ class RunningErp:
         )
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @pytest.fixture(scope="session")
 def erp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningErp]:
     folder = tmp_path_factory.mktemp("erp")
@@ -61,25 +55,5 @@ def erp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningErp]:
     service_key = cli("create-key", "--role", "service", "--name", "rasa-actions")
     rep_key = cli("create-key", "--role", "sales_rep", "--name", "tom.becker")
     manager_key = cli("create-key", "--role", "manager", "--name", "maria.lopez")
-    port = _free_port()
-    log = (folder / "erp.log").open("w")
-    process = subprocess.Popen(
-        [ERP, "serve", "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{url}/api/v1/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"the ERP did not start; see {folder / 'erp.log'}")
-            time.sleep(0.1)
+    with serving(env["ERP_DATABASE_URL"], erp_command=[str(ERP)]) as url:
         yield RunningErp(url, service_key, rep_key, manager_key)
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-        log.close()
