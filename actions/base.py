@@ -7,7 +7,7 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.erp_client import ErpClient, ErpError, ErpUnavailable
+from actions.erp_client import ErpClient, ErpError, ErpUnavailable, new_idempotency_key
 from actions.replies import UNAVAILABLE, responses_of, say_refusal
 
 Events = list[dict[str, Any]]
@@ -34,12 +34,24 @@ class ErpAction(Action):
             dispatcher.utter_message(response=UNAVAILABLE)
         except ErpError as error:
             say_refusal(dispatcher, error, responses_of(domain))
-        return []
+        return self.failure_events(tracker)
 
     async def answer(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> Events:
         raise NotImplementedError
+
+    def failure_events(self, tracker: Tracker) -> Events:
+        """What the conversation records when the ERP refused or could not be reached."""
+        return []
+
+
+def turn_key(tracker: Tracker, what: str) -> str:
+    """An Idempotency-Key for a change the user asked for in this turn: Rasa running the
+    action again for the same message replays the ERP's first answer; a new message is a
+    new request."""
+    message = tracker.latest_message.get("message_id") or new_idempotency_key()
+    return f"{what}-{message}"
 
 
 def entity(tracker: Tracker, name: str) -> str | None:

@@ -163,6 +163,26 @@ class ErpClient:
             idempotency_key=idempotency_key,
         )
 
+    async def edit_order(
+        self, chat: str, number: str, edit: dict[str, Any], idempotency_key: str
+    ) -> dict[str, Any]:
+        return await self.call(  # type: ignore[no-any-return]
+            "PATCH", f"/orders/{number}", chat=chat, json=edit, idempotency_key=idempotency_key
+        )
+
+    async def customer(self, chat: str, code: str) -> dict[str, Any]:
+        return await self.call("GET", f"/customers/{code}", chat=chat)  # type: ignore[no-any-return]
+
+    async def product(self, chat: str, sku: str) -> dict[str, Any]:
+        return await self.call("GET", f"/products/{sku}", chat=chat)  # type: ignore[no-any-return]
+
+    async def request_return(
+        self, chat: str, request: dict[str, Any], idempotency_key: str
+    ) -> dict[str, Any]:
+        return await self.call(  # type: ignore[no-any-return]
+            "POST", "/returns", chat=chat, json=request, idempotency_key=idempotency_key
+        )
+
     async def products(self, chat: str, query: str, limit: int = 5) -> list[dict[str, Any]]:
         page = await self.call("GET", "/products", chat=chat, params={"q": query, "limit": limit})
         return page["items"]  # type: ignore[no-any-return]

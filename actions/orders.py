@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import ErpAction, Events, entity
@@ -41,7 +43,7 @@ class ActionOrderStatus(ErpAction):
                 carrier=order["carrier"],
                 tracking_number=order["tracking_number"],
             )
-        return [{"event": "slot", "name": "order_number", "value": order["number"]}]
+        return [SlotSet("order_number", order["number"])]
 
 
 class ActionListMyOrders(ErpAction):
@@ -72,3 +74,48 @@ class ActionListMyOrders(ErpAction):
             ],
         )
         return []
+
+
+class ActionTrackShipment(ErpAction):
+    """ "Track SO-2026-00042": carrier, tracking number and the order's timeline."""
+
+    action_name = "action_track_shipment"
+
+    async def answer(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> Events:
+        chat = tracker.sender_id
+        number = entity(tracker, "order_number") or tracker.get_slot("order_number")
+        if number is None:
+            latest = await self.client.my_orders(chat, limit=1)
+            if not latest:
+                dispatcher.utter_message(response="utter_no_orders_yet")
+                return []
+            number = latest[0]["number"]
+        order = await self.client.order(chat, number.upper())
+        events = await self.client.order_events(chat, order["number"])
+        timeline = "\n".join(
+            f"• {timestamp(e['at'])}: {e['note'] or status_words(e['status'])}" for e in events
+        )
+        if order.get("tracking_number"):
+            dispatcher.utter_message(
+                response="utter_order_tracking_timeline",
+                order_number=order["number"],
+                carrier=order["carrier"],
+                tracking_number=order["tracking_number"],
+                timeline=timeline,
+            )
+        else:
+            dispatcher.utter_message(
+                response="utter_order_not_shipped_timeline",
+                order_number=order["number"],
+                status=status_words(order["status"]),
+                timeline=timeline,
+            )
+        return [SlotSet("order_number", order["number"])]
+
+
+def timestamp(at: str) -> str:
+    """ "2026-11-24T10:02:11Z" → "24 Nov 10:02" (UTC, as the ERP keeps it)."""
+    moment = datetime.fromisoformat(at.replace("Z", "+00:00"))
+    return f"{moment.day} {moment:%b %H:%M}"

@@ -5,51 +5,14 @@ from __future__ import annotations
 import asyncio
 import re
 import uuid
-from pathlib import Path
-from typing import Any
-
-import yaml
-from rasa_sdk import Action, Tracker
-from rasa_sdk.executor import CollectingDispatcher
 
 from actions.account import ActionLinkAccount
 from actions.catalog import ActionStockAndPrice
 from actions.erp_client import ErpClient
 from actions.finance import ActionCustomerBalance, ActionMyInvoices, ActionOverdueInvoices
 from actions.orders import ActionListMyOrders, ActionOrderStatus
+from tests.actions.chat import ROOT, domain, linked_chat, run, staff_chat
 from tests.actions.conftest import RunningErp
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def domain() -> dict[str, Any]:
-    merged: dict[str, Any] = {"responses": {}}
-    for path in sorted((ROOT / "domain").glob("*.yml")):
-        merged["responses"].update(yaml.safe_load(path.read_text()).get("responses", {}))
-    return merged
-
-
-def tracker(chat: str, text: str, entities: list[dict[str, Any]] | None = None) -> Tracker:
-    message = {"text": text, "intent": {"name": "x"}, "entities": entities or []}
-    return Tracker(chat, {}, message, [], False, None, {}, "action_listen")
-
-
-def run(action: Action, chat: str, text: str, **entities: str) -> list[dict[str, Any]]:
-    dispatcher = CollectingDispatcher()
-    found = [{"entity": name, "value": value} for name, value in entities.items()]
-    asyncio.run(action.run(dispatcher, tracker(chat, text, found), domain()))
-    messages: list[dict[str, Any]] = dispatcher.messages
-    return messages
-
-
-def linked_chat(erp: RunningErp, customer: str) -> str:
-    chat = f"telegram:{uuid.uuid4().int % 10**9}"
-    with erp.as_rep() as rep:
-        code = rep.post("/identity/link-codes", json={"customer_code": customer}).json()["code"]
-    messages = run(ActionLinkAccount(ErpClient(erp.url, erp.service_key)), chat, f"link {code}")
-    assert messages[0]["response"] == "utter_linked"
-    assert messages[0]["account"] == customer
-    return chat
 
 
 def test_every_erp_error_code_has_a_reply() -> None:
@@ -105,16 +68,6 @@ def test_a_bad_code_and_an_erp_that_is_down(erp: RunningErp) -> None:
     assert messages == [
         {**messages[0], "response": "utter_erp_unavailable"}
     ]  # "temporarily unavailable, nothing was changed", never silence
-
-
-def staff_chat(erp: RunningErp, principal: str) -> str:
-    chat = f"telegram:{uuid.uuid4().int % 10**9}"
-    with erp.as_manager() as manager:
-        code = manager.post("/identity/link-codes", json={"principal_name": principal}).json()[
-            "code"
-        ]
-    run(ActionLinkAccount(ErpClient(erp.url, erp.service_key)), chat, f"link {code}")
-    return chat
 
 
 def test_my_orders_lists_the_latest_with_buttons(erp: RunningErp) -> None:

@@ -1,0 +1,540 @@
+"""The forms' actions against a real ERP process: an order from the first message to the
+ERP's answer, cancel, return, approve and reject, leaving a form, and an ERP that is down."""
+
+from __future__ import annotations
+
+import asyncio
+import math
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from actions.erp_client import ErpClient
+from actions.order_changes import (
+    ActionApproveOrder,
+    ActionAskCancelConfirmed,
+    ActionAskCancelFormOrderNumber,
+    ActionCancelOrder,
+    ActionRejectOrder,
+    ActionRequestReturn,
+    ActionStopForm,
+    ValidateCancelForm,
+    ValidateRejectForm,
+    ValidateReturnForm,
+)
+from actions.order_form import (
+    ActionAskOrderDecision,
+    ActionAskOrderLines,
+    ActionPlaceOrder,
+    ActionStartOrder,
+    ValidateOrderForm,
+)
+from actions.orders import ActionTrackShipment
+from tests.actions.chat import linked_chat, run_on, spans, staff_chat, tracker
+from tests.actions.conftest import RunningErp
+
+ADDRESS = "Hafenstrasse 12, 20457 Hamburg"
+
+
+def erp_client(erp: RunningErp) -> ErpClient:
+    return ErpClient(erp.url, erp.service_key)
+
+
+def order_slots(**slots: Any) -> dict[str, Any]:
+    return {"order_key": "test-" + str(id(slots)), **slots}
+
+
+def place(
+    erp: RunningErp, chat: str, customer: str, lines: list[dict[str, Any]], **extra: Any
+) -> tuple[list[dict[str, Any]], dict[str, Any], dict[str, Any]]:
+    """Preview then confirm an order the way the form does; (preview, outcome, slots)."""
+    client = erp_client(erp)
+    slots = order_slots(
+        customer=customer,
+        order_lines=lines,
+        order_items=lines,
+        delivery_date=(date.today() + timedelta(days=7)).isoformat(),
+        shipping_address=ADDRESS,
+        **extra,
+    )
+    preview, set_by_preview = run_on(ActionAskOrderDecision(client), tracker(chat, "", slots=slots))
+    slots |= set_by_preview | {"order_decision": "confirm"}
+    outcome, after = run_on(ActionPlaceOrder(client), tracker(chat, "yes", slots=slots))
+    return preview, outcome[0], slots | {"after": after}
+
+
+def product(erp: RunningErp, sku: str) -> dict[str, Any]:
+    with erp.as_rep() as rep:
+        found: dict[str, Any] = rep.get(f"/products/{sku}").json()
+        return found
+
+
+def test_the_first_message_fills_the_form(erp: RunningErp) -> None:
+    chat = linked_chat(erp, "CUST-0004")
+    text = "I need 40 BOLT-M8 and 10 boxes of earplugs by Friday"
+    said, slots = run_on(
+        ActionStartOrder(erp_client(erp)),
+        tracker(chat, text, spans(text, sku="BOLT-M8", product="earplugs", date="Friday")),
+    )
+    assert said == []
+    assert slots["order_allowed"] is True
+    assert slots["customer"] == "CUST-0004"
+    assert [(i["sku"], i["quantity"]) for i in slots["order_lines"]] == [
+        ("BOLT-M8", 40),
+        ("EARPLUGS-200", 10),
+    ]
+    friday = date.fromisoformat(slots["delivery_date"])
+    assert friday.weekday() == 4
+    assert date.today() < friday <= date.today() + timedelta(days=7)
+    assert slots["order_key"]
+
+
+def test_an_unlinked_chat_cannot_order_and_is_told_how_to_link(erp: RunningErp) -> None:
+    said, slots = run_on(
+        ActionStartOrder(erp_client(erp)), tracker("telegram:404404", "order 40 BOLT-M8")
+    )
+    assert said[0]["response"] == "utter_how_to_link"
+    assert slots == {"order_allowed": False}
+
+
+def test_a_rep_names_the_customer_and_an_unknown_one_is_asked_again(erp: RunningErp) -> None:
+    chat = staff_chat(erp, "tom.becker")
+    client = erp_client(erp)
+    text = "raise an order for CUST-0007: 200 NUT-M10, 50 WASHER-8"
+    _, slots = run_on(
+        ActionStartOrder(client), tracker(chat, text, spans(text, customer="CUST-0007"))
+    )
+    assert slots["customer"] == "CUST-0007"
+    assert [(i["sku"], i["quantity"]) for i in slots["order_lines"]] == [
+        ("NUT-M10", 200),
+        ("WASHER-8", 50),
+    ]
+    form = ValidateOrderForm(client)
+    asked = {"requested_slot": "customer"}
+    said, set_ = run_on(
+        form,
+        tracker(
+            chat,
+            "CUST-9999",
+            spans("CUST-9999", customer="CUST-9999"),
+            slots=asked,
+            form="order_form",
+        ),
+    )
+    assert said[0]["response"] == "utter_unknown_customer"
+    assert set_["customer"] is None
+    said, set_ = run_on(
+        form,
+        tracker(
+            chat,
+            "for cust-0007",
+            spans("for cust-0007", customer="cust-0007"),
+            slots=asked,
+            form="order_form",
+        ),
+    )
+    assert said == []
+    assert set_["customer"] == "CUST-0007"
+    assert set_["default_address"]
+
+
+def test_quantities_dates_and_addresses_are_read_or_asked_again(erp: RunningErp) -> None:
+    chat = linked_chat(erp, "CUST-0004")
+    client = erp_client(erp)
+    form = ValidateOrderForm(client)
+    # "some gloves": which gloves, and how many?
+    asking_lines = {"requested_slot": "order_lines", "customer": "CUST-0004"}
+    said, set_ = run_on(
+        form,
+        tracker(
+            chat,
+            "some gloves",
+            spans("some gloves", product="gloves"),
+            slots=asking_lines,
+            form="order_form",
+        ),
+    )
+    assert said[0]["response"] == "utter_which_product"
+    assert {b["payload"] for b in said[0]["buttons"]} >= {"GLOVES-NITRILE-L", "GLOVES-NITRILE-XL"}
+    assert set_["order_lines"] is None
+    text = "GLOVES-NITRILE-L"
+    said, set_ = run_on(
+        form, tracker(chat, text, spans(text, sku=text), slots=asking_lines, form="order_form")
+    )
+    assert set_["order_items"] == [
+        {"sku": "GLOVES-NITRILE-L", "name": set_["order_items"][0]["name"], "quantity": None}
+    ]
+    assert set_["order_lines"] is None  # the quantity is still missing
+    asked, _ = run_on(
+        ActionAskOrderLines(client), tracker(chat, "", slots={**asking_lines, **set_})
+    )
+    assert asked[0]["response"] == "utter_ask_quantity"
+    assert asked[0]["sku"] == "GLOVES-NITRILE-L"
+    said, set_ = run_on(
+        form, tracker(chat, "12 please", slots={**asking_lines, **set_}, form="order_form")
+    )
+    assert [(i["sku"], i["quantity"]) for i in set_["order_lines"]] == [("GLOVES-NITRILE-L", 12)]
+
+    asking_date = {"requested_slot": "delivery_date"}
+    for words, expected in [
+        ("as soon as possible", "none"),
+        ("by the 3rd", None),  # any future 3rd: checked below
+        ("yesterday", "past"),
+        ("banana bread", "unread"),
+    ]:
+        said, set_ = run_on(form, tracker(chat, words, slots=asking_date, form="order_form"))
+        if expected == "past":
+            assert said[0]["response"] == "utter_date_in_past"
+            assert set_["delivery_date"] is None
+        elif expected == "unread":
+            assert said[0]["response"] == "utter_date_not_understood"
+            assert set_["delivery_date"] is None
+        elif expected == "none":
+            assert set_["delivery_date"] == "none"
+        else:
+            chosen = date.fromisoformat(set_["delivery_date"])
+            assert chosen.day == 3
+            assert chosen > date.today()
+
+    asking_address = {
+        "requested_slot": "shipping_address",
+        "default_address": "Usual Road 1, Leeds",
+    }
+    _, set_ = run_on(
+        form, tracker(chat, "yes", intent="affirm", slots=asking_address, form="order_form")
+    )
+    assert set_["shipping_address"] == "Usual Road 1, Leeds"
+    said, set_ = run_on(form, tracker(chat, "here", slots=asking_address, form="order_form"))
+    assert said[0]["response"] == "utter_address_not_understood"
+    assert set_["shipping_address"] is None
+    # an address that reads like "no" is still an address; a bare "no" leaves the form
+    text = "No. 5 Dock Road, Liverpool L20 8AA"
+    _, set_ = run_on(
+        form, tracker(chat, text, intent="deny", slots=asking_address, form="order_form")
+    )
+    assert set_["shipping_address"] == text
+    _, set_ = run_on(
+        form, tracker(chat, "no", intent="deny", slots=asking_address, form="order_form")
+    )
+    assert "shipping_address" not in set_
+
+
+def test_preview_then_confirm_places_the_order_once(erp: RunningErp) -> None:
+    chat = linked_chat(erp, "CUST-0004")
+    client = erp_client(erp)
+    lines = [{"sku": "BOLT-M8", "name": "bolts", "quantity": 40}]
+    preview, outcome, slots = place(erp, chat, "CUST-0004", lines)
+    (shown,) = preview
+    assert shown["response"] == "utter_order_preview"
+    number = shown["order_number"]
+    price = Decimal(product(erp, "BOLT-M8")["unit_price"])
+    assert Decimal(shown["total"]) == price * 40
+    assert "40 x BOLT-M8" in shown["lines"]
+    assert [b["title"] for b in shown["buttons"]] == [
+        "Confirm",
+        "Change items",
+        "Change date",
+        "Change address",
+        "Cancel",
+    ]
+    assert shown["address"] == ADDRESS
+    assert outcome["response"] == "utter_order_confirmed"
+    assert outcome["order_number"] == number
+    assert slots["after"]["draft_number"] is None  # the form's answers are forgotten
+    # Rasa running the same turn again (a timeout, a double press) replays, never submits twice
+    again, _ = run_on(ActionPlaceOrder(client), tracker(chat, "yes", slots=slots))
+    assert again[0]["response"] == "utter_order_confirmed"
+    assert again[0]["order_number"] == number
+    events = asyncio.run(client.order_events(chat, number))
+    assert [e["kind"] for e in events].count("confirmed") == 1
+    order = asyncio.run(client.order(chat, number))
+    assert order["status"] == "confirmed"
+    assert order["shipping_address"] == ADDRESS
+    assert order["requested_delivery_date"] == slots["delivery_date"]
+
+
+def test_a_change_at_the_preview_edits_the_same_draft(erp: RunningErp) -> None:
+    chat = linked_chat(erp, "CUST-0004")
+    client = erp_client(erp)
+    form = ValidateOrderForm(client)
+    slots = order_slots(
+        customer="CUST-0004",
+        order_lines=[{"sku": "BOLT-M8", "name": "b", "quantity": 40}],
+        order_items=[{"sku": "BOLT-M8", "name": "b", "quantity": 40}],
+        delivery_date="none",
+        shipping_address=ADDRESS,
+    )
+    first, set_ = run_on(ActionAskOrderDecision(client), tracker(chat, "", slots=slots))
+    slots |= set_ | {"requested_slot": "order_decision"}
+    text = "also 10 NUT-M10"
+    _, set_ = run_on(
+        form, tracker(chat, text, spans(text, sku="NUT-M10"), slots=slots, form="order_form")
+    )
+    assert set_["order_decision"] is None
+    slots |= set_
+    second, _ = run_on(ActionAskOrderDecision(client), tracker(chat, "", slots=slots))
+    assert second[0]["order_number"] == first[0]["order_number"]
+    assert "10 x NUT-M10" in second[0]["lines"]
+    assert "40 x BOLT-M8" in second[0]["lines"]
+    _, set_ = run_on(
+        form,
+        tracker(
+            chat,
+            "",
+            [{"entity": "decision", "value": "change_date"}],
+            slots=slots,
+            form="order_form",
+        ),
+    )
+    assert set_ == {"order_decision": None, "delivery_date": None}
+    _, set_ = run_on(form, tracker(chat, "no", intent="deny", slots=slots, form="order_form"))
+    assert set_["order_decision"] == "cancel"
+    dropped, _ = run_on(ActionPlaceOrder(client), tracker(chat, "no", slots=slots | set_))
+    assert dropped[0]["response"] == "utter_order_dropped"
+    assert asyncio.run(client.order(chat, first[0]["order_number"]))["status"] == "cancelled"
+
+
+def test_short_stock_tells_the_shortfall(erp: RunningErp) -> None:
+    chat = linked_chat(erp, "CUST-0004")
+    available = product(erp, "GOGGLES-CLEAR")["available"]
+    lines = [{"sku": "GOGGLES-CLEAR", "name": "goggles", "quantity": available + 5}]
+    _, outcome, _ = place(erp, chat, "CUST-0004", lines)
+    assert outcome["response"] == "utter_order_awaiting_stock"
+    assert outcome["shortfall"] == "5 x GOGGLES-CLEAR"
+
+
+def test_over_the_credit_limit_is_held_for_approval_then_approved_or_rejected(
+    erp: RunningErp,
+) -> None:
+    rep = staff_chat(erp, "tom.becker")
+    manager = staff_chat(erp, "maria.lopez")
+    client = erp_client(erp)
+    credit = asyncio.run(client.credit(rep, "CUST-0003"))
+    wrench = product(erp, "BOLT-M8")
+    quantity = math.ceil((Decimal(credit["available"]) + 100) / Decimal(wrench["unit_price"]))
+    numbers = []
+    for _ in range(2):
+        _, outcome, _ = place(
+            erp, rep, "CUST-0003", [{"sku": "BOLT-M8", "name": "b", "quantity": quantity}]
+        )
+        assert outcome["response"] == "utter_order_held"
+        assert outcome["reasons"] == "the credit limit"
+        numbers.append(outcome["order_number"])
+
+    waiting, _ = run_on(ActionApproveOrder(client), tracker(manager, "what needs my approval"))
+    assert waiting[0]["response"] == "utter_waiting_for_approval"
+    assert all(n in waiting[0]["orders"] for n in numbers)
+
+    approve = tracker(
+        manager, f"approve {numbers[0]}", spans(f"approve {numbers[0]}", order_number=numbers[0])
+    )
+    said, _ = run_on(ActionApproveOrder(client), approve)
+    assert said[0]["response"] in {"utter_order_approved", "utter_erp_credit_limit_exceeded"}
+    if said[0]["response"] == "utter_order_approved":
+        again, _ = run_on(ActionApproveOrder(client), approve)  # the same turn replays
+        assert again[0]["response"] == "utter_order_approved"
+
+    form = ValidateRejectForm(client)
+    asking = {"requested_slot": "order_number"}
+    _, set_ = run_on(
+        form,
+        tracker(
+            manager,
+            numbers[1],
+            spans(numbers[1], order_number=numbers[1]),
+            slots=asking,
+            form="reject_form",
+        ),
+    )
+    assert set_["order_number"] == numbers[1]
+    asking = {"requested_slot": "rejection_reason", "order_number": numbers[1]}
+    _, set_ = run_on(
+        form,
+        tracker(
+            manager,
+            "no credit left, overdue invoices",
+            intent="deny",
+            slots=asking,
+            form="reject_form",
+        ),
+    )
+    assert set_["rejection_reason"] == "no credit left, overdue invoices"
+    said, _ = run_on(ActionRejectOrder(client), tracker(manager, "", slots=asking | set_))
+    assert said[0]["response"] == "utter_order_rejected"
+    rejected = asyncio.run(client.order(rep, numbers[1]))
+    assert rejected["status"] == "draft"
+    assert rejected["rejection_reason"] == "no credit left, overdue invoices"
+    # rejecting it again: it is not waiting any more, and the form says so
+    said, set_ = run_on(
+        form,
+        tracker(
+            manager,
+            numbers[1],
+            spans(numbers[1], order_number=numbers[1]),
+            slots={"requested_slot": "order_number"},
+            form="reject_form",
+        ),
+    )
+    assert said[0]["response"] == "utter_no_longer_waiting"
+    assert set_["order_number"] is None
+
+
+def test_cancel_asks_first_and_explains_a_refusal(erp: RunningErp) -> None:
+    chat = linked_chat(erp, "CUST-0004")
+    client = erp_client(erp)
+    _, outcome, _ = place(erp, chat, "CUST-0004", [{"sku": "BOLT-M8", "name": "b", "quantity": 5}])
+    number = outcome["order_number"]
+    offered, _ = run_on(ActionAskCancelFormOrderNumber(client), tracker(chat, "cancel"))
+    assert number in {b["payload"].split('"')[3] for b in offered[0]["buttons"]}
+    form = ValidateCancelForm(client)
+    _, set_ = run_on(
+        form,
+        tracker(
+            chat,
+            number,
+            spans(number, order_number=number),
+            slots={"requested_slot": "order_number"},
+            form="cancel_form",
+        ),
+    )
+    assert set_ == {"order_number": number}
+    question, _ = run_on(ActionAskCancelConfirmed(client), tracker(chat, "", slots=set_))
+    assert question[0]["order_number"] == number
+    assert question[0]["buttons"]
+    asking = {"requested_slot": "cancel_confirmed", "order_number": number}
+    _, set_ = run_on(form, tracker(chat, "no", intent="deny", slots=asking, form="cancel_form"))
+    assert set_["cancel_confirmed"] == "no"
+    said, _ = run_on(ActionCancelOrder(client), tracker(chat, "no", slots=asking | set_))
+    assert said[0]["response"] == "utter_cancel_not_done"
+    assert asyncio.run(client.order(chat, number))["status"] == "confirmed"
+    said, _ = run_on(
+        ActionCancelOrder(client), tracker(chat, "yes", slots=asking | {"cancel_confirmed": "yes"})
+    )
+    assert said[0]["response"] == "utter_order_cancelled"
+    assert asyncio.run(client.order(chat, number))["status"] == "cancelled"
+
+    delivered = asyncio.run(client.my_orders(chat, status="delivered", limit=1))[0]["number"]
+    said, set_ = run_on(
+        form,
+        tracker(
+            chat,
+            delivered,
+            spans(delivered, order_number=delivered),
+            slots={"requested_slot": "order_number"},
+            form="cancel_form",
+        ),
+    )
+    assert said[0]["response"] == "utter_cannot_cancel"
+    assert set_["cancel_confirmed"] == "not_possible"
+    said, _ = run_on(ActionCancelOrder(client), tracker(chat, "", slots=set_))
+    assert said == []  # already explained
+
+
+def test_a_return_of_a_delivered_order(erp: RunningErp) -> None:
+    chat = linked_chat(erp, "CUST-0002")
+    client = erp_client(erp)
+    delivered = asyncio.run(
+        client.order(
+            chat, asyncio.run(client.my_orders(chat, status="delivered", limit=1))[0]["number"]
+        )
+    )
+    number, line = delivered["number"], delivered["lines"][0]
+    form = ValidateReturnForm(client)
+    asking = {"requested_slot": "return_items", "order_number": number}
+    text = f"1 {line['sku']}"
+    _, set_ = run_on(
+        form, tracker(chat, text, spans(text, sku=line["sku"]), slots=asking, form="return_form")
+    )
+    assert set_["return_items"] == [{"sku": line["sku"], "quantity": 1}]
+    said, bad = run_on(form, tracker(chat, "2 FLUX-CAPACITOR", slots=asking, form="return_form"))
+    assert said[0]["response"] in {"utter_not_on_order", "utter_product_not_found"}
+    assert bad["return_items"] is None
+    slots = asking | set_ | {"return_reason": "damaged in transit", "return_confirmed": "yes"}
+    said, _ = run_on(ActionRequestReturn(client), tracker(chat, "yes", slots=slots))
+    assert said[0]["response"] == "utter_return_requested"
+    assert said[0]["order_number"] == number
+    assert Decimal(said[0]["credit"]) == Decimal(line["unit_price"]) * (
+        1 - Decimal(line["discount_pct"]) / 100
+    )
+
+    confirmed = asyncio.run(client.my_orders(chat, status="confirmed", limit=1))
+    if confirmed:
+        said, set_ = run_on(
+            form,
+            tracker(
+                chat,
+                confirmed[0]["number"],
+                spans(confirmed[0]["number"], order_number=confirmed[0]["number"]),
+                slots={"requested_slot": "order_number"},
+                form="return_form",
+            ),
+        )
+        assert said[0]["response"] == "utter_cannot_return"
+
+
+def test_tracking_tells_the_carrier_and_the_timeline(erp: RunningErp) -> None:
+    chat = linked_chat(erp, "CUST-0002")
+    client = erp_client(erp)
+    shipped = asyncio.run(client.my_orders(chat, status="delivered", limit=1))[0]
+    said, _ = run_on(
+        ActionTrackShipment(client),
+        tracker(chat, "track it", [{"entity": "order_number", "value": shipped["number"]}]),
+    )
+    assert said[0]["response"] == "utter_order_tracking_timeline"
+    assert said[0]["tracking_number"] == shipped["tracking_number"]
+    assert "Shipped with" in said[0]["timeline"]
+    assert said[0]["timeline"].count("•") >= 4
+
+
+def test_stop_leaves_the_form_and_drops_the_draft(erp: RunningErp) -> None:
+    chat = linked_chat(erp, "CUST-0004")
+    client = erp_client(erp)
+    slots = order_slots(
+        customer="CUST-0004",
+        order_lines=[{"sku": "BOLT-M8", "name": "b", "quantity": 3}],
+        order_items=[{"sku": "BOLT-M8", "name": "b", "quantity": 3}],
+        delivery_date="none",
+        shipping_address=ADDRESS,
+    )
+    preview, set_ = run_on(ActionAskOrderDecision(client), tracker(chat, "", slots=slots))
+    said, stopped = run_on(
+        ActionStopForm(client),
+        tracker(chat, "stop", intent="deny", slots=slots | set_, form="order_form"),
+    )
+    assert said[0]["response"] == "utter_form_stopped"
+    assert stopped["requested_slot"] is None
+    assert stopped["draft_number"] is None
+    draft = asyncio.run(client.order(chat, preview[0]["order_number"]))
+    assert draft["status"] == "cancelled"
+
+
+@pytest.mark.parametrize("step", ["start", "preview", "submit"])
+def test_an_erp_that_is_down_changes_nothing_and_says_so(erp: RunningErp, step: str) -> None:
+    chat = linked_chat(erp, "CUST-0004")
+    down = ErpClient("http://127.0.0.1:9", erp.service_key)
+    slots = order_slots(
+        customer="CUST-0004",
+        order_lines=[{"sku": "BOLT-M8", "name": "b", "quantity": 3}],
+        delivery_date="none",
+        shipping_address=ADDRESS,
+    )
+    if step == "start":
+        said, set_ = run_on(ActionStartOrder(down), tracker(chat, "order 3 BOLT-M8"))
+        assert said[0]["response"] == "utter_erp_unavailable"
+        assert set_ == {"order_allowed": False}
+    elif step == "preview":
+        said, set_ = run_on(ActionAskOrderDecision(down), tracker(chat, "", slots=slots))
+        assert said[0]["response"] == "utter_erp_unavailable"
+        assert set_ == {"order_decision": None}
+    else:
+        _, set_ = run_on(ActionAskOrderDecision(erp_client(erp)), tracker(chat, "", slots=slots))
+        slots |= set_ | {"order_decision": "confirm"}
+        said, kept = run_on(ActionPlaceOrder(down), tracker(chat, "yes", slots=slots))
+        assert said[0]["response"] == "utter_submit_unsure"
+        assert kept == {"submit_pending": True}
+        # "Try again" once the ERP is back submits it, once
+        said, _ = run_on(ActionPlaceOrder(erp_client(erp)), tracker(chat, "yes", slots=slots))
+        assert said[0]["response"] == "utter_order_confirmed"
+        assert said[0]["order_number"] == slots["draft_number"]
