@@ -1,7 +1,10 @@
-.PHONY: run test bench
+.PHONY: run test bench chat
 
 run:    ## set up everything and run the product on its embedded default
 	bash scripts/run.sh
+
+chat:   ## talk to the assistant in the terminal (the ERP of `make run` must be up)
+	bash scripts/chat.sh
 
 test:   ## the whole test suite (what CI runs)
 	bash scripts/test.sh

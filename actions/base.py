@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -13,7 +14,7 @@ from actions.replies import UNAVAILABLE, responses_of, say_refusal
 Events = list[dict[str, Any]]
 
 
-class ErpAction(Action):
+class ErpAction(Action, ABC):
     """Subclasses implement `answer`; an ERP refusal becomes its plain-language reply and an
     unreachable ERP "temporarily unavailable, nothing was changed" — never silence."""
 
@@ -36,10 +37,11 @@ class ErpAction(Action):
             say_refusal(dispatcher, error, responses_of(domain))
         return self.failure_events(tracker)
 
+    @abstractmethod
     async def answer(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> Events:
-        raise NotImplementedError
+        """The action's work; ERP refusals and outages are answered by `run`."""
 
     def failure_events(self, tracker: Tracker) -> Events:
         """What the conversation records when the ERP refused or could not be reached."""

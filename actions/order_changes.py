@@ -9,6 +9,7 @@ action never acts twice, and each ERP refusal is explained in plain words.
 from __future__ import annotations
 
 import contextlib
+from abc import abstractmethod
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -43,7 +44,10 @@ def yes_or_no(tracker: Tracker) -> str | None:
 class OrderNumberForm(ErpFormValidation):
     """The forms that act on one existing order: the number first, checked with the ERP."""
 
-    form = ""
+    @property
+    @abstractmethod
+    def form(self) -> str:
+        """The form's name; subclasses set it as a class attribute."""
 
     def name(self) -> str:
         return f"validate_{self.form}"
@@ -79,8 +83,15 @@ class OrderNumberForm(ErpFormValidation):
 class ActionAskOrderNumber(ErpAction):
     """ "Which order?" with the chat's qualifying orders as buttons."""
 
-    form = ""
-    statuses: tuple[str, ...] = ()
+    @property
+    @abstractmethod
+    def form(self) -> str:
+        """The form's name; subclasses set it as a class attribute."""
+
+    @property
+    @abstractmethod
+    def statuses(self) -> tuple[str, ...]:
+        """The order states offered as buttons."""
 
     def name(self) -> str:
         return f"action_ask_{self.form}_order_number"

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from abc import abstractmethod
 from datetime import date, timedelta
 from typing import Any
 
@@ -270,6 +271,10 @@ class ErpFormValidation(FormValidationAction):
     def __init__(self, client: ErpClient | None = None) -> None:
         self.client = client or ErpClient()
 
+    @abstractmethod
+    def name(self) -> str:
+        """validate_<form>; abstract so that rasa_sdk does not register this base."""
+
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> Events:
@@ -470,7 +475,17 @@ class ActionAskOrderDecision(ErpAction):
         )
         return [SlotSet("draft_number", draft["number"]), SlotSet("order_key", key)]
 
-    def failure_events(self, tracker: Tracker) -> Events:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> Events:
+        """No preview without the ERP: say why, and offer to try again, change or cancel."""
+        try:
+            return await self.answer(dispatcher, tracker, domain)
+        except ErpUnavailable:
+            dispatcher.utter_message(response=UNAVAILABLE, buttons=RETRY_BUTTONS)
+        except ErpError as error:
+            say_refusal(dispatcher, error, responses_of(domain))
+            dispatcher.utter_message(response="utter_change_or_cancel", buttons=CHANGE_BUTTONS)
         return [SlotSet("order_decision", None)]
 
 
@@ -479,6 +494,12 @@ DECISION_BUTTONS = [
     {"title": "Change items", "payload": '/inform{"decision": "change_items"}'},
     {"title": "Change date", "payload": '/inform{"decision": "change_date"}'},
     {"title": "Change address", "payload": '/inform{"decision": "change_address"}'},
+    {"title": "Cancel", "payload": "/deny"},
+]
+
+CHANGE_BUTTONS = DECISION_BUTTONS[1:]
+RETRY_BUTTONS = [
+    {"title": "Try again", "payload": '/inform{"decision": "preview"}'},
     {"title": "Cancel", "payload": "/deny"},
 ]
 

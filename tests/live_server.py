@@ -32,31 +32,44 @@ def serving(
     `erp-backend` CLI (default: this interpreter; the Rasa environment passes .venv's)."""
     port = free_port()
     env = {**os.environ, "ERP_DATABASE_URL": database_url, **(workers_env or {})}
+    command = [*(erp_command or [sys.executable, "-m", "erp_backend"]), "serve"]
+    with process_serving(
+        "ERP", [*command, "--port", str(port)], env, f"http://127.0.0.1:{port}", "/api/v1/health"
+    ) as base:
+        yield base
+
+
+@contextmanager
+def process_serving(
+    what: str,
+    command: list[str],
+    env: dict[str, str],
+    base: str,
+    health_path: str,
+    *,
+    timeout: float = 30,
+    cwd: str | None = None,
+) -> Iterator[str]:
+    """Run a server process until the block ends, once `base + health_path` answers 200."""
     # The server's output goes to a file: a pipe nobody reads would block it once full.
-    log = tempfile.NamedTemporaryFile(prefix="erp-server-", suffix=".log", delete=False)  # noqa: SIM115
-    process = subprocess.Popen(
-        [*(erp_command or [sys.executable, "-m", "erp_backend"]), "serve", "--port", str(port)],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
+    log = tempfile.NamedTemporaryFile(prefix=f"{what.lower()}-", suffix=".log", delete=False)  # noqa: SIM115
+    process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=cwd)
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + timeout
         while True:
             if process.poll() is not None:
-                raise RuntimeError(f"ERP did not start; see {log.name}")
+                raise RuntimeError(f"{what} did not start; see {log.name}")
             try:
-                if httpx.get(f"{base}/api/v1/health", timeout=1).status_code == 200:
+                if httpx.get(base + health_path, timeout=1).status_code == 200:
                     break
             except httpx.TransportError:
                 pass
             if time.monotonic() > deadline:
-                raise RuntimeError("ERP did not answer /health within 30 s")
-            time.sleep(0.1)
+                raise RuntimeError(f"{what} did not answer {health_path} within {timeout:.0f} s")
+            time.sleep(0.2)
         yield base
     finally:
-        print(f"ERP server log: {log.name}")
+        print(f"{what} log: {log.name}")
         process.terminate()
         try:
             process.wait(timeout=10)

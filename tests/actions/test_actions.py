@@ -121,3 +121,16 @@ def test_who_is_more_than_60_days_overdue(erp: RunningErp) -> None:
     customer = linked_chat(erp, "CUST-0005")
     refused = run(ActionOverdueInvoices(client), customer, "who is overdue")
     assert refused[0]["response"] == "utter_erp_forbidden"
+
+
+def test_the_action_server_registers_exactly_the_actions_of_the_domain() -> None:
+    import yaml
+    from rasa_sdk.executor import ActionExecutor
+
+    executor = ActionExecutor()
+    executor.register_package("actions")
+    declared: set[str] = set()
+    for path in (ROOT / "domain").glob("*.yml"):
+        declared |= set(yaml.safe_load(path.read_text()).get("actions") or [])
+    assert len(declared) > 25
+    assert set(executor.actions) == declared

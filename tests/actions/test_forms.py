@@ -527,6 +527,16 @@ def test_an_erp_that_is_down_changes_nothing_and_says_so(erp: RunningErp, step: 
     elif step == "preview":
         said, set_ = run_on(ActionAskOrderDecision(down), tracker(chat, "", slots=slots))
         assert said[0]["response"] == "utter_erp_unavailable"
+        assert [b["title"] for b in said[0]["buttons"]] == ["Try again", "Cancel"]
+        assert set_ == {"order_decision": None}
+        # a refusal (here: more than the ERP accepts on a line) offers to change or cancel
+        too_many = slots | {"order_lines": [{"sku": "BOLT-M8", "name": "b", "quantity": 10**9}]}
+        said, set_ = run_on(
+            ActionAskOrderDecision(erp_client(erp)), tracker(chat, "", slots=too_many)
+        )
+        assert said[0]["response"] == "utter_erp_validation_error"
+        assert said[1]["response"] == "utter_change_or_cancel"
+        assert "Change items" in [b["title"] for b in said[1]["buttons"]]
         assert set_ == {"order_decision": None}
     else:
         _, set_ = run_on(ActionAskOrderDecision(erp_client(erp)), tracker(chat, "", slots=slots))

@@ -41,3 +41,30 @@ def test_lookup_tables_name_every_seeded_sku() -> None:
     lookups = (ROOT / "data" / "nlu" / "lookups" / "catalog.yml").read_text()
     for sku, *_ in PRODUCTS:
         assert f"    - {sku}\n" in lookups, sku
+
+
+def test_every_reply_and_action_the_actions_use_is_in_the_domain() -> None:
+    import re
+
+    import yaml
+
+    domain: dict[str, set[str]] = {"responses": set(), "actions": set(), "forms": set()}
+    for path in (ROOT / "domain").glob("*.yml"):
+        part = yaml.safe_load(path.read_text())
+        for section in domain:
+            domain[section] |= set(part.get(section) or [])
+    code = "\n".join(p.read_text() for p in (ROOT / "actions").glob("*.py"))
+    responses = set(re.findall(r'response="(utter_\w+)"', code)) | set(
+        re.findall(r'^(?:UNAVAILABLE|UNKNOWN_ERROR) = "(utter_\w+)"', code, re.M)
+    )
+    actions = set(re.findall(r'action_name = "(\w+)"', code))
+    forms = set(re.findall(r'^    form = "(\w+)"', code, re.M))
+    assert len(responses) > 40
+    assert sorted(responses - domain["responses"]) == []
+    assert sorted(actions - domain["actions"]) == []
+    assert forms == domain["forms"] - {"order_form"}
+    # every ask action a form has is declared, for a slot that form asks for
+    asked = set(re.findall(r'"action_ask_(\w+)"', code)) | {
+        f"{form}_order_number" for form in forms
+    }
+    assert {f"action_ask_{a}" for a in asked} <= domain["actions"]

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Talk to the assistant in this terminal, before the web chat and Telegram gateway exist:
+# needs the ERP that `make run` serves (another terminal). Trains the model if it is stale,
+# starts the action server on loopback, links this conversation to a demo customer, and
+# opens `rasa shell`. Ctrl-D (or /stop) ends it and stops the action server.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh >/dev/null
+export ERP_DATABASE_URL="${ERP_DATABASE_URL:-sqlite:///var/erp.db}"
+export ERP_URL="${ERP_URL:-http://127.0.0.1:8000}"
+export RASA_TELEMETRY_ENABLED=false SQLALCHEMY_SILENCE_UBER_WARNING=1 SANIC_HOST=127.0.0.1
+CUSTOMER="${CUSTOMER:-CUST-0004}"
+
+if ! curl -sf "$ERP_URL/api/v1/health" >/dev/null; then
+    echo "The ERP does not answer at $ERP_URL: start it with 'make run' first." >&2
+    exit 1
+fi
+if [ ! -s var/service.key ]; then
+    .venv/bin/erp-backend create-key --role service --name rasa-actions > var/service.key
+fi
+MODEL="$(.venv-rasa/bin/python scripts/train.py)"
+
+.venv-rasa/bin/rasa run actions --port 5055 --actions actions > var/actions.log 2>&1 &
+ACTIONS=$!
+trap 'kill $ACTIONS 2>/dev/null || true' EXIT
+until curl -sf http://127.0.0.1:5055/health >/dev/null; do
+    kill -0 "$ACTIONS" || { echo "the action server did not start; see var/actions.log" >&2; exit 1; }
+    sleep 1
+done
+
+CODE="$(curl -sf -X POST "$ERP_URL/api/v1/identity/link-codes" \
+    -H "Authorization: Bearer $(cat var/demo-manager.key)" -H 'Content-Type: application/json' \
+    -d "{\"customer_code\": \"$CUSTOMER\"}" | .venv/bin/python -c 'import json,sys; print(json.load(sys.stdin)["code"])')"
+cat <<MSG
+
+  Type "link $CODE" to act as customer $CUSTOMER (a one-time code, valid for an hour),
+  then try "where is my order?", "I'd like 40 BOLT-M8 by Friday", "my invoices".
+  Buttons show as a numbered menu.
+
+MSG
+.venv-rasa/bin/rasa shell --model "$MODEL" --endpoints endpoints.yml \
+    --conversation-id "shell:$(date +%s)"

@@ -1,0 +1,113 @@
+"""Whole conversations: the trained model, Rasa's server, the action server and a real ERP,
+spoken to over Rasa's REST channel the way the gateway does. Also the dialogue test stories
+(`rasa test core --fail-on-prediction-errors`) on the same model."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+from typing import Any
+
+from tests.actions.conftest import ROOT, RunningAssistant
+
+NUMBER = re.compile(r"SO-\d{4}-\d{5}")
+
+
+def texts(replies: list[dict[str, Any]]) -> str:
+    return "\n".join(str(r.get("text", "")) for r in replies)
+
+
+def linked(
+    assistant: RunningAssistant, customer: str | None = None, staff: str | None = None
+) -> str:
+    sender = f"web:{uuid.uuid4().hex[:12]}"
+    body = {"customer_code": customer} if customer else {"principal_name": staff}
+    with assistant.erp.as_manager() as manager:
+        code = manager.post("/identity/link-codes", json=body).json()["code"]
+    replies = assistant.say(sender, f"link {code}")
+    assert "now linked" in texts(replies)
+    return sender
+
+
+def test_a_customer_orders_in_their_own_words_and_checks_the_status(
+    assistant: RunningAssistant,
+) -> None:
+    sender = linked(assistant, customer="CUST-0004")
+    replies = assistant.say(sender, "I'd like to order 40 BOLT-M8 by Friday")
+    assert "usual address" in texts(replies)
+    replies = assistant.say(sender, "/affirm")  # the "Yes, the usual address" button
+    preview = texts(replies)
+    assert "40 x BOLT-M8" in preview
+    assert "Friday" in preview
+    assert next(b["title"] for b in replies[-1]["buttons"]) == "Confirm"
+    number = NUMBER.search(preview)
+    assert number is not None
+    replies = assistant.say(sender, "/affirm")  # Confirm
+    assert f"Order {number.group()} is confirmed" in texts(replies)
+
+    with assistant.erp.as_manager() as manager:
+        order = manager.get(f"/orders/{number.group()}").json()
+    assert order["status"] == "confirmed"
+    assert order["customer_code"] == "CUST-0004"
+    assert [(line["sku"], line["quantity"]) for line in order["lines"]] == [("BOLT-M8", 40)]
+    assert order["channel"] == "web"
+
+    replies = assistant.say(sender, f"where is {number.group()}?")
+    assert f"Order {number.group()} is confirmed and with the warehouse" in texts(replies)
+    replies = assistant.say(sender, f"please cancel {number.group()}")
+    assert f"Cancel {number.group()}" in texts(replies)
+    replies = assistant.say(sender, "yes")
+    assert f"{number.group()} is cancelled" in texts(replies)
+
+
+def test_a_rep_is_asked_for_what_is_missing_and_can_stop(assistant: RunningAssistant) -> None:
+    sender = linked(assistant, staff="tom.becker")
+    replies = assistant.say(sender, "new order")
+    assert "Which customer" in texts(replies)
+    replies = assistant.say(sender, "CUST-0007")
+    assert "What would you like to order" in texts(replies)
+    replies = assistant.say(sender, "200 NUT-M10 and 50 WASHER-8")
+    assert "When do you need it" in texts(replies)
+    replies = assistant.say(sender, "stop")
+    assert "Nothing was changed" in texts(replies)
+    replies = assistant.say(sender, "hello")
+    assert "Hello" in texts(replies)
+
+
+def test_an_unlinked_chat_is_told_how_to_link(assistant: RunningAssistant) -> None:
+    replies = assistant.say(f"telegram:{uuid.uuid4().int % 10**9}", "I want to order 5 BOLT-M8")
+    assert "six-digit code" in texts(replies)
+
+
+def test_out_of_scope_is_answered_with_what_the_bot_does(assistant: RunningAssistant) -> None:
+    replies = assistant.say(f"web:{uuid.uuid4().hex[:12]}", "what's the weather like in Paris")
+    assert "not something I can help with" in texts(replies) or "didn't quite get" in texts(replies)
+
+
+def test_dialogue_test_stories(model: Path, tmp_path: Path) -> None:
+    result = subprocess.run(
+        [
+            *(str(Path(sys.executable).parent / "rasa"), "test", "core"),
+            *("--model", str(model), "--stories", "tests/stories"),
+            *("--out", str(tmp_path), "--fail-on-prediction-errors"),
+        ],
+        cwd=ROOT,
+        env={**os.environ, "RASA_TELEMETRY_ENABLED": "false"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    output = result.stdout + result.stderr
+    # --fail-on-prediction-errors stops at the first wrong prediction and prints the story
+    assert result.returncode == 0, output[-4000:]
+    assert "WrongPredictionException" not in output
+    report = json.loads((tmp_path / "story_report.json").read_text())
+    stories = (ROOT / "tests" / "stories" / "conversations.yml").read_text().count("- story:")
+    assert report["conversation_accuracy"]["total"] == stories
+    assert report["conversation_accuracy"]["correct"] == stories
+    assert report["accuracy"] == 1.0
