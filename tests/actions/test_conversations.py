@@ -111,3 +111,47 @@ def test_dialogue_test_stories(model: Path, tmp_path: Path) -> None:
     assert report["conversation_accuracy"]["total"] == stories
     assert report["conversation_accuracy"]["correct"] == stories
     assert report["accuracy"] == 1.0
+
+
+def held_order(assistant: RunningAssistant) -> str:
+    """An order of CUST-0001 (over its credit limit in the demo data): held for approval."""
+    with assistant.erp.as_rep() as rep:
+        key = {"Idempotency-Key": uuid.uuid4().hex}
+        body = {"customer_code": "CUST-0001", "lines": [{"sku": "BOLT-M8", "quantity": 10}]}
+        number: str = rep.post("/orders", json=body, headers=key).json()["number"]
+        held = rep.post(f"/orders/{number}/submit", headers={"Idempotency-Key": uuid.uuid4().hex})
+        assert held.json()["status"] == "pending_approval"
+    return number
+
+
+def test_finance_rejects_with_a_reason_and_approves_by_chat(assistant: RunningAssistant) -> None:
+    rejected, approved = held_order(assistant), held_order(assistant)
+    sender = linked(assistant, staff="maria.lopez")
+    replies = assistant.say(sender, "which orders need my approval?")
+    assert rejected in texts(replies)
+    payloads = [b["payload"] for r in replies for b in r.get("buttons", [])]
+    reject = next(p for p in payloads if p.startswith("/reject_order") and rejected in p)
+    replies = assistant.say(sender, reject)
+    assert "Why is it rejected?" in texts(replies)
+    replies = assistant.say(sender, "customer has invoices 90 days overdue")
+    assert f"{rejected} is rejected" in texts(replies)
+    replies = assistant.say(sender, f"approve {approved}")
+    assert approved in texts(replies)
+    with assistant.erp.as_manager() as manager:
+        was_rejected = manager.get(f"/orders/{rejected}").json()
+        now_approved = manager.get(f"/orders/{approved}").json()
+    assert was_rejected["status"] == "draft"
+    assert was_rejected["rejection_reason"] == "customer has invoices 90 days overdue"
+    # approval re-checks credit: the demo customer is over its limit, so it may stay held
+    assert now_approved["status"] in {"confirmed", "awaiting_stock", "pending_approval"}
+
+
+def test_tracking_a_delivered_order(assistant: RunningAssistant) -> None:
+    sender = linked(assistant, customer="CUST-0002")
+    with assistant.erp.as_manager() as manager:
+        delivered = manager.get(
+            "/orders", params={"customer_code": "CUST-0002", "status": "delivered", "limit": 1}
+        ).json()["items"][0]
+    replies = assistant.say(sender, f"can you track {delivered['number']} for me")
+    assert delivered["tracking_number"] in texts(replies)
+    assert "Shipped with" in texts(replies)
