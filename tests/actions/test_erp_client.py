@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 import pytest
 
 from actions.erp_client import ErpClient, ErpError, ErpUnavailable, new_idempotency_key
+from tests.actions.chat import linked_chat
 from tests.actions.conftest import RunningErp
 
 T = TypeVar("T")
@@ -23,17 +24,6 @@ def run(coroutine: Coroutine[Any, Any, T]) -> T:
 
 def client(erp: RunningErp) -> ErpClient:
     return ErpClient(erp.url, erp.service_key)
-
-
-def linked_chat(erp: RunningErp, customer_code: str) -> str:
-    """A new chat identity, linked to the customer's contact through a one-time code."""
-    chat = f"telegram:{uuid.uuid4().int % 10**9}"
-    with erp.as_rep() as rep:
-        code = rep.post("/identity/link-codes", json={"customer_code": customer_code}).json()[
-            "code"
-        ]
-    run(client(erp).link(chat, code))
-    return chat
 
 
 def test_an_unlinked_chat_is_anonymous(erp: RunningErp) -> None:
@@ -100,3 +90,49 @@ def test_an_unreachable_erp_is_unavailable_quickly() -> None:
     with pytest.raises(ErpUnavailable):
         run(ErpClient(f"http://127.0.0.1:{port}", "erp_key").me("telegram:1"))
     assert time.monotonic() - started < 10  # never left hanging on Rasa's own timeout
+
+
+def test_a_slow_erp_is_unavailable_and_a_keyed_retry_carries_the_same_key() -> None:
+    """An ERP that accepts the connection and never answers (slower than the timeout): the
+    action hears "unavailable" in bounded time; a change with an Idempotency-Key is retried
+    once with the same key (so the ERP replays instead of acting twice); an unkeyed change
+    is never retried."""
+    import socket
+    import threading
+
+    import httpx
+
+    requests: list[bytes] = []
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+    held: list[socket.socket] = []
+
+    def accept() -> None:
+        while True:
+            try:
+                connection, _ = server.accept()
+            except OSError:
+                return
+            held.append(connection)  # read the request, never answer
+            requests.append(connection.recv(65536))
+
+    threading.Thread(target=accept, daemon=True).start()
+    slow = ErpClient(
+        f"http://127.0.0.1:{server.getsockname()[1]}", "erp_key", timeout=httpx.Timeout(0.5)
+    )
+    try:
+        started = time.monotonic()
+        with pytest.raises(ErpUnavailable):
+            run(slow.create_order("telegram:1", {"lines": []}, "key-123"))
+        assert time.monotonic() - started < 5
+        keys = [r for r in requests if b"idempotency-key: key-123" in r.lower()]
+        assert len(keys) == 2
+        requests.clear()
+        with pytest.raises(ErpUnavailable):
+            run(slow.link("telegram:1", "123456"))
+        assert len(requests) == 1
+    finally:
+        server.close()
+        for connection in held:
+            connection.close()
