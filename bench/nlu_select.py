@@ -1,0 +1,328 @@
+"""Choose the NLU pipeline and FallbackClassifier threshold on a validation split of data/nlu.
+
+Run in the Rasa environment, one candidate config after another (each is one NLU training):
+
+    .venv-rasa/bin/python bench/nlu_select.py bench/nlu_candidates/*.yml \
+        [--holdout 0.2] [--seed 2026] [--without data/nlu/extra.yml]
+        [--train-only data/nlu/extra.yml] [--json results.json]
+
+Every example of data/nlu (all files, CLINC-derived ones and our own, out_of_scope included)
+is split per file and intent with a fixed seed: `--holdout` of them (at least one when an
+intent has two or more) are validation, the rest plus all regexes, lookup tables and synonyms
+are training. A group's split depends only on seed, file and intent, so adding a data file
+leaves the other files' validation examples unchanged (`--without` drops a file,
+`--train-only` trains on all of it and holds none out, so data variants can be compared on
+the same validation examples). Both parts are written to a temporary
+directory; each candidate is trained with `rasa train nlu` on the train part (domain/ as
+domain) and parses the validation sentences.
+
+Candidates should carry a FallbackClassifier with a low threshold: the fallback is applied
+here, after the fact, from the top intent's confidence (ignoring nlu_fallback in the ranking),
+for each threshold of `--thresholds` and the ambiguity threshold `--ambiguity`. Printed per
+candidate and threshold: in-scope accuracy (predicted intent equals the labelled one) and
+out-of-scope recall (predicted out_of_scope or nlu_fallback), on all validation examples and
+on the ones held out of clinc150.yml (the closest to the CLINC150 test set); plus training
+time. ../shared/eval/clinc150/test.jsonl is never read here (bench/nlu_eval.py measures it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
+os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "data" / "nlu"
+DOMAIN = ROOT / "domain"
+CLINC_FILE = "clinc150.yml"
+OUT_OF_SCOPE = {"out_of_scope", "nlu_fallback"}
+FALLBACK = "nlu_fallback"
+DEFAULT_THRESHOLDS = (0.3, 0.4, 0.5, 0.55, 0.6, 0.7, 0.8)
+
+
+@dataclass(frozen=True)
+class Example:
+    source: str  # file name under data/nlu
+    intent: str
+    text: str
+    message: Any  # rasa.shared.nlu.training_data.message.Message
+
+
+@dataclass(frozen=True)
+class Prediction:
+    source: str
+    intent: str
+    ranking: tuple[tuple[str, float], ...]  # best first, nlu_fallback left out
+
+
+@dataclass
+class Scores:
+    in_scope: int = 0
+    correct: int = 0
+    out_of_scope: int = 0
+    caught: int = 0
+
+    @property
+    def accuracy(self) -> float:
+        return self.correct / self.in_scope if self.in_scope else float("nan")
+
+    @property
+    def recall(self) -> float:
+        return self.caught / self.out_of_scope if self.out_of_scope else float("nan")
+
+
+@dataclass
+class Result:
+    config: str
+    train_seconds: float
+    by_threshold: dict[float, dict[str, Scores]] = field(default_factory=dict)
+
+
+def load_examples(data: Path, without: set[Path]) -> tuple[list[Example], Any]:
+    """Every intent example of the YAML files under `data`, and all of them merged."""
+    from rasa.shared.nlu.training_data.loading import load_data
+    from rasa.shared.nlu.training_data.training_data import TrainingData
+
+    examples: list[Example] = []
+    parts = []
+    for path in sorted(data.rglob("*.yml")):
+        if path.resolve() in without:
+            continue
+        part = load_data(str(path))
+        parts.append(part)
+        source = str(path.relative_to(data))
+        for message in part.intent_examples:
+            examples.append(Example(source, message.get("intent"), message.get("text"), message))
+    return examples, TrainingData().merge(*parts)
+
+
+def split(
+    examples: list[Example], holdout: float, seed: int, train_only: set[str]
+) -> tuple[list[Example], list[Example]]:
+    """Stratified by (file, intent); each group shuffled with its own fixed seed.
+
+    Files of `train_only` go to training whole, so that runs with and without them are
+    scored on the same validation examples.
+    """
+    groups: dict[tuple[str, str], list[Example]] = {}
+    for example in examples:
+        groups.setdefault((example.source, example.intent), []).append(example)
+    train: list[Example] = []
+    validation: list[Example] = []
+    for (source, intent), group in sorted(groups.items()):
+        group = sorted(group, key=lambda example: example.text)
+        random.Random(f"{seed}:{source}:{intent}").shuffle(group)
+        held = min(len(group) - 1, max(1, round(len(group) * holdout))) if len(group) > 1 else 0
+        if source in train_only:
+            held = 0
+        validation += group[:held]
+        train += group[held:]
+    return train, validation
+
+
+def write_split(train: list[Example], validation: list[Example], merged: Any, target: Path) -> Path:
+    """train/nlu.yml (with regexes, lookups, synonyms) and validation.yml; returns train/."""
+    from rasa.shared.nlu.training_data.training_data import TrainingData
+
+    train_dir = target / "train"
+    train_dir.mkdir(parents=True)
+    train_data = TrainingData(
+        training_examples=[example.message for example in train],
+        entity_synonyms=merged.entity_synonyms,
+        regex_features=merged.regex_features,
+        lookup_tables=merged.lookup_tables,
+    )
+    (train_dir / "nlu.yml").write_text(train_data.nlu_as_yaml())
+    validation_data = TrainingData(training_examples=[example.message for example in validation])
+    (target / "validation.yml").write_text(validation_data.nlu_as_yaml())
+    return train_dir
+
+
+def train(config: Path, train_dir: Path, models: Path) -> tuple[Path, float]:
+    """One `rasa train nlu` in its own process; returns the model and the wall time."""
+    name = config.stem
+    started = time.perf_counter()
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "rasa",
+            "train",
+            "nlu",
+            "--quiet",
+            "--config",
+            str(config),
+            "--nlu",
+            str(train_dir),
+            "--domain",
+            str(DOMAIN),
+            "--out",
+            str(models),
+            "--fixed-model-name",
+            name,
+        ],
+        check=True,
+        cwd=ROOT,
+    )
+    return models / f"{name}.tar.gz", time.perf_counter() - started
+
+
+async def predict(model: Path, validation: list[Example]) -> list[Prediction]:
+    import logging
+
+    from rasa.core.agent import Agent
+    from rasa.utils.log_utils import configure_structlog
+
+    logging.disable(logging.INFO)  # one debug line per parsed message otherwise
+    configure_structlog(logging.WARNING)
+
+    agent = Agent.load(str(model))
+    predictions = []
+    for example in validation:
+        parsed = await agent.parse_message(example.text)
+        ranking = tuple(
+            (entry["name"], float(entry["confidence"]))
+            for entry in parsed.get("intent_ranking", [])
+            if entry["name"] != FALLBACK
+        )
+        predictions.append(Prediction(example.source, example.intent, ranking))
+    return predictions
+
+
+def decide(prediction: Prediction, threshold: float, ambiguity: float) -> str:
+    """The FallbackClassifier's rule: low top confidence or too close a second -> fallback."""
+    if not prediction.ranking:
+        return FALLBACK
+    name, confidence = prediction.ranking[0]
+    if confidence < threshold:
+        return FALLBACK
+    if len(prediction.ranking) > 1 and confidence - prediction.ranking[1][1] < ambiguity:
+        return FALLBACK
+    return name
+
+
+def score(predictions: list[Prediction], threshold: float, ambiguity: float) -> dict[str, Scores]:
+    scores = {"all": Scores(), "clinc": Scores()}
+    for prediction in predictions:
+        predicted = decide(prediction, threshold, ambiguity)
+        subsets = [scores["all"]]
+        if prediction.source == CLINC_FILE:
+            subsets.append(scores["clinc"])
+        for subset in subsets:
+            if prediction.intent == "out_of_scope":
+                subset.out_of_scope += 1
+                subset.caught += predicted in OUT_OF_SCOPE
+            else:
+                subset.in_scope += 1
+                subset.correct += predicted == prediction.intent
+    return scores
+
+
+def print_errors(predictions: list[Prediction], threshold: float, ambiguity: float) -> None:
+    """The validation examples a candidate gets wrong at `threshold`, by confusion."""
+    confusions: Counter[tuple[str, str]] = Counter()
+    for prediction in predictions:
+        predicted = decide(prediction, threshold, ambiguity)
+        expected = prediction.intent
+        if expected == "out_of_scope" and predicted in OUT_OF_SCOPE:
+            continue
+        if predicted != expected:
+            confusions[(expected, predicted)] += 1
+    print(f"  validation confusions at {threshold:.2f} (expected -> predicted):")
+    for (expected, predicted), count in confusions.most_common(10):
+        print(f"    {expected:>20} -> {predicted:<20} {count}")
+
+
+def print_result(result: Result) -> None:
+    print(f"\n{result.config}  (training {result.train_seconds:.0f} s)")
+    first = next(iter(result.by_threshold.values()))
+    print(
+        f"  threshold | all: in-scope ({first['all'].in_scope}) / oos recall "
+        f"({first['all'].out_of_scope}) | clinc150.yml: in-scope ({first['clinc'].in_scope})"
+        f" / oos recall ({first['clinc'].out_of_scope})"
+    )
+    for threshold, scores in result.by_threshold.items():
+        every, clinc = scores["all"], scores["clinc"]
+        print(
+            f"  {threshold:9.2f} | {every.accuracy:6.1%} / {every.recall:6.1%}"
+            f"          | {clinc.accuracy:6.1%} / {clinc.recall:6.1%}"
+        )
+
+
+def as_json(result: Result) -> dict[str, Any]:
+    return {
+        "config": result.config,
+        "train_seconds": round(result.train_seconds, 1),
+        "thresholds": {
+            str(threshold): {
+                subset: {
+                    "in_scope_accuracy": s.accuracy,
+                    "out_of_scope_recall": s.recall,
+                    "in_scope": s.in_scope,
+                    "out_of_scope": s.out_of_scope,
+                }
+                for subset, s in scores.items()
+            }
+            for threshold, scores in result.by_threshold.items()
+        },
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("configs", type=Path, nargs="+", help="candidate config files")
+    parser.add_argument("--data", type=Path, default=DATA)
+    parser.add_argument(
+        "--without", type=Path, action="append", default=[], help="a data file to skip"
+    )
+    parser.add_argument(
+        "--train-only",
+        type=Path,
+        action="append",
+        default=[],
+        help="a data file used for training only (none of it held out)",
+    )
+    parser.add_argument("--holdout", type=float, default=0.2)
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--thresholds", type=float, nargs="+", default=list(DEFAULT_THRESHOLDS))
+    parser.add_argument("--ambiguity", type=float, default=0.1)
+    parser.add_argument("--errors-at", type=float, default=0.55, help="threshold for confusions")
+    parser.add_argument("--json", type=Path, help="also write the figures here")
+    args = parser.parse_args()
+
+    examples, merged = load_examples(args.data, {path.resolve() for path in args.without})
+    train_only = {str(path.resolve().relative_to(args.data.resolve())) for path in args.train_only}
+    train_part, validation = split(examples, args.holdout, args.seed, train_only)
+    print(f"{len(train_part)} training and {len(validation)} validation examples")
+    results = []
+    with tempfile.TemporaryDirectory(prefix="nlu-select-") as tmp:
+        train_dir = write_split(train_part, validation, merged, Path(tmp))
+        for config in args.configs:
+            model, seconds = train(config, train_dir, Path(tmp) / "models")
+            predictions = asyncio.run(predict(model, validation))
+            result = Result(str(config), seconds)
+            for threshold in args.thresholds:
+                result.by_threshold[threshold] = score(predictions, threshold, args.ambiguity)
+            print_result(result)
+            print_errors(predictions, args.errors_at, args.ambiguity)
+            results.append(result)
+            model.unlink()
+    if args.json:
+        args.json.write_text(json.dumps([as_json(result) for result in results], indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
