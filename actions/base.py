@@ -32,10 +32,18 @@ class ErpAction(Action, ABC):
         try:
             return await self.answer(dispatcher, tracker, domain)
         except ErpUnavailable:
-            dispatcher.utter_message(response=UNAVAILABLE)
+            self.say_unavailable(dispatcher)
         except ErpError as error:
-            say_refusal(dispatcher, error, responses_of(domain))
+            self.say_refused(dispatcher, error, domain)
         return self.failure_events(tracker)
+
+    def say_unavailable(self, dispatcher: CollectingDispatcher) -> None:
+        dispatcher.utter_message(response=UNAVAILABLE)
+
+    def say_refused(
+        self, dispatcher: CollectingDispatcher, error: ErpError, domain: dict[str, Any]
+    ) -> None:
+        say_refusal(dispatcher, error, responses_of(domain))
 
     @abstractmethod
     async def answer(

@@ -80,6 +80,18 @@ class OrderNumberForm(ErpFormValidation):
         return {"order_number": order["number"]}
 
 
+def only_when(
+    order: dict[str, Any], status: str, otherwise: str, dispatcher: CollectingDispatcher
+) -> dict[str, Any]:
+    """The order, if it is in `status`; else the reply `otherwise` says what it is now."""
+    if order["status"] == status:
+        return {"order_number": order["number"]}
+    dispatcher.utter_message(
+        response=otherwise, order_number=order["number"], status=status_words(order["status"])
+    )
+    return {"order_number": None}
+
+
 class ActionAskOrderNumber(ErpAction):
     """ "Which order?" with the chat's qualifying orders as buttons."""
 
@@ -215,14 +227,7 @@ class ValidateReturnForm(OrderNumberForm):
     async def check_order(
         self, order: dict[str, Any], dispatcher: CollectingDispatcher, tracker: Tracker
     ) -> dict[str, Any]:
-        if order["status"] != "delivered":
-            dispatcher.utter_message(
-                response="utter_cannot_return",
-                order_number=order["number"],
-                status=status_words(order["status"]),
-            )
-            return {"order_number": None}
-        return {"order_number": order["number"]}
+        return only_when(order, "delivered", "utter_cannot_return", dispatcher)
 
     async def extract_return_items(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
@@ -416,14 +421,7 @@ class ValidateRejectForm(OrderNumberForm):
     async def check_order(
         self, order: dict[str, Any], dispatcher: CollectingDispatcher, tracker: Tracker
     ) -> dict[str, Any]:
-        if order["status"] != "pending_approval":
-            dispatcher.utter_message(
-                response="utter_no_longer_waiting",
-                order_number=order["number"],
-                status=status_words(order["status"]),
-            )
-            return {"order_number": None}
-        return {"order_number": order["number"]}
+        return only_when(order, "pending_approval", "utter_no_longer_waiting", dispatcher)
 
     async def extract_rejection_reason(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]

@@ -475,17 +475,17 @@ class ActionAskOrderDecision(ErpAction):
         )
         return [SlotSet("draft_number", draft["number"]), SlotSet("order_key", key)]
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> Events:
-        """No preview without the ERP: say why, and offer to try again, change or cancel."""
-        try:
-            return await self.answer(dispatcher, tracker, domain)
-        except ErpUnavailable:
-            dispatcher.utter_message(response=UNAVAILABLE, buttons=RETRY_BUTTONS)
-        except ErpError as error:
-            say_refusal(dispatcher, error, responses_of(domain))
-            dispatcher.utter_message(response="utter_change_or_cancel", buttons=CHANGE_BUTTONS)
+    # No preview without the ERP: say why, and offer to try again, change or cancel.
+    def say_unavailable(self, dispatcher: CollectingDispatcher) -> None:
+        dispatcher.utter_message(response=UNAVAILABLE, buttons=RETRY_BUTTONS)
+
+    def say_refused(
+        self, dispatcher: CollectingDispatcher, error: ErpError, domain: dict[str, Any]
+    ) -> None:
+        super().say_refused(dispatcher, error, domain)
+        dispatcher.utter_message(response="utter_change_or_cancel", buttons=CHANGE_BUTTONS)
+
+    def failure_events(self, tracker: Tracker) -> Events:
         return [SlotSet("order_decision", None)]
 
 

@@ -46,6 +46,18 @@ def order_slots(**slots: Any) -> dict[str, Any]:
     return {"order_key": "test-" + str(id(slots)), **slots}
 
 
+def bolts_to_order(quantity: int) -> dict[str, Any]:
+    """A filled order form for CUST-0004, up to the preview."""
+    lines = [{"sku": "BOLT-M8", "name": "b", "quantity": quantity}]
+    return order_slots(
+        customer="CUST-0004",
+        order_lines=lines,
+        order_items=lines,
+        delivery_date="none",
+        shipping_address=ADDRESS,
+    )
+
+
 def place(
     erp: RunningErp, chat: str, customer: str, lines: list[dict[str, Any]], **extra: Any
 ) -> tuple[list[dict[str, Any]], dict[str, Any], dict[str, Any]]:
@@ -259,13 +271,7 @@ def test_a_change_at_the_preview_edits_the_same_draft(erp: RunningErp) -> None:
     chat = linked_chat(erp, "CUST-0004")
     client = erp_client(erp)
     form = ValidateOrderForm(client)
-    slots = order_slots(
-        customer="CUST-0004",
-        order_lines=[{"sku": "BOLT-M8", "name": "b", "quantity": 40}],
-        order_items=[{"sku": "BOLT-M8", "name": "b", "quantity": 40}],
-        delivery_date="none",
-        shipping_address=ADDRESS,
-    )
+    slots = bolts_to_order(40)
     first, set_ = run_on(ActionAskOrderDecision(client), tracker(chat, "", slots=slots))
     slots |= set_ | {"requested_slot": "order_decision"}
     text = "also 10 NUT-M10"
@@ -491,13 +497,7 @@ def test_tracking_tells_the_carrier_and_the_timeline(erp: RunningErp) -> None:
 def test_stop_leaves_the_form_and_drops_the_draft(erp: RunningErp) -> None:
     chat = linked_chat(erp, "CUST-0004")
     client = erp_client(erp)
-    slots = order_slots(
-        customer="CUST-0004",
-        order_lines=[{"sku": "BOLT-M8", "name": "b", "quantity": 3}],
-        order_items=[{"sku": "BOLT-M8", "name": "b", "quantity": 3}],
-        delivery_date="none",
-        shipping_address=ADDRESS,
-    )
+    slots = bolts_to_order(3)
     preview, set_ = run_on(ActionAskOrderDecision(client), tracker(chat, "", slots=slots))
     said, stopped = run_on(
         ActionStopForm(client),
