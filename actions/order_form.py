@@ -62,6 +62,8 @@ DECISIONS = {"change_items", "change_date", "change_address", "preview"}
 # Messages that leave a form instead of answering it (rules in data/rules/forms.yml).
 LEAVING_INTENTS = frozenset({"deny", "human_handoff"})
 FREE_TEXT_SLOTS = frozenset({"shipping_address", "return_reason", "rejection_reason"})
+# Refusals that no other answer can change: the chat is not linked, or its role may not.
+NOT_ALLOWED = frozenset({"IDENTITY_NOT_LINKED", "FORBIDDEN"})
 # At a yes/no question "no" is an answer; only "talk to a person" leaves.
 ONLY_HANDOFF = frozenset({"human_handoff"})
 MAX_DAYS_AHEAD = 365
@@ -284,6 +286,8 @@ class ErpFormValidation(FormValidationAction):
             dispatcher.utter_message(response=UNAVAILABLE)
         except ErpError as error:
             say_refusal(dispatcher, error, responses_of(domain))
+            if error.code in NOT_ALLOWED:  # asking again cannot help: leave the form
+                return [SlotSet("requested_slot", None)]
         requested = tracker.get_slot("requested_slot")
         return [SlotSet(requested, None)] if requested else []
 

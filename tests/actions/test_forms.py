@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import math
+import uuid
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -548,3 +549,19 @@ def test_an_erp_that_is_down_changes_nothing_and_says_so(erp: RunningErp, step: 
         said, _ = run_on(ActionPlaceOrder(erp_client(erp)), tracker(chat, "yes", slots=slots))
         assert said[0]["response"] == "utter_order_confirmed"
         assert said[0]["order_number"] == slots["draft_number"]
+
+
+def test_an_unlinked_chat_is_told_once_and_the_form_ends(erp: RunningErp) -> None:
+    number = "SO-2026-00042"
+    said, set_ = run_on(
+        ValidateCancelForm(erp_client(erp)),
+        tracker(
+            f"telegram:{uuid.uuid4().int % 10**9}",
+            number,
+            spans(number, order_number=number),
+            slots={"requested_slot": "order_number"},
+            form="cancel_form",
+        ),
+    )
+    assert said[0]["response"] == "utter_erp_identity_not_linked"
+    assert set_ == {"requested_slot": None}
