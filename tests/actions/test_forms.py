@@ -319,8 +319,8 @@ def test_over_the_credit_limit_is_held_for_approval_then_approved_or_rejected(
     manager = staff_chat(erp, "maria.lopez")
     client = erp_client(erp)
     credit = asyncio.run(client.credit(rep, "CUST-0003"))
-    wrench = product(erp, "BOLT-M8")
-    quantity = math.ceil((Decimal(credit["available"]) + 100) / Decimal(wrench["unit_price"]))
+    bolt = product(erp, "BOLT-M8")
+    quantity = math.ceil((Decimal(credit["available"]) + 100) / Decimal(bolt["unit_price"]))
     numbers = []
     for _ in range(2):
         _, outcome, _ = place(
