@@ -10,7 +10,21 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import ErpAction, Events, entity
+from actions.erp_client import ErpClient
 from actions.replies import status_words
+
+
+async def order_meant(
+    client: ErpClient, tracker: Tracker, number: str | None, dispatcher: CollectingDispatcher
+) -> dict[str, Any] | None:
+    """The order named, or without a number the chat's latest; None (said) when it has none."""
+    if number is not None:
+        return await client.order(tracker.sender_id, number.upper())
+    latest = await client.my_orders(tracker.sender_id, limit=1)
+    if not latest:
+        dispatcher.utter_message(response="utter_no_orders_yet")
+        return None
+    return latest[0]
 
 
 class ActionOrderStatus(ErpAction):
@@ -21,16 +35,9 @@ class ActionOrderStatus(ErpAction):
     async def answer(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> Events:
-        chat = tracker.sender_id
-        number = entity(tracker, "order_number")
-        if number is None:
-            latest = await self.client.my_orders(chat, limit=1)
-            if not latest:
-                dispatcher.utter_message(response="utter_no_orders_yet")
-                return []
-            order = latest[0]
-        else:
-            order = await self.client.order(chat, number.upper())
+        order = await order_meant(self.client, tracker, entity(tracker, "order_number"), dispatcher)
+        if order is None:
+            return []
         dispatcher.utter_message(
             response="utter_order_status",
             order_number=order["number"],
@@ -84,16 +91,11 @@ class ActionTrackShipment(ErpAction):
     async def answer(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> Events:
-        chat = tracker.sender_id
         number = entity(tracker, "order_number") or tracker.get_slot("order_number")
-        if number is None:
-            latest = await self.client.my_orders(chat, limit=1)
-            if not latest:
-                dispatcher.utter_message(response="utter_no_orders_yet")
-                return []
-            number = latest[0]["number"]
-        order = await self.client.order(chat, number.upper())
-        events = await self.client.order_events(chat, order["number"])
+        order = await order_meant(self.client, tracker, number, dispatcher)
+        if order is None:
+            return []
+        events = await self.client.order_events(tracker.sender_id, order["number"])
         timeline = "\n".join(
             f"• {timestamp(e['at'])}: {e['note'] or status_words(e['status'])}" for e in events
         )
