@@ -82,6 +82,21 @@ def run_on(action: Action, state: Tracker) -> tuple[list[dict[str, Any]], dict[s
     return dispatcher.messages, slots
 
 
+def answer(
+    action: Action,
+    chat: str,
+    text: str,
+    *,
+    form_name: str,
+    slots: dict[str, Any],
+    intent: str = "inform",
+    **entities: str,
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """The user answers a form's question with `text`: run the form's validation on it."""
+    state = tracker(chat, text, spans(text, **entities), intent=intent, slots=slots, form=form_name)
+    return run_on(action, state)
+
+
 def linked_chat(erp: RunningErp, customer: str) -> str:
     chat = f"telegram:{uuid.uuid4().int % 10**9}"
     with erp.as_rep() as rep:

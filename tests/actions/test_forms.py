@@ -33,7 +33,7 @@ from actions.order_form import (
     ValidateOrderForm,
 )
 from actions.orders import ActionTrackShipment
-from tests.actions.chat import linked_chat, run_on, spans, staff_chat, tracker
+from tests.actions.chat import answer, linked_chat, run_on, spans, staff_chat, tracker
 from tests.actions.conftest import RunningErp
 
 ADDRESS = "Hafenstrasse 12, 20457 Hamburg"
@@ -126,27 +126,13 @@ def test_a_rep_names_the_customer_and_an_unknown_one_is_asked_again(erp: Running
     ]
     form = ValidateOrderForm(client)
     asked = {"requested_slot": "customer"}
-    said, set_ = run_on(
-        form,
-        tracker(
-            chat,
-            "CUST-9999",
-            spans("CUST-9999", customer="CUST-9999"),
-            slots=asked,
-            form="order_form",
-        ),
+    said, set_ = answer(
+        form, chat, "CUST-9999", form_name="order_form", slots=asked, customer="CUST-9999"
     )
     assert said[0]["response"] == "utter_unknown_customer"
     assert set_["customer"] is None
-    said, set_ = run_on(
-        form,
-        tracker(
-            chat,
-            "for cust-0007",
-            spans("for cust-0007", customer="cust-0007"),
-            slots=asked,
-            form="order_form",
-        ),
+    said, set_ = answer(
+        form, chat, "for cust-0007", form_name="order_form", slots=asked, customer="cust-0007"
     )
     assert said == []
     assert set_["customer"] == "CUST-0007"
@@ -159,23 +145,14 @@ def test_quantities_dates_and_addresses_are_read_or_asked_again(erp: RunningErp)
     form = ValidateOrderForm(client)
     # "some gloves": which gloves, and how many?
     asking_lines = {"requested_slot": "order_lines", "customer": "CUST-0004"}
-    said, set_ = run_on(
-        form,
-        tracker(
-            chat,
-            "some gloves",
-            spans("some gloves", product="gloves"),
-            slots=asking_lines,
-            form="order_form",
-        ),
+    said, set_ = answer(
+        form, chat, "some gloves", form_name="order_form", slots=asking_lines, product="gloves"
     )
     assert said[0]["response"] == "utter_which_product"
     assert {b["payload"] for b in said[0]["buttons"]} >= {"GLOVES-NITRILE-L", "GLOVES-NITRILE-XL"}
     assert set_["order_lines"] is None
     text = "GLOVES-NITRILE-L"
-    said, set_ = run_on(
-        form, tracker(chat, text, spans(text, sku=text), slots=asking_lines, form="order_form")
-    )
+    said, set_ = answer(form, chat, text, form_name="order_form", slots=asking_lines, sku=text)
     assert set_["order_items"] == [
         {"sku": "GLOVES-NITRILE-L", "name": set_["order_items"][0]["name"], "quantity": None}
     ]
@@ -185,8 +162,8 @@ def test_quantities_dates_and_addresses_are_read_or_asked_again(erp: RunningErp)
     )
     assert asked[0]["response"] == "utter_ask_quantity"
     assert asked[0]["sku"] == "GLOVES-NITRILE-L"
-    said, set_ = run_on(
-        form, tracker(chat, "12 please", slots={**asking_lines, **set_}, form="order_form")
+    said, set_ = answer(
+        form, chat, "12 please", form_name="order_form", slots={**asking_lines, **set_}
     )
     assert [(i["sku"], i["quantity"]) for i in set_["order_lines"]] == [("GLOVES-NITRILE-L", 12)]
 
@@ -197,7 +174,7 @@ def test_quantities_dates_and_addresses_are_read_or_asked_again(erp: RunningErp)
         ("yesterday", "past"),
         ("banana bread", "unread"),
     ]:
-        said, set_ = run_on(form, tracker(chat, words, slots=asking_date, form="order_form"))
+        said, set_ = answer(form, chat, words, form_name="order_form", slots=asking_date)
         if expected == "past":
             assert said[0]["response"] == "utter_date_in_past"
             assert set_["delivery_date"] is None
@@ -215,22 +192,18 @@ def test_quantities_dates_and_addresses_are_read_or_asked_again(erp: RunningErp)
         "requested_slot": "shipping_address",
         "default_address": "Usual Road 1, Leeds",
     }
-    _, set_ = run_on(
-        form, tracker(chat, "yes", intent="affirm", slots=asking_address, form="order_form")
+    _, set_ = answer(
+        form, chat, "yes", form_name="order_form", slots=asking_address, intent="affirm"
     )
     assert set_["shipping_address"] == "Usual Road 1, Leeds"
-    said, set_ = run_on(form, tracker(chat, "here", slots=asking_address, form="order_form"))
+    said, set_ = answer(form, chat, "here", form_name="order_form", slots=asking_address)
     assert said[0]["response"] == "utter_address_not_understood"
     assert set_["shipping_address"] is None
     # an address that reads like "no" is still an address; a bare "no" leaves the form
     text = "No. 5 Dock Road, Liverpool L20 8AA"
-    _, set_ = run_on(
-        form, tracker(chat, text, intent="deny", slots=asking_address, form="order_form")
-    )
+    _, set_ = answer(form, chat, text, form_name="order_form", slots=asking_address, intent="deny")
     assert set_["shipping_address"] == text
-    _, set_ = run_on(
-        form, tracker(chat, "no", intent="deny", slots=asking_address, form="order_form")
-    )
+    _, set_ = answer(form, chat, "no", form_name="order_form", slots=asking_address, intent="deny")
     assert "shipping_address" not in set_
 
 
@@ -276,9 +249,7 @@ def test_a_change_at_the_preview_edits_the_same_draft(erp: RunningErp) -> None:
     first, set_ = run_on(ActionAskOrderDecision(client), tracker(chat, "", slots=slots))
     slots |= set_ | {"requested_slot": "order_decision"}
     text = "also 10 NUT-M10"
-    _, set_ = run_on(
-        form, tracker(chat, text, spans(text, sku="NUT-M10"), slots=slots, form="order_form")
-    )
+    _, set_ = answer(form, chat, text, form_name="order_form", slots=slots, sku="NUT-M10")
     assert set_["order_decision"] is None
     slots |= set_
     second, _ = run_on(ActionAskOrderDecision(client), tracker(chat, "", slots=slots))
@@ -296,7 +267,7 @@ def test_a_change_at_the_preview_edits_the_same_draft(erp: RunningErp) -> None:
         ),
     )
     assert set_ == {"order_decision": None, "delivery_date": None}
-    _, set_ = run_on(form, tracker(chat, "no", intent="deny", slots=slots, form="order_form"))
+    _, set_ = answer(form, chat, "no", form_name="order_form", slots=slots, intent="deny")
     assert set_["order_decision"] == "cancel"
     dropped, _ = run_on(ActionPlaceOrder(client), tracker(chat, "no", slots=slots | set_))
     assert dropped[0]["response"] == "utter_order_dropped"
@@ -345,27 +316,18 @@ def test_over_the_credit_limit_is_held_for_approval_then_approved_or_rejected(
 
     form = ValidateRejectForm(client)
     asking = {"requested_slot": "order_number"}
-    _, set_ = run_on(
-        form,
-        tracker(
-            manager,
-            numbers[1],
-            spans(numbers[1], order_number=numbers[1]),
-            slots=asking,
-            form="reject_form",
-        ),
+    _, set_ = answer(
+        form, manager, numbers[1], form_name="reject_form", slots=asking, order_number=numbers[1]
     )
     assert set_["order_number"] == numbers[1]
     asking = {"requested_slot": "rejection_reason", "order_number": numbers[1]}
-    _, set_ = run_on(
+    _, set_ = answer(
         form,
-        tracker(
-            manager,
-            "no credit left, overdue invoices",
-            intent="deny",
-            slots=asking,
-            form="reject_form",
-        ),
+        manager,
+        "no credit left, overdue invoices",
+        form_name="reject_form",
+        slots=asking,
+        intent="deny",
     )
     assert set_["rejection_reason"] == "no credit left, overdue invoices"
     said, _ = run_on(ActionRejectOrder(client), tracker(manager, "", slots=asking | set_))
@@ -374,15 +336,13 @@ def test_over_the_credit_limit_is_held_for_approval_then_approved_or_rejected(
     assert rejected["status"] == "draft"
     assert rejected["rejection_reason"] == "no credit left, overdue invoices"
     # rejecting it again: it is not waiting any more, and the form says so
-    said, set_ = run_on(
+    said, set_ = answer(
         form,
-        tracker(
-            manager,
-            numbers[1],
-            spans(numbers[1], order_number=numbers[1]),
-            slots={"requested_slot": "order_number"},
-            form="reject_form",
-        ),
+        manager,
+        numbers[1],
+        form_name="reject_form",
+        slots={"requested_slot": "order_number"},
+        order_number=numbers[1],
     )
     assert said[0]["response"] == "utter_no_longer_waiting"
     assert set_["order_number"] is None
@@ -396,22 +356,20 @@ def test_cancel_asks_first_and_explains_a_refusal(erp: RunningErp) -> None:
     offered, _ = run_on(ActionAskCancelFormOrderNumber(client), tracker(chat, "cancel"))
     assert number in {b["payload"].split('"')[3] for b in offered[0]["buttons"]}
     form = ValidateCancelForm(client)
-    _, set_ = run_on(
+    _, set_ = answer(
         form,
-        tracker(
-            chat,
-            number,
-            spans(number, order_number=number),
-            slots={"requested_slot": "order_number"},
-            form="cancel_form",
-        ),
+        chat,
+        number,
+        form_name="cancel_form",
+        slots={"requested_slot": "order_number"},
+        order_number=number,
     )
     assert set_ == {"order_number": number}
     question, _ = run_on(ActionAskCancelConfirmed(client), tracker(chat, "", slots=set_))
     assert question[0]["order_number"] == number
     assert question[0]["buttons"]
     asking = {"requested_slot": "cancel_confirmed", "order_number": number}
-    _, set_ = run_on(form, tracker(chat, "no", intent="deny", slots=asking, form="cancel_form"))
+    _, set_ = answer(form, chat, "no", form_name="cancel_form", slots=asking, intent="deny")
     assert set_["cancel_confirmed"] == "no"
     said, _ = run_on(ActionCancelOrder(client), tracker(chat, "no", slots=asking | set_))
     assert said[0]["response"] == "utter_cancel_not_done"
@@ -423,15 +381,13 @@ def test_cancel_asks_first_and_explains_a_refusal(erp: RunningErp) -> None:
     assert asyncio.run(client.order(chat, number))["status"] == "cancelled"
 
     delivered = asyncio.run(client.my_orders(chat, status="delivered", limit=1))[0]["number"]
-    said, set_ = run_on(
+    said, set_ = answer(
         form,
-        tracker(
-            chat,
-            delivered,
-            spans(delivered, order_number=delivered),
-            slots={"requested_slot": "order_number"},
-            form="cancel_form",
-        ),
+        chat,
+        delivered,
+        form_name="cancel_form",
+        slots={"requested_slot": "order_number"},
+        order_number=delivered,
     )
     assert said[0]["response"] == "utter_cannot_cancel"
     assert set_["cancel_confirmed"] == "not_possible"
@@ -451,11 +407,9 @@ def test_a_return_of_a_delivered_order(erp: RunningErp) -> None:
     form = ValidateReturnForm(client)
     asking = {"requested_slot": "return_items", "order_number": number}
     text = f"1 {line['sku']}"
-    _, set_ = run_on(
-        form, tracker(chat, text, spans(text, sku=line["sku"]), slots=asking, form="return_form")
-    )
+    _, set_ = answer(form, chat, text, form_name="return_form", slots=asking, sku=line["sku"])
     assert set_["return_items"] == [{"sku": line["sku"], "quantity": 1}]
-    said, bad = run_on(form, tracker(chat, "2 FLUX-CAPACITOR", slots=asking, form="return_form"))
+    said, bad = answer(form, chat, "2 FLUX-CAPACITOR", form_name="return_form", slots=asking)
     assert said[0]["response"] in {"utter_not_on_order", "utter_product_not_found"}
     assert bad["return_items"] is None
     slots = asking | set_ | {"return_reason": "damaged in transit", "return_confirmed": "yes"}
@@ -468,15 +422,13 @@ def test_a_return_of_a_delivered_order(erp: RunningErp) -> None:
 
     confirmed = asyncio.run(client.my_orders(chat, status="confirmed", limit=1))
     if confirmed:
-        said, set_ = run_on(
+        said, set_ = answer(
             form,
-            tracker(
-                chat,
-                confirmed[0]["number"],
-                spans(confirmed[0]["number"], order_number=confirmed[0]["number"]),
-                slots={"requested_slot": "order_number"},
-                form="return_form",
-            ),
+            chat,
+            confirmed[0]["number"],
+            form_name="return_form",
+            slots={"requested_slot": "order_number"},
+            order_number=confirmed[0]["number"],
         )
         assert said[0]["response"] == "utter_cannot_return"
 
