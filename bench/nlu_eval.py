@@ -17,6 +17,7 @@ import asyncio
 import json
 import os
 import statistics
+import sys
 import time
 from collections import Counter
 from pathlib import Path
@@ -26,6 +27,7 @@ os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # the pipeline's own components (nlu_components/)
 TEST = ROOT.parent / "shared" / "eval" / "clinc150" / "test.jsonl"
 OUT_OF_SCOPE = {"out_of_scope", "nlu_fallback"}
 

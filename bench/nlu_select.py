@@ -45,6 +45,7 @@ os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # the pipeline's own components (nlu_components/)
 DATA = ROOT / "data" / "nlu"
 DOMAIN = ROOT / "domain"
 CLINC_FILE = "clinc150.yml"

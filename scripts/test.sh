@@ -34,7 +34,7 @@ run_pytest() {
 
 echo "==> pytest (main environment: ERP, API, databases)"
 run_pytest "${UV[@]}" run --frozen pytest "$@"
-echo "==> pytest (Rasa environment: actions against a real ERP process)"
+echo "==> pytest (Rasa environment: the sentence encoder, actions against a real ERP process)"
 export RASA_TELEMETRY_ENABLED=false SQLALCHEMY_SILENCE_UBER_WARNING=1
 run_pytest .venv-rasa/bin/python -m pytest -p no:cacheprovider -o addopts="-ra" \
-    --confcutdir=tests/actions tests/actions
+    --confcutdir=tests/actions tests/nlu tests/actions
