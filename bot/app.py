@@ -1,0 +1,119 @@
+"""The gateway process: web chat, Telegram (when a token is set), put together and started.
+
+`python -m bot` (or `chat-gateway`) serves it on GATEWAY_HOST:GATEWAY_PORT (127.0.0.1:8080).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hmac
+import json
+import logging
+import secrets
+from collections.abc import AsyncIterator
+
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import JSONResponse
+from telegram.error import TelegramError
+
+from bot.assistant import Assistant
+from bot.push import WebPush
+from bot.relay import Relay
+from bot.settings import GatewaySettings
+from bot.store import GatewayStore
+from bot.telegram import TelegramChannel
+from bot.web import create_web_app
+
+log = logging.getLogger(__name__)
+
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 (a header name)
+MAX_UPDATE_BYTES = 1_000_000  # a Telegram update is a few kB; anything this big is not one
+TELEGRAM_RETRY_SECONDS = 30.0
+
+
+def create_gateway(settings: GatewaySettings) -> FastAPI:
+    store = GatewayStore(settings.gateway_database_url)
+    assistant = Assistant(settings.rasa_url, settings.rasa_timeout_seconds)
+    relay = Relay(assistant, store)
+    push = WebPush()
+    token = settings.telegram_bot_token.get_secret_value()
+    webhook_secret = settings.telegram_webhook_secret.get_secret_value()
+    webhook = bool(settings.telegram_webhook_url)
+    if webhook and not webhook_secret:
+        raise ValueError(
+            "TELEGRAM_WEBHOOK_URL needs TELEGRAM_WEBHOOK_SECRET (Telegram signs with it)"
+        )
+    telegram = (
+        TelegramChannel(token, settings.telegram_api_url, relay, store, webhook) if token else None
+    )
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        tasks = []
+        if telegram is not None:
+            tasks.append(asyncio.create_task(start_telegram(telegram, settings)))
+        try:
+            yield
+        finally:
+            for task in tasks:
+                task.cancel()
+            if telegram is not None:
+                with contextlib.suppress(TelegramError, RuntimeError):
+                    await telegram.stop()
+            await assistant.close()
+            store.close()
+
+    secret = settings.gateway_secret.get_secret_value() or secrets.token_urlsafe(32)
+    app = create_web_app(relay, push, secret, settings.gateway_secure_cookies, lifespan)
+    app.state.store = store
+    app.state.push = push
+
+    if telegram is not None and webhook:
+
+        @app.post("/telegram/webhook", include_in_schema=False)
+        async def telegram_webhook(request: Request) -> Response:
+            given = request.headers.get(SECRET_HEADER, "")
+            if not hmac.compare_digest(given.encode(), webhook_secret.encode()):
+                return problem(401, "UNAUTHORIZED", "Wrong or missing secret token.")
+            body = bytearray()
+            async for chunk in request.stream():
+                body += chunk
+                if len(body) > MAX_UPDATE_BYTES:
+                    return problem(413, "TOO_LARGE", "The update is too large.")
+            try:
+                data = json.loads(body)
+            except ValueError:
+                return problem(400, "VALIDATION_ERROR", "The update is not JSON.")
+            if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
+                return problem(400, "VALIDATION_ERROR", "The update has no update_id.")
+            await telegram.accept(data)
+            return Response(status_code=200)
+
+    return app
+
+
+async def start_telegram(telegram: TelegramChannel, settings: GatewaySettings) -> None:
+    """Connect to the Bot API, retrying while it cannot be reached; the web chat works meanwhile."""
+    webhook_url = settings.telegram_webhook_url
+    while True:
+        try:
+            await telegram.start(polling=not webhook_url)
+            if webhook_url:
+                await telegram.use_webhook(
+                    webhook_url, settings.telegram_webhook_secret.get_secret_value()
+                )
+        except TelegramError as error:
+            log.warning("telegram not reachable (%s); trying again shortly", error)
+            with contextlib.suppress(TelegramError, RuntimeError):
+                await telegram.stop()
+            await asyncio.sleep(TELEGRAM_RETRY_SECONDS)
+            continue
+        log.info("telegram connected (%s)", "webhook" if webhook_url else "long polling")
+        return
+
+
+def problem(status: int, code: str, message: str) -> JSONResponse:
+    return JSONResponse(
+        status_code=status, content={"code": code, "message": message, "details": {}}
+    )

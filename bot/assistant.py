@@ -1,0 +1,104 @@
+"""Turns between a chat and the Rasa assistant (its REST channel), in the gateway's terms.
+
+Rasa's REST channel trusts any `sender`, so only the gateway calls it, with the identity it
+has authenticated (`telegram:<chat id>`, `web:<session id>`). The assistant's replies become
+`Reply` values that both channels render. When Rasa cannot be reached the user is told so
+plainly ("nothing was changed": the turn never started). When it was reached but gave no
+usable answer (too slow, an error), the turn may have run, so the user is told to check before
+trying again, never that nothing changed.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+log = logging.getLogger(__name__)
+
+UNREACHABLE = (
+    "Sorry, I can't answer right now: the assistant is temporarily unavailable. "
+    "Nothing was changed. Please try again in a minute."
+)
+NO_ANSWER = (
+    "Sorry, something went wrong and I have no answer for you. If you were placing or "
+    "changing an order, ask me about your orders in a minute to see whether it went through "
+    "before trying again."
+)
+
+
+@dataclass(frozen=True)
+class Button:
+    title: str
+    payload: str
+    token: str = ""  # the gateway's short name for it (Telegram callback data)
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: str = ""
+    buttons: tuple[Button, ...] = ()
+    image_url: str | None = None
+    # the assistant asked for a person (utter_handoff carries {"handoff": true})
+    handoff: bool = False
+
+
+@dataclass(frozen=True)
+class Turn:
+    replies: list[Reply] = field(default_factory=list)
+    # False when the assistant was not reached or did not answer (replies then say so)
+    answered: bool = True
+
+
+class Assistant:
+    """The Rasa server's REST channel (`POST /webhooks/rest/webhook`)."""
+
+    def __init__(self, rasa_url: str, timeout_seconds: float) -> None:
+        self._http = httpx.AsyncClient(
+            base_url=rasa_url.rstrip("/"),
+            timeout=httpx.Timeout(timeout_seconds, connect=5.0),
+        )
+
+    async def close(self) -> None:
+        await self._http.aclose()
+
+    async def tell(self, sender: str, message: str) -> Turn:
+        try:
+            response = await self._http.post(
+                "/webhooks/rest/webhook", json={"sender": sender, "message": message}
+            )
+            response.raise_for_status()
+            items = response.json()
+        except (httpx.ConnectError, httpx.ConnectTimeout) as error:
+            log.warning("rasa unreachable for %s: %r", sender, error)
+            return Turn([Reply(UNREACHABLE)], answered=False)
+        except (httpx.HTTPError, ValueError) as error:
+            log.warning("rasa gave no answer for %s: %r", sender, error)
+            return Turn([Reply(NO_ANSWER)], answered=False)
+        if not isinstance(items, list):
+            log.warning("rasa answered a %s for %s", type(items).__name__, sender)
+            return Turn([Reply(NO_ANSWER)], answered=False)
+        return Turn([reply for item in items if (reply := reply_from(item)) is not None])
+
+
+def reply_from(item: Any) -> Reply | None:
+    """One message of Rasa's REST output; None for anything with nothing to show."""
+    if not isinstance(item, dict):
+        return None
+    custom: dict[str, Any] = item["custom"] if isinstance(item.get("custom"), dict) else {}
+    buttons = tuple(
+        Button(str(button["title"]), str(button["payload"]))
+        for button in item.get("buttons") or []
+        if isinstance(button, dict) and button.get("title") and button.get("payload")
+    )
+    reply = Reply(
+        text=str(item.get("text") or custom.get("text") or ""),
+        buttons=buttons,
+        image_url=item.get("image") if isinstance(item.get("image"), str) else None,
+        handoff=custom.get("handoff") is True,
+    )
+    if not (reply.text or reply.buttons or reply.image_url or reply.handoff):
+        return None
+    return reply

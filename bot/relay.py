@@ -1,0 +1,67 @@
+"""One turn of any channel: what the user sent goes to the assistant, its replies come back.
+
+The channels (Telegram, web chat) authenticate the chat and render replies; this module is
+what they share: typed commands, button presses checked against the buttons actually offered
+to that chat, and every offered button remembered with a short token.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import replace
+
+from bot.assistant import Assistant, Reply
+from bot.store import GatewayStore
+
+EXPIRED_BUTTON = (
+    "That button is no longer active. Please tell me in your own words what you'd like to do."
+)
+# Typed commands (Telegram's /start and /help, or a slash typed in the web chat) become plain
+# words; a typed "/intent{...}" never reaches the assistant as an intent payload.
+COMMANDS = {"/start": "hello", "/help": "what can you do?"}
+
+
+class Relay:
+    def __init__(self, assistant: Assistant, store: GatewayStore) -> None:
+        self.assistant = assistant
+        self.store = store
+
+    async def say(self, chat: str, text: str) -> list[Reply]:
+        """A message the user typed."""
+        return await self._turn(chat, as_words(text))
+
+    async def press(self, chat: str, payload: str) -> list[Reply]:
+        """A button press carrying the button's payload (web chat)."""
+        if not await asyncio.to_thread(self.store.was_offered, chat, payload):
+            return [Reply(EXPIRED_BUTTON)]
+        return await self._turn(chat, payload)
+
+    async def press_token(self, chat: str, token: str) -> list[Reply]:
+        """A button press carrying the button's token (Telegram callback data)."""
+        payload = await asyncio.to_thread(self.store.offered_payload, chat, token)
+        if payload is None:
+            return [Reply(EXPIRED_BUTTON)]
+        return await self._turn(chat, payload)
+
+    async def _turn(self, chat: str, message: str) -> list[Reply]:
+        turn = await self.assistant.tell(chat, message)
+        return [await self._remember_buttons(chat, reply) for reply in turn.replies]
+
+    async def _remember_buttons(self, chat: str, reply: Reply) -> Reply:
+        if not reply.buttons:
+            return reply
+        buttons = []
+        for button in reply.buttons:
+            token = await asyncio.to_thread(self.store.offer, chat, button.title, button.payload)
+            buttons.append(replace(button, token=token))
+        return replace(reply, buttons=tuple(buttons))
+
+
+def as_words(text: str) -> str:
+    stripped = text.strip()
+    if not stripped.startswith("/"):
+        return stripped
+    command = stripped.split(maxsplit=1)[0].split("@", 1)[0].lower()
+    if command in COMMANDS:
+        return COMMANDS[command]
+    return stripped.lstrip("/").strip() or COMMANDS["/help"]

@@ -1,0 +1,34 @@
+"""Settings of the gateway process, read once from the environment (DESIGN.md "Gateway HTTP")."""
+
+from __future__ import annotations
+
+from pydantic import SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class GatewaySettings(BaseSettings):
+    model_config = SettingsConfigDict(extra="ignore")
+
+    erp_url: str = "http://127.0.0.1:8000"
+    rasa_url: str = "http://127.0.0.1:5005"
+    # Signs the web chat's session cookie. Empty: a random secret per start (sessions end
+    # with the process); set it to keep web chats linked across restarts.
+    gateway_secret: SecretStr = SecretStr("")
+    gateway_host: str = "127.0.0.1"
+    gateway_port: int = 8080
+    # Where the gateway keeps what it must remember: sessions' offered buttons, Telegram
+    # update ids already handled, the notifier's cursor, handoffs.
+    gateway_database_url: str = "sqlite:///var/gateway.db"
+    # Cookies only over HTTPS; on for any deployment that is not a developer's machine.
+    gateway_secure_cookies: bool = False
+    # The ERP key of the gateway (role service): the notifier reads the event feed with it.
+    erp_service_key: SecretStr = SecretStr("")
+
+    telegram_bot_token: SecretStr = SecretStr("")
+    telegram_api_url: str = "https://api.telegram.org/bot"
+    telegram_webhook_url: str = ""
+    telegram_webhook_secret: SecretStr = SecretStr("")
+    staff_telegram_chat_id: int | None = None
+
+    # How long a turn may take in Rasa (its actions wait for the ERP) before the user is told.
+    rasa_timeout_seconds: float = 30.0

@@ -1,0 +1,91 @@
+// The web chat page: sends what the user types or presses to the gateway, shows the replies,
+// and listens for messages the gateway pushes (server-sent events). No framework, no CDN.
+"use strict";
+
+const list = document.getElementById("messages");
+const form = document.getElementById("composer");
+const input = document.getElementById("text");
+const typing = document.getElementById("typing");
+const sendButton = form.querySelector("button");
+
+function scrollDown() {
+  list.scrollTop = list.scrollHeight;
+}
+
+function addMessage(mine, reply) {
+  const item = document.createElement("li");
+  item.className = mine ? "message mine" : "message theirs";
+  if (reply.text) {
+    const bubble = document.createElement("div");
+    bubble.className = "bubble";
+    bubble.textContent = reply.text;  // text only: nothing from a reply is read as HTML
+    item.appendChild(bubble);
+  }
+  if (reply.image_url) {
+    const image = document.createElement("img");
+    image.src = reply.image_url;
+    image.alt = reply.text || "chart";
+    item.appendChild(image);
+  }
+  if (reply.buttons && reply.buttons.length) {
+    const row = document.createElement("div");
+    row.className = "buttons";
+    for (const button of reply.buttons) {
+      const element = document.createElement("button");
+      element.type = "button";
+      element.textContent = button.title;
+      element.addEventListener("click", () => {
+        for (const other of row.querySelectorAll("button")) other.disabled = true;
+        send({ payload: button.payload }, button.title);
+      });
+      row.appendChild(element);
+    }
+    item.appendChild(row);
+  }
+  list.appendChild(item);
+  scrollDown();
+}
+
+function busy(on) {
+  typing.hidden = !on;
+  sendButton.disabled = on;
+  if (on) scrollDown();
+}
+
+async function send(body, shown) {
+  addMessage(true, { text: shown });
+  busy(true);
+  try {
+    const response = await fetch("/chat/messages", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      credentials: "same-origin",
+      body: JSON.stringify(body),
+    });
+    const answer = await response.json();
+    if (!response.ok) {
+      addMessage(false, { text: answer.message || "Sorry, that message could not be sent." });
+      return;
+    }
+    for (const reply of answer.replies) addMessage(false, reply);
+  } catch (error) {
+    addMessage(false, { text: "Sorry, I can't reach the assistant right now. Nothing was sent; please try again." });
+  } finally {
+    busy(false);
+    input.focus();
+  }
+}
+
+form.addEventListener("submit", (event) => {
+  event.preventDefault();
+  const text = input.value.trim();
+  if (!text) return;
+  input.value = "";
+  send({ text }, text);
+});
+
+// Pushed messages (order confirmed, shipped, ...). EventSource reconnects by itself.
+const events = new EventSource("/chat/events");
+events.addEventListener("reply", (event) => addMessage(false, JSON.parse(event.data)));
+
+input.focus();

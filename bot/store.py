@@ -1,0 +1,191 @@
+"""What the gateway must remember across turns and restarts, in its own small database.
+
+- the buttons offered to each chat: a button press is accepted only if its payload was offered
+  to that chat (a chat cannot invent `/intent{...}` payloads), and Telegram, which allows 64
+  bytes of callback data, gets a short token instead of the payload;
+- Telegram update ids already handled (Telegram re-sends an update when a webhook answered
+  late; each is handled once);
+- the notifier's cursor in the ERP's event feed and the (event, chat) pairs already told, so a
+  restart never sends a message twice.
+
+SQLite by default (`var/gateway.db`), PostgreSQL in production (GATEWAY_DATABASE_URL). The
+tables are created when missing; they hold nothing a migration would need to carry over beyond
+a restart, so there are no Alembic migrations for them (the ERP's schema has them).
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    DateTime,
+    Engine,
+    MetaData,
+    String,
+    Table,
+    create_engine,
+    delete,
+    insert,
+    select,
+)
+from sqlalchemy.exc import IntegrityError
+
+metadata = MetaData()
+
+offered_buttons = Table(
+    "offered_buttons",
+    metadata,
+    Column("chat", String(160), primary_key=True),
+    Column("token", String(16), primary_key=True),
+    Column("payload", String(2000), nullable=False),
+    Column("title", String(200), nullable=False),
+    Column("offered_at", DateTime(timezone=True), nullable=False, index=True),
+)
+
+handled_updates = Table(
+    "telegram_updates",
+    metadata,
+    Column("update_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("handled_at", DateTime(timezone=True), nullable=False, index=True),
+)
+
+cursors = Table(
+    "cursors",
+    metadata,
+    Column("name", String(40), primary_key=True),
+    Column("position", BigInteger, nullable=False),
+)
+
+told = Table(
+    "told",
+    metadata,
+    Column("event_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("chat", String(160), primary_key=True),
+    Column("told_at", DateTime(timezone=True), nullable=False, index=True),
+)
+
+BUTTONS_KEPT = timedelta(days=7)  # an old button still works for a week, then says it expired
+UPDATES_KEPT = timedelta(days=2)  # Telegram keeps re-sending an update for at most 24 hours
+
+
+class GatewayStore:
+    def __init__(self, database_url: str) -> None:
+        if database_url.startswith("sqlite:///"):
+            Path(database_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        self.engine: Engine = create_engine(database_url, pool_pre_ping=True)
+        metadata.create_all(self.engine)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # -- buttons ---------------------------------------------------------------------------
+
+    def offer(self, chat: str, title: str, payload: str) -> str:
+        """Remember a button offered to `chat`; its token (the same for the same payload)."""
+        now = datetime.now(UTC)
+        with self.engine.begin() as connection:
+            token = connection.execute(
+                select(offered_buttons.c.token).where(
+                    offered_buttons.c.chat == chat, offered_buttons.c.payload == payload
+                )
+            ).scalar()
+            if token is not None:
+                connection.execute(
+                    offered_buttons.update()
+                    .where(offered_buttons.c.chat == chat, offered_buttons.c.token == token)
+                    .values(offered_at=now, title=title)
+                )
+                return str(token)
+            token = secrets.token_urlsafe(9)
+            connection.execute(
+                insert(offered_buttons).values(
+                    chat=chat, token=token, payload=payload, title=title, offered_at=now
+                )
+            )
+            return token
+
+    def offered_payload(self, chat: str, token: str) -> str | None:
+        with self.engine.connect() as connection:
+            payload = connection.execute(
+                select(offered_buttons.c.payload).where(
+                    offered_buttons.c.chat == chat,
+                    offered_buttons.c.token == token,
+                    offered_buttons.c.offered_at > datetime.now(UTC) - BUTTONS_KEPT,
+                )
+            ).scalar()
+        return None if payload is None else str(payload)
+
+    def was_offered(self, chat: str, payload: str) -> bool:
+        with self.engine.connect() as connection:
+            found = connection.execute(
+                select(offered_buttons.c.token).where(
+                    offered_buttons.c.chat == chat,
+                    offered_buttons.c.payload == payload,
+                    offered_buttons.c.offered_at > datetime.now(UTC) - BUTTONS_KEPT,
+                )
+            ).first()
+        return found is not None
+
+    # -- Telegram updates ------------------------------------------------------------------
+
+    def first_time(self, update_id: int) -> bool:
+        """True the first time an update id is seen, False for every repeat."""
+        try:
+            with self.engine.begin() as connection:
+                connection.execute(
+                    insert(handled_updates).values(
+                        update_id=update_id, handled_at=datetime.now(UTC)
+                    )
+                )
+        except IntegrityError:
+            return False
+        return True
+
+    # -- notifier --------------------------------------------------------------------------
+
+    def cursor(self, name: str) -> int:
+        with self.engine.connect() as connection:
+            position = connection.execute(
+                select(cursors.c.position).where(cursors.c.name == name)
+            ).scalar()
+        return int(position or 0)
+
+    def move_cursor(self, name: str, position: int) -> None:
+        with self.engine.begin() as connection:
+            moved = connection.execute(
+                cursors.update().where(cursors.c.name == name).values(position=position)
+            )
+            if moved.rowcount == 0:
+                connection.execute(insert(cursors).values(name=name, position=position))
+
+    def claim(self, event_id: int, chat: str) -> bool:
+        """True once per (event, chat): the caller then tells that chat about that event."""
+        try:
+            with self.engine.begin() as connection:
+                connection.execute(
+                    insert(told).values(event_id=event_id, chat=chat, told_at=datetime.now(UTC))
+                )
+        except IntegrityError:
+            return False
+        return True
+
+    def release(self, event_id: int, chat: str) -> None:
+        """Undo a claim whose message could not be sent, so the next pass tries again."""
+        with self.engine.begin() as connection:
+            connection.execute(delete(told).where(told.c.event_id == event_id, told.c.chat == chat))
+
+    # -- housekeeping ----------------------------------------------------------------------
+
+    def forget_old(self) -> None:
+        now = datetime.now(UTC)
+        with self.engine.begin() as connection:
+            connection.execute(
+                delete(offered_buttons).where(offered_buttons.c.offered_at < now - BUTTONS_KEPT)
+            )
+            connection.execute(
+                delete(handled_updates).where(handled_updates.c.handled_at < now - UPDATES_KEPT)
+            )

@@ -1,0 +1,225 @@
+"""Telegram: private chats carried to the assistant with python-telegram-bot (PTB 22).
+
+Long polling by default; webhook mode when TELEGRAM_WEBHOOK_URL is set (the gateway's
+`POST /telegram/webhook` then checks Telegram's secret-token header and queues the update).
+Either way each update id is handled once, every button press is answered, replies longer
+than Telegram's limit are split, and sending goes through PTB's AIORateLimiter, which keeps
+under Telegram's flood limits and waits out a 429's `retry_after`.
+
+The chat identity is `telegram:<chat id>`. Only private chats talk to the assistant: in a
+group, everyone would see one member's orders and invoices.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ChatAction, ChatType, MessageLimit
+from telegram.error import TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    ApplicationHandlerStop,
+    CallbackQueryHandler,
+    ContextTypes,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from bot.assistant import Button, Reply
+from bot.relay import Relay
+from bot.store import GatewayStore
+
+log = logging.getLogger(__name__)
+
+ONLY_TEXT = (
+    "I can only read text messages. Please type what you need, for example "
+    '"where is SO-2026-00042?" or "help".'
+)
+ONLY_PRIVATE = (
+    "I only talk in private chats, so that your orders and invoices stay between us. "
+    "Please message me directly."
+)
+EDITED = "I only read new messages, not edits. Please send it again as a new message."
+SOMETHING_WENT_WRONG = "Sorry, something went wrong on my side. Please try again in a minute."
+RETRIES_ON_FLOOD = 3  # a 429 is waited out (retry_after) this many times before giving up
+BUTTONS_PER_ROW = 2
+
+
+def identity(chat_id: int) -> str:
+    return f"telegram:{chat_id}"
+
+
+class TelegramChannel:
+    def __init__(
+        self,
+        token: str,
+        api_url: str,
+        relay: Relay,
+        store: GatewayStore,
+        webhook: bool,
+    ) -> None:
+        self.relay = relay
+        self.store = store
+        builder = (
+            ApplicationBuilder()
+            .token(token)
+            .base_url(api_url)
+            .base_file_url(api_url.replace("/bot", "/file/bot"))
+            .rate_limiter(AIORateLimiter(max_retries=RETRIES_ON_FLOOD))
+            .concurrent_updates(16)
+        )
+        if webhook:
+            builder = builder.updater(None)
+        self.application: Application = builder.build()  # type: ignore[type-arg]
+        self._add_handlers()
+
+    def _add_handlers(self) -> None:
+        app = self.application
+        app.add_handler(TypeHandler(Update, self._drop_repeats), group=-1)
+        app.add_handler(CallbackQueryHandler(self._on_button))
+        app.add_handler(MessageHandler(filters.UpdateType.EDITED, self._on_edited))
+        app.add_handler(MessageHandler(~filters.ChatType.PRIVATE, self._on_group))
+        app.add_handler(MessageHandler(filters.TEXT, self._on_text))
+        app.add_handler(MessageHandler(filters.ALL, self._on_other))
+        app.add_error_handler(self._on_error)
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    async def start(self, polling: bool) -> None:
+        await self.application.initialize()
+        await self.application.start()
+        if polling and self.application.updater is not None:
+            await self.application.updater.start_polling(allowed_updates=Update.ALL_TYPES)
+
+    async def use_webhook(self, url: str, secret: str) -> None:
+        await self.application.bot.set_webhook(
+            url=url, secret_token=secret, allowed_updates=Update.ALL_TYPES
+        )
+
+    async def stop(self) -> None:
+        if self.application.updater is not None and self.application.updater.running:
+            await self.application.updater.stop()
+        if self.application.running:
+            await self.application.stop()
+        await self.application.shutdown()
+
+    async def accept(self, data: dict[str, object]) -> None:
+        """An update that arrived by webhook."""
+        update = Update.de_json(data, self.application.bot)
+        await self.application.update_queue.put(update)
+
+    # -- handlers --------------------------------------------------------------------------
+
+    async def _drop_repeats(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if not await asyncio.to_thread(self.store.first_time, update.update_id):
+            log.info("telegram update %s seen before: dropped", update.update_id)
+            raise ApplicationHandlerStop
+
+    async def _on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        if message is None or message.text is None:
+            return
+        chat_id = message.chat_id
+        await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
+        replies = await self.relay.say(identity(chat_id), message.text)
+        await self.send(chat_id, replies)
+
+    async def _on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        if query is None:
+            return
+        await query.answer()  # always, or the user's button keeps spinning
+        message = query.message
+        if message is None or message.chat.type != ChatType.PRIVATE or not query.data:
+            return
+        chat_id = message.chat.id
+        try:
+            # the choice is made: the buttons go, so the same question cannot be answered twice
+            await query.edit_message_reply_markup(reply_markup=None)
+        except TelegramError as error:
+            log.info("could not remove the buttons of a message: %s", error)
+        replies = await self.relay.press_token(identity(chat_id), query.data)
+        await self.send(chat_id, replies)
+
+    async def _on_edited(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        if message is not None and message.chat.type == ChatType.PRIVATE:
+            await context.bot.send_message(message.chat_id, EDITED)
+
+    async def _on_group(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        # said once, when someone addresses the bot there; everything else in a group is ignored
+        message = update.effective_message
+        if message is None or not message.text:
+            return
+        username = context.bot.username
+        addressed = message.text.startswith("/") or (
+            username is not None and f"@{username}".lower() in message.text.lower()
+        )
+        if addressed:
+            await message.reply_text(ONLY_PRIVATE)
+
+    async def _on_other(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        if message is not None:  # photo, sticker, voice, location, document, ...
+            await message.reply_text(ONLY_TEXT)
+
+    async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        log.error("telegram update failed", exc_info=context.error)
+        if isinstance(update, Update) and update.effective_chat is not None:
+            chat = update.effective_chat
+            if chat.type == ChatType.PRIVATE:
+                try:
+                    await context.bot.send_message(chat.id, SOMETHING_WENT_WRONG)
+                except TelegramError:
+                    log.warning("could not tell chat %s about the failure", chat.id)
+
+    # -- sending ---------------------------------------------------------------------------
+
+    async def send(self, chat_id: int, replies: Sequence[Reply]) -> None:
+        bot = self.application.bot
+        for reply in replies:
+            parts = split_text(reply.text) if reply.text else []
+            markup = keyboard(reply.buttons)
+            if reply.image_url:
+                await bot.send_photo(chat_id, reply.image_url)
+            for index, part in enumerate(parts):
+                last = index == len(parts) - 1
+                await bot.send_message(chat_id, part, reply_markup=markup if last else None)
+            if markup is not None and not parts:
+                await bot.send_message(chat_id, "Please choose:", reply_markup=markup)
+
+
+def keyboard(buttons: Sequence[Button]) -> InlineKeyboardMarkup | None:
+    if not buttons:
+        return None
+    keys = [InlineKeyboardButton(button.title, callback_data=button.token) for button in buttons]
+    rows = [keys[start : start + BUTTONS_PER_ROW] for start in range(0, len(keys), BUTTONS_PER_ROW)]
+    return InlineKeyboardMarkup(rows)
+
+
+def split_text(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str]:
+    """Telegram takes at most 4096 characters a message: cut at a paragraph, a line or a
+    space before the limit, and mid-word only when a single word is longer than that."""
+    parts = []
+    rest = text
+    while len(rest) > limit:
+        window = rest[:limit]
+        cut = next(
+            (
+                window.rfind(separator)
+                for separator in ("\n\n", "\n", " ")
+                if window.rfind(separator) > limit // 2
+            ),
+            limit,
+        )
+        parts.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    if rest.strip():
+        parts.append(rest.rstrip())
+    return parts

@@ -1,0 +1,166 @@
+"""The gateway's HTTP side: the web chat page and its endpoints (DESIGN.md "Gateway HTTP").
+
+Each browser gets a signed session cookie (Starlette's SessionMiddleware, itsdangerous); its
+chat identity is `web:<session id>`, linked to an ERP account by the same one-time code as a
+Telegram chat ("link 482913"). The cookie is HttpOnly and SameSite=Lax, and the message
+endpoint takes JSON only, so another site cannot post into someone's chat.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import secrets
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
+from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel, Field, model_validator
+from starlette.middleware.sessions import SessionMiddleware
+
+from bot.assistant import Reply
+from bot.push import WebPush
+from bot.relay import Relay
+
+STATIC = Path(__file__).parent / "static"
+SESSION_COOKIE = "chat_session"
+SESSION_DAYS = 30
+MAX_TEXT = 2000
+# The page loads nothing from elsewhere (it must work with no internet).
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self'; "
+    "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+)
+
+
+class ChatMessage(BaseModel):
+    """What the page sends: typed text, or the payload of a button it was offered."""
+
+    text: str | None = Field(default=None, max_length=MAX_TEXT)
+    payload: str | None = Field(default=None, max_length=2000)
+
+    @model_validator(mode="after")
+    def one_of_text_or_payload(self) -> ChatMessage:
+        has_text = bool(self.text and self.text.strip())
+        if has_text == bool(self.payload):
+            raise ValueError("send either a non-empty text or a button payload")
+        return self
+
+
+def create_web_app(
+    relay: Relay,
+    push: WebPush,
+    secret: str,
+    secure_cookies: bool,
+    lifespan: Callable[[FastAPI], AbstractAsyncContextManager[None]] | None = None,
+) -> FastAPI:
+    app = FastAPI(
+        title="Sales order assistant: chat gateway",
+        docs_url=None,
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=secret,
+        session_cookie=SESSION_COOKIE,
+        max_age=SESSION_DAYS * 24 * 3600,
+        same_site="lax",
+        https_only=secure_cookies,
+    )
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, error: RequestValidationError) -> JSONResponse:
+        # a malformed body is the sender's mistake: 422 with the ERP's error shape, never a 500
+        problems = [
+            {"field": ".".join(str(part) for part in item["loc"][1:]), "problem": item["msg"]}
+            for item in error.errors()
+        ]
+        return JSONResponse(
+            status_code=422,
+            content={
+                "code": "VALIDATION_ERROR",
+                "message": "The message could not be read.",
+                "details": {"errors": problems},
+            },
+        )
+
+    @app.get("/", include_in_schema=False)
+    async def page(request: Request) -> FileResponse:
+        chat_of(request)  # the session starts with the page, before its script runs
+        return FileResponse(
+            STATIC / "index.html",
+            headers={
+                "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+                "Cache-Control": "no-cache",
+                "X-Content-Type-Options": "nosniff",
+            },
+        )
+
+    @app.get("/health")
+    async def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.post("/chat/session")
+    async def start_session(request: Request) -> dict[str, str]:
+        """A new chat for this browser (the old one, if any, is left behind)."""
+        request.session.clear()
+        return {"identity": chat_of(request)}
+
+    @app.post("/chat/messages")
+    async def message(body: ChatMessage, request: Request) -> dict[str, Any]:
+        chat = chat_of(request)
+        if body.payload:
+            replies = await relay.press(chat, body.payload)
+        else:
+            replies = await relay.say(chat, body.text or "")
+        return {"replies": [as_json(reply) for reply in replies]}
+
+    @app.get("/chat/events")
+    async def events(request: Request) -> StreamingResponse:
+        """Server-sent events: messages the gateway pushes to this browser's chat."""
+        if "id" not in request.session:
+            raise HTTPException(status_code=401, detail="no chat session")
+        chat = chat_of(request)
+
+        async def stream() -> AsyncIterator[str]:
+            with push.listen(chat) as inbox:
+                yield ": connected\n\n"
+                while not await request.is_disconnected():
+                    try:
+                        reply = await asyncio.wait_for(inbox.get(), timeout=15)
+                    except TimeoutError:
+                        yield ": keep-alive\n\n"
+                        continue
+                    yield f"event: reply\ndata: {json.dumps(as_json(reply))}\n\n"
+
+        return StreamingResponse(
+            stream(),
+            media_type="text/event-stream",
+            headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+        )
+
+    return app
+
+
+def chat_of(request: Request) -> str:
+    """This browser's chat identity; a session is started on first use."""
+    session_id = request.session.get("id")
+    if not isinstance(session_id, str):
+        session_id = secrets.token_urlsafe(18)
+        request.session["id"] = session_id
+    return f"web:{session_id}"
+
+
+def as_json(reply: Reply) -> dict[str, Any]:
+    return {
+        "text": reply.text,
+        "buttons": [{"title": button.title, "payload": button.payload} for button in reply.buttons],
+        "image_url": reply.image_url,
+    }

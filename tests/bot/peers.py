@@ -1,0 +1,215 @@
+"""Protocol peers for the gateway's tests, served over real HTTP on loopback.
+
+- `BotApi`: a local Telegram Bot API server (the methods the gateway calls). python-telegram-bot
+  is pointed at it with `TELEGRAM_API_URL`, as TESTING_NOTES suggests; it serves `getUpdates`
+  from a queue the test fills and records every call the bot makes.
+- `RasaRest`: Rasa's REST channel (`POST /webhooks/rest/webhook`) answering from a script, for
+  the gateway's own behaviour (buttons, splitting, refusals). The whole product, with the real
+  Rasa, is tested in tests/e2e.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from tests.live_server import free_port
+
+BOT_USER = {"id": 4242, "is_bot": True, "first_name": "Order desk", "username": "order_desk_bot"}
+
+
+@contextmanager
+def served(app: Starlette) -> Iterator[str]:
+    """Serve an ASGI app on a free loopback port in a thread until the block ends."""
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("test server did not start")
+        time.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@dataclass
+class Call:
+    method: str
+    params: dict[str, Any]
+
+
+@dataclass
+class BotApi:
+    """The Bot API as seen by one bot token."""
+
+    url: str = ""  # where it is served (set by the fixture)
+    calls: list[Call] = field(default_factory=list)
+    # method name -> how many of its next calls answer 429 (retry_after 1 s)
+    flood: dict[str, int] = field(default_factory=dict)
+    _updates: list[dict[str, Any]] = field(default_factory=list)
+    _next_message_id: Iterator[int] = field(default_factory=lambda: itertools.count(1000))
+    _next_update_id: Iterator[int] = field(default_factory=lambda: itertools.count(1))
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    # -- what the test does ----------------------------------------------------------------
+
+    def push(self, update: dict[str, Any]) -> dict[str, Any]:
+        """Queue an update for getUpdates (an `update_id` is added when missing)."""
+        update = {"update_id": next(self._next_update_id), **update}
+        with self._lock:
+            self._updates.append(update)
+        return update
+
+    def made(self, method: str) -> list[dict[str, Any]]:
+        with self._lock:
+            return [call.params for call in self.calls if call.method == method]
+
+    def wait_for(
+        self, method: str, count: int = 1, timeout: float = 15, chat_id: int | None = None
+    ) -> list[dict[str, Any]]:
+        deadline = time.monotonic() + timeout
+        while True:
+            found = [
+                params
+                for params in self.made(method)
+                if chat_id is None or str(params.get("chat_id")) == str(chat_id)
+            ]
+            if len(found) >= count:
+                return found
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{method} made {len(found)} times, expected {count}")
+            time.sleep(0.05)
+
+    # -- the server ------------------------------------------------------------------------
+
+    def app(self, token: str) -> Starlette:
+        async def method(request: Request) -> JSONResponse:
+            if request.path_params["token"] != token:
+                return JSONResponse(
+                    {"ok": False, "error_code": 401, "description": "Unauthorized"}, 401
+                )
+            name = request.path_params["method"]
+            params = await parameters(request)
+            with self._lock:
+                self.calls.append(Call(name, params))
+                flooded = self.flood.get(name, 0) > 0
+                if flooded:
+                    self.flood[name] -= 1
+            if flooded:
+                return JSONResponse(
+                    {
+                        "ok": False,
+                        "error_code": 429,
+                        "description": "Too Many Requests: retry after 1",
+                        "parameters": {"retry_after": 1},
+                    },
+                    429,
+                )
+            return JSONResponse({"ok": True, "result": await self._answer(name, params)})
+
+        return Starlette(routes=[Route("/bot{token}/{method}", method, methods=["GET", "POST"])])
+
+    async def _answer(self, method: str, params: dict[str, Any]) -> Any:
+        if method == "getMe":
+            return BOT_USER
+        if method == "getUpdates":
+            return await self._updates_after(
+                int(params.get("offset") or 0), float(params.get("timeout") or 0)
+            )
+        if method in ("sendMessage", "sendPhoto"):
+            message: dict[str, Any] = {
+                "message_id": next(self._next_message_id),
+                "date": int(time.time()),
+                "chat": {"id": int(params["chat_id"]), "type": "private"},
+                "from": BOT_USER,
+            }
+            if method == "sendMessage":
+                message["text"] = params.get("text", "")
+            else:
+                message["photo"] = [
+                    {"file_id": "p1", "file_unique_id": "u1", "width": 1, "height": 1}
+                ]
+            return message
+        if method == "editMessageReplyMarkup":
+            return True
+        # setWebhook, deleteWebhook, answerCallbackQuery, sendChatAction, close, logOut
+        return True
+
+    async def _updates_after(self, offset: int, timeout: float) -> list[dict[str, Any]]:
+        deadline = time.monotonic() + min(timeout, 2.0)  # short polls keep the tests quick
+        while True:
+            with self._lock:
+                ready = [update for update in self._updates if update["update_id"] >= offset]
+            if ready or time.monotonic() >= deadline:
+                return ready
+            await asyncio.sleep(0.05)
+
+
+async def parameters(request: Request) -> dict[str, Any]:
+    """PTB sends form fields, with objects (reply_markup, ...) as JSON strings."""
+    if request.headers.get("content-type", "").startswith("application/json"):
+        body = await request.json()
+        return dict(body) if isinstance(body, dict) else {}
+    form = await request.form()
+    params: dict[str, Any] = {}
+    for key, value in form.items():
+        if not isinstance(value, str):
+            params[key] = "<file>"
+            continue
+        try:
+            params[key] = json.loads(value) if value[:1] in "[{" else value
+        except ValueError:
+            params[key] = value
+    return params
+
+
+@dataclass
+class RasaRest:
+    """Rasa's REST channel, answering each message with what `script` returns."""
+
+    script: Callable[[str, str], list[dict[str, Any]]]
+    url: str = ""  # where it is served (set by the fixture)
+    received: list[tuple[str, str]] = field(default_factory=list)
+    delay_seconds: float = 0.0
+
+    def app(self) -> Starlette:
+        async def webhook(request: Request) -> JSONResponse:
+            body = await request.json()
+            sender, message = body["sender"], body["message"]
+            self.received.append((sender, message))
+            if self.delay_seconds:
+                await asyncio.sleep(self.delay_seconds)
+            return JSONResponse(
+                [{"recipient_id": sender, **item} for item in self.script(sender, message)]
+            )
+
+        async def root(request: Request) -> JSONResponse:
+            return JSONResponse({"version": "3.6.21"})
+
+        return Starlette(
+            routes=[
+                Route("/", root),
+                Route("/webhooks/rest/webhook", webhook, methods=["POST"]),
+            ]
+        )
+
+    def messages_from(self, sender: str) -> list[str]:
+        return [message for who, message in self.received if who == sender]
