@@ -18,7 +18,8 @@ from tests.bot.peers import BotApi, RasaRest
 CHAT = 555001
 USER = {"id": CHAT, "is_bot": False, "first_name": "Dana"}
 PRIVATE = {"id": CHAT, "type": "private", "first_name": "Dana"}
-GROUP = {"id": -100777, "type": "group", "title": "Purchasing team"}
+GROUP_ID = -100777
+GROUP = {"id": GROUP_ID, "type": "group", "title": "Purchasing team"}
 _message_ids = iter(range(1, 10_000))
 
 
@@ -117,7 +118,7 @@ def test_what_is_not_text_gets_a_polite_word_and_groups_are_left_alone(
 
     polling.push(text("what's our balance?", chat=GROUP))  # not addressed to the bot: ignored
     polling.push(text("@order_desk_bot where is SO-2026-00042?", chat=GROUP))
-    group_replies = polling.wait_for("sendMessage", chat_id=GROUP["id"])
+    group_replies = polling.wait_for("sendMessage", chat_id=GROUP_ID)
     assert [reply["text"] for reply in group_replies] == [ONLY_PRIVATE]
     time.sleep(0.5)
     assert len(polling.made("sendMessage")) == len(others) + 2
