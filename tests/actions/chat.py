@@ -13,7 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.account import ActionLinkAccount
 from actions.erp_client import ErpClient
-from tests.actions.conftest import RunningErp
+from tests.product import RunningErp
 
 ROOT = Path(__file__).resolve().parents[2]
 

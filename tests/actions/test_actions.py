@@ -12,7 +12,7 @@ from actions.erp_client import ErpClient
 from actions.finance import ActionCustomerBalance, ActionMyInvoices, ActionOverdueInvoices
 from actions.orders import ActionListMyOrders, ActionOrderStatus
 from tests.actions.chat import ROOT, domain, linked_chat, run, staff_chat
-from tests.actions.conftest import RunningErp
+from tests.product import RunningErp
 
 
 def test_every_erp_error_code_has_a_reply() -> None:

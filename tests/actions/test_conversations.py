@@ -13,7 +13,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from tests.actions.conftest import ROOT, RunningAssistant
+from tests.product import ROOT, RunningAssistant
 
 NUMBER = re.compile(r"SO-\d{4}-\d{5}")
 

@@ -13,7 +13,7 @@ import pytest
 
 from actions.erp_client import ErpClient, ErpError, ErpUnavailable, new_idempotency_key
 from tests.actions.chat import linked_chat
-from tests.actions.conftest import RunningErp
+from tests.product import RunningErp
 
 T = TypeVar("T")
 

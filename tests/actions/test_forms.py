@@ -34,7 +34,7 @@ from actions.order_form import (
 )
 from actions.orders import ActionTrackShipment
 from tests.actions.chat import answer, linked_chat, run_on, spans, staff_chat, tracker
-from tests.actions.conftest import RunningErp
+from tests.product import RunningErp
 
 ADDRESS = "Hafenstrasse 12, 20457 Hamburg"
 

@@ -1,0 +1,137 @@
+"""The product's processes, started as `make run` starts them, for tests in either environment.
+
+Only the standard library and httpx are used here, so the Rasa environment's action tests and
+the main environment's end-to-end tests share it: a seeded ERP, the trained model (trained
+once per change of config/domain/data, scripts/train.py), and Rasa with its action server.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from tests.live_server import free_port, process_serving, serving
+
+ROOT = Path(__file__).resolve().parents[1]
+ERP_CLI = ROOT / ".venv" / "bin" / "erp-backend"
+RASA = ROOT / ".venv-rasa" / "bin" / "rasa"
+RASA_PYTHON = ROOT / ".venv-rasa" / "bin" / "python"
+
+
+@dataclass(frozen=True)
+class RunningErp:
+    url: str
+    service_key: str
+    rep_key: str
+    manager_key: str
+
+    def as_rep(self) -> httpx.Client:
+        return self._as(self.rep_key)
+
+    def as_manager(self) -> httpx.Client:
+        return self._as(self.manager_key)
+
+    def _as(self, key: str) -> httpx.Client:
+        return httpx.Client(
+            base_url=self.url + "/api/v1", headers={"Authorization": f"Bearer {key}"}, timeout=30
+        )
+
+    def link_code(self, customer_code: str) -> str:
+        """A one-time code that links a chat to the customer (what staff hand out)."""
+        with self.as_manager() as manager:
+            created = manager.post("/identity/link-codes", json={"customer_code": customer_code})
+            created.raise_for_status()
+            code: str = created.json()["code"]
+            return code
+
+
+@contextmanager
+def seeded_erp(folder: Path) -> Iterator[RunningErp]:
+    """`erp-backend serve` on a fresh SQLite file with the demo data and keys for the tests."""
+    env = {**os.environ, "ERP_DATABASE_URL": f"sqlite:///{folder / 'erp.db'}"}
+
+    def cli(*args: str) -> str:
+        return subprocess.run(
+            [ERP_CLI, *args], env=env, check=True, capture_output=True, text=True
+        ).stdout.strip()
+
+    cli("migrate")
+    cli("seed", "--demo")
+    service_key = cli("create-key", "--role", "service", "--name", "rasa-actions")
+    rep_key = cli("create-key", "--role", "sales_rep", "--name", "tom.becker")
+    manager_key = cli("create-key", "--role", "manager", "--name", "maria.lopez")
+    with serving(env["ERP_DATABASE_URL"], erp_command=[str(ERP_CLI)]) as url:
+        yield RunningErp(url, service_key, rep_key, manager_key)
+
+
+def trained_model() -> Path:
+    """The trained model: trained once, and only when config, domain or data changed."""
+    log = ROOT / "test-artifacts" / "rasa-train.log"
+    log.parent.mkdir(exist_ok=True)
+    with log.open("w") as progress:
+        trained = subprocess.run(
+            [str(RASA_PYTHON), str(ROOT / "scripts" / "train.py")],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=progress,
+            text=True,
+            check=False,
+        )
+    if trained.returncode != 0:
+        raise RuntimeError(f"training failed; see {log}")
+    return Path(trained.stdout.strip().splitlines()[-1])
+
+
+@dataclass(frozen=True)
+class RunningAssistant:
+    """Rasa and the action server, started as the product runs them, with a real ERP."""
+
+    url: str
+    erp: RunningErp
+
+    def say(self, sender: str, text: str) -> list[dict[str, Any]]:
+        """One user turn over Rasa's REST channel (what the gateway uses): the replies."""
+        response = httpx.post(
+            f"{self.url}/webhooks/rest/webhook",
+            json={"sender": sender, "message": text},
+            timeout=60,
+        )
+        response.raise_for_status()
+        replies: list[dict[str, Any]] = response.json()
+        return replies
+
+
+@contextmanager
+def running_assistant(erp: RunningErp, model: Path, folder: Path) -> Iterator[RunningAssistant]:
+    """`rasa run actions` and `rasa run` on loopback, the action server talking to `erp`."""
+    actions_port, rasa_port = free_port(), free_port()
+    endpoints = folder / "endpoints.yml"
+    endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n')
+    env = {
+        **os.environ,
+        "ERP_URL": erp.url,
+        "ERP_SERVICE_KEY": erp.service_key,
+        "SANIC_HOST": "127.0.0.1",  # the action server's interface (rasa_sdk reads it)
+        "RASA_TELEMETRY_ENABLED": "false",
+        "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+    }
+    actions = [str(RASA), "run", "actions", "--port", str(actions_port), "--actions", "actions"]
+    rasa = [
+        *(str(RASA), "run", "--enable-api", "--model", str(model)),
+        *("--endpoints", str(endpoints), "--credentials", "credentials.yml"),
+        *("--interface", "127.0.0.1", "--port", str(rasa_port)),
+    ]
+    actions_url = f"http://127.0.0.1:{actions_port}"
+    rasa_url = f"http://127.0.0.1:{rasa_port}"
+    with (
+        process_serving("actions", actions, env, actions_url, "/health", timeout=90, cwd=str(ROOT)),
+        process_serving("rasa", rasa, env, rasa_url, "/status", timeout=240, cwd=str(ROOT)),
+    ):
+        yield RunningAssistant(rasa_url, erp)
