@@ -18,7 +18,7 @@ domain) and parses the validation sentences.
 
 Candidates should carry a FallbackClassifier with a low threshold: the fallback is applied
 here, after the fact, from the top intent's confidence (ignoring nlu_fallback in the ranking),
-for each threshold of `--thresholds` and the ambiguity threshold `--ambiguity`. Printed per
+for each threshold of `--thresholds` and each ambiguity threshold of `--ambiguity`. Printed per
 candidate and threshold: in-scope accuracy (predicted intent equals the labelled one) and
 out-of-scope recall (predicted out_of_scope or nlu_fallback), on all validation examples and
 on the ones held out of clinc150.yml (the closest to the CLINC150 test set); plus training
@@ -299,7 +299,13 @@ def main() -> None:
     parser.add_argument("--holdout", type=float, default=0.2)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--thresholds", type=float, nargs="+", default=list(DEFAULT_THRESHOLDS))
-    parser.add_argument("--ambiguity", type=float, default=0.1)
+    parser.add_argument(
+        "--ambiguity",
+        type=float,
+        nargs="+",
+        default=[0.1],
+        help="FallbackClassifier ambiguity thresholds to score (one table each)",
+    )
     parser.add_argument("--errors-at", type=float, default=0.55, help="threshold for confusions")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args()
@@ -314,12 +320,13 @@ def main() -> None:
         for config in args.configs:
             model, seconds = train(config, train_dir, Path(tmp) / "models")
             predictions = asyncio.run(predict(model, validation))
-            result = Result(str(config), seconds)
-            for threshold in args.thresholds:
-                result.by_threshold[threshold] = score(predictions, threshold, args.ambiguity)
-            print_result(result)
-            print_errors(predictions, args.errors_at, args.ambiguity)
-            results.append(result)
+            for ambiguity in args.ambiguity:
+                result = Result(f"{config} (ambiguity {ambiguity:g})", seconds)
+                for threshold in args.thresholds:
+                    result.by_threshold[threshold] = score(predictions, threshold, ambiguity)
+                print_result(result)
+                print_errors(predictions, args.errors_at, ambiguity)
+                results.append(result)
             model.unlink()
     if args.json:
         args.json.write_text(json.dumps([as_json(result) for result in results], indent=2) + "\n")

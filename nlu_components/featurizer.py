@@ -27,6 +27,7 @@ from rasa.shared.nlu.constants import ACTION_TEXT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from nlu_components import implementation
 from nlu_components.sentence_encoder import Encoded, SentenceEncoder
 
 
@@ -38,7 +39,7 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        return {**DenseFeaturizer.get_default_config()}
+        return {**DenseFeaturizer.get_default_config(), "implementation": implementation()}
 
     @staticmethod
     def supported_languages() -> list[str] | None:

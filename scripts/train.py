@@ -2,7 +2,8 @@
 
 Run in the Rasa environment: `.venv-rasa/bin/python scripts/train.py` prints the model's
 path. The model is `models/<fingerprint>.tar.gz`, the fingerprint a SHA-256 of config.yml,
-domain/ and data/ (paths and contents), and `models/current.tar.gz` points at the latest.
+domain/, data/ and the pipeline's own components in nlu_components/ (paths and contents), and
+`models/current.tar.gz` points at the latest.
 The test suite and the run command call this, so one test run trains at most once, and not
 at all when nothing changed since the last run on this machine.
 """
@@ -18,14 +19,18 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 MODELS = ROOT / "models"
-INPUTS = ("config.yml", "domain", "data")
+INPUTS = ("config.yml", "domain", "data", "nlu_components")
 
 
 def fingerprint(root: Path = ROOT) -> str:
     digest = hashlib.sha256()
     for name in INPUTS:
         path = root / name
-        files = sorted(p for p in path.rglob("*.yml")) if path.is_dir() else [path]
+        files = (
+            sorted(p for p in path.rglob("*") if p.suffix in (".yml", ".py"))
+            if path.is_dir()
+            else [path]
+        )
         for file in files:
             digest.update(str(file.relative_to(root)).encode() + b"\0")
             digest.update(file.read_bytes() + b"\0")
