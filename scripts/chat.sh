@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Talk to the assistant in this terminal, before the web chat and Telegram gateway exist:
+# Talk to the assistant in this terminal (the web chat and Telegram go through the gateway):
 # needs the ERP that `make run` serves (another terminal). Trains the model if it is stale,
 # starts the action server on loopback, links this conversation to a demo customer, and
 # opens `rasa shell`. Ctrl-D (or /stop) ends it and stops the action server.
@@ -20,13 +20,16 @@ if [ ! -s var/service.key ]; then
 fi
 MODEL="$(.venv-rasa/bin/python scripts/train.py)"
 
-.venv-rasa/bin/rasa run actions --port 5055 --actions actions > var/actions.log 2>&1 &
-ACTIONS=$!
-trap 'kill $ACTIONS 2>/dev/null || true' EXIT
-until curl -sf http://127.0.0.1:5055/health >/dev/null; do
-    kill -0 "$ACTIONS" || { echo "the action server did not start; see var/actions.log" >&2; exit 1; }
-    sleep 1
-done
+# `make run` already serves an action server on 5055; otherwise start one for this session
+if ! curl -sf http://127.0.0.1:5055/health >/dev/null; then
+    .venv-rasa/bin/rasa run actions --port 5055 --actions actions > var/actions.log 2>&1 &
+    ACTIONS=$!
+    trap 'kill $ACTIONS 2>/dev/null || true' EXIT
+    until curl -sf http://127.0.0.1:5055/health >/dev/null; do
+        kill -0 "$ACTIONS" || { echo "the action server did not start; see var/actions.log" >&2; exit 1; }
+        sleep 1
+    done
+fi
 
 CODE="$(curl -sf -X POST "$ERP_URL/api/v1/identity/link-codes" \
     -H "Authorization: Bearer $(cat var/demo-manager.key)" -H 'Content-Type: application/json' \

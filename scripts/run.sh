@@ -1,28 +1,117 @@
 #!/usr/bin/env bash
-# Set up and run the product on its embedded default (SQLite in var/erp.db).
+# The product on its embedded default, in one command (README): installs both environments,
+# migrates and seeds the ERP (SQLite in var/erp.db unless ERP_DATABASE_URL says otherwise),
+# trains the model if config/domain/data changed, starts the ERP, the action server, Rasa and
+# the gateway, waits until all four answer, prints the web chat address, and stops all four
+# on Ctrl-C. Rasa and the action server listen on loopback only; the gateway is the way in.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 UV=(bash scripts/uv.sh)
+ERP_CLI=(.venv/bin/erp-backend)
 export ERP_DATABASE_URL="${ERP_DATABASE_URL:-sqlite:///var/erp.db}"
-mkdir -p var
+export RASA_TELEMETRY_ENABLED=false SQLALCHEMY_SILENCE_UBER_WARNING=1
+ERP_PORT="${ERP_PORT:-8000}"
+ACTIONS_PORT="${ACTIONS_PORT:-5055}"
+RASA_PORT="${RASA_PORT:-5005}"
+export GATEWAY_PORT="${GATEWAY_PORT:-8080}"
+export GATEWAY_HOST="${GATEWAY_HOST:-127.0.0.1}"
+export ERP_URL="http://127.0.0.1:${ERP_PORT}"
+export RASA_URL="http://127.0.0.1:${RASA_PORT}"
+LOGS=var/logs
+mkdir -p "$LOGS"
 
-echo "==> migrating $ERP_DATABASE_URL"
-"${UV[@]}" run --frozen erp-backend migrate
-echo "==> demo data"
-"${UV[@]}" run --frozen erp-backend seed --demo
-if [ ! -s var/demo-manager.key ]; then
-    "${UV[@]}" run --frozen erp-backend create-key --role manager --name demo-manager > var/demo-manager.key
-fi
+for port in "$ERP_PORT" "$ACTIONS_PORT" "$RASA_PORT" "$GATEWAY_PORT"; do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+        echo "Port $port is already in use (another 'make run'?). Stop that first, or set" \
+            "ERP_PORT / ACTIONS_PORT / RASA_PORT / GATEWAY_PORT." >&2
+        exit 1
+    fi
+done
 
-PORT="${ERP_PORT:-8000}"
+echo "==> ERP database: migrate and demo data ($ERP_DATABASE_URL)"
+"${ERP_CLI[@]}" migrate
+"${ERP_CLI[@]}" seed --demo
+[ -s var/demo-manager.key ] || "${ERP_CLI[@]}" create-key --role manager --name demo-manager > var/demo-manager.key
+[ -s var/service.key ] || "${ERP_CLI[@]}" create-key --role service --name rasa-actions > var/service.key
+# the web session secret survives restarts, so a linked browser stays linked
+[ -s var/gateway.secret ] || .venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(32))' > var/gateway.secret
+export GATEWAY_SECRET="$(cat var/gateway.secret)"
+
+echo "==> model (trained only when config, domain or data changed)"
+MODEL="$(.venv-rasa/bin/python scripts/train.py)"
+
+PIDS=()
+stop_all() {
+    trap - INT TERM EXIT
+    if [ "${#PIDS[@]}" -gt 0 ]; then
+        echo
+        echo "==> stopping"
+        kill "${PIDS[@]}" 2>/dev/null || true
+        wait "${PIDS[@]}" 2>/dev/null || true
+    fi
+}
+trap 'stop_all; exit 0' INT TERM
+trap stop_all EXIT
+
+start() {  # name, log file, command...
+    local name=$1 log=$2
+    shift 2
+    "$@" > "$log" 2>&1 &
+    PIDS+=($!)
+    echo "    $name (pid $!, log $log)"
+}
+
+wait_for() {  # name, url, pid index
+    local name=$1 url=$2 pid=${PIDS[$3]} waited=0
+    until curl -sf -o /dev/null "$url"; do
+        if ! kill -0 "$pid" 2>/dev/null; then
+            echo "$name stopped while starting; its log says:" >&2
+            tail -n 20 "$LOGS/$(echo "$name" | tr 'A-Z ' 'a-z-').log" >&2 || true
+            exit 1
+        fi
+        if [ "$waited" -ge 300 ]; then
+            echo "$name did not answer $url within 300 s" >&2
+            exit 1
+        fi
+        sleep 1
+        waited=$((waited + 1))
+    done
+}
+
+echo "==> starting"
+start "ERP" "$LOGS/erp.log" "${ERP_CLI[@]}" serve --port "$ERP_PORT"
+SANIC_HOST=127.0.0.1 start "action server" "$LOGS/action-server.log" \
+    .venv-rasa/bin/rasa run actions --port "$ACTIONS_PORT" --actions actions
+start "Rasa" "$LOGS/rasa.log" .venv-rasa/bin/rasa run --model "$MODEL" \
+    --interface 127.0.0.1 --port "$RASA_PORT" --endpoints endpoints.yml \
+    --credentials credentials.yml
+start "gateway" "$LOGS/gateway.log" .venv/bin/python -m bot
+
+wait_for "ERP" "$ERP_URL/api/v1/health" 0
+wait_for "action server" "http://127.0.0.1:${ACTIONS_PORT}/health" 1
+wait_for "Rasa" "$RASA_URL/" 2
+wait_for "gateway" "http://127.0.0.1:${GATEWAY_PORT}/health" 3
+
+CUSTOMER="${DEMO_CUSTOMER:-CUST-0004}"
+CODE="$(curl -sf -X POST "$ERP_URL/api/v1/identity/link-codes" \
+    -H "Authorization: Bearer $(cat var/demo-manager.key)" -H 'Content-Type: application/json' \
+    -d "{\"customer_code\": \"$CUSTOMER\"}" \
+    | .venv/bin/python -c 'import json,sys; print(json.load(sys.stdin)["code"])')"
+TELEGRAM="off (set TELEGRAM_BOT_TOKEN to connect a bot)"
+[ -n "${TELEGRAM_BOT_TOKEN:-}" ] && TELEGRAM="on (${TELEGRAM_WEBHOOK_URL:-long polling})"
 cat <<MSG
 
-  ERP API     http://127.0.0.1:${PORT}/api/v1/health
-  OpenAPI UI  http://127.0.0.1:${PORT}/docs
-  Demo manager key (var/demo-manager.key):
-    $(cat var/demo-manager.key)
-  Try:  curl -H "Authorization: Bearer \$(cat var/demo-manager.key)" http://127.0.0.1:${PORT}/api/v1/orders?limit=3
+  Web chat   http://${GATEWAY_HOST}:${GATEWAY_PORT}/
+  Telegram   ${TELEGRAM}
+  ERP API    ${ERP_URL}/docs   (demo manager key in var/demo-manager.key)
+  Logs       ${LOGS}/
+
+  In the chat, type "link ${CODE}" to act as demo customer ${CUSTOMER} (one-time code, valid
+  for an hour), then try "where is my order?", "I'd like 40 BOLT-M8 by Friday", "my invoices".
+  Ctrl-C stops everything.
 
 MSG
-exec "${UV[@]}" run --frozen erp-backend serve --port "$PORT"
+wait -n "${PIDS[@]}" || true
+echo "A process stopped on its own; see ${LOGS}/." >&2
+exit 1

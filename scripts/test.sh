@@ -13,6 +13,16 @@ if command -v pg_isready >/dev/null 2>&1 && ! pg_isready -q -h 127.0.0.1 -p 5432
     fi
 fi
 
+# The browser test drives Debian's Chromium: Playwright's own browser download cannot work
+# without internet access, the distribution's package can.
+if [ ! -x /usr/bin/chromium ]; then
+    echo "==> installing Chromium (Debian package) for the browser test"
+    SUDO=()
+    [ "$(id -u)" -eq 0 ] || SUDO=(sudo)
+    "${SUDO[@]}" apt-get update -qq
+    "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
+
 echo "==> ruff"
 "${UV[@]}" run --frozen ruff check .
 "${UV[@]}" run --frozen ruff format --check .

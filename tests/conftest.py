@@ -16,6 +16,9 @@ from erp_backend.db.engine import make_engine, make_session_factory
 from erp_backend.db.migrate import upgrade
 from erp_backend.db.models import Base
 from tests.databases import throwaway_postgres, url_of
+from tests.whole_product import product
+
+__all__ = ["product"]  # the whole product, for tests/e2e and tests/web
 
 BACKENDS = ["sqlite", "postgres"]
 

@@ -1,0 +1,60 @@
+"""All four processes of the product for the main environment's end-to-end and browser tests."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.live_server import free_port, process_serving
+from tests.product import RunningErp, running_assistant, seeded_erp, trained_model
+
+
+@dataclass
+class Product:
+    erp: RunningErp
+    gateway_url: str
+    erp_stack: ExitStack
+
+    def stop_erp(self) -> None:
+        self.erp_stack.close()
+
+
+@pytest.fixture
+def product(tmp_path: Path) -> Iterator[Product]:
+    with running_product(tmp_path) as running:
+        yield running
+
+
+@contextmanager
+def running_product(folder: Path) -> Iterator[Product]:
+    """ERP (fresh seeded SQLite), action server, Rasa and the gateway, as `make run` runs them."""
+    with ExitStack() as stack:
+        erp_stack = stack.enter_context(ExitStack())
+        erp = erp_stack.enter_context(seeded_erp(folder))
+        assistant = stack.enter_context(running_assistant(erp, trained_model(), folder))
+        port = free_port()
+        env = {
+            **os.environ,
+            "RASA_URL": assistant.url,
+            "ERP_URL": erp.url,
+            "GATEWAY_PORT": str(port),
+            "GATEWAY_SECRET": "test-secret",
+            "GATEWAY_DATABASE_URL": f"sqlite:///{folder / 'gateway.db'}",
+            "TELEGRAM_BOT_TOKEN": "",
+        }
+        gateway = stack.enter_context(
+            process_serving(
+                "gateway",
+                [sys.executable, "-m", "bot"],
+                env,
+                f"http://127.0.0.1:{port}",
+                "/health",
+            )
+        )
+        yield Product(erp, gateway, erp_stack)
