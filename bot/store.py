@@ -33,6 +33,7 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.sql import ColumnElement
 
 metadata = MetaData()
 
@@ -109,26 +110,22 @@ class GatewayStore:
             return token
 
     def offered_payload(self, chat: str, token: str) -> str | None:
+        return self._live_payload(chat, offered_buttons.c.token == token)
+
+    def was_offered(self, chat: str, payload: str) -> bool:
+        return self._live_payload(chat, offered_buttons.c.payload == payload) is not None
+
+    def _live_payload(self, chat: str, which: ColumnElement[bool]) -> str | None:
+        """The payload of the button offered to `chat` within BUTTONS_KEPT that `which` picks."""
         with self.engine.connect() as connection:
             payload = connection.execute(
                 select(offered_buttons.c.payload).where(
                     offered_buttons.c.chat == chat,
-                    offered_buttons.c.token == token,
+                    which,
                     offered_buttons.c.offered_at > datetime.now(UTC) - BUTTONS_KEPT,
                 )
             ).scalar()
         return None if payload is None else str(payload)
-
-    def was_offered(self, chat: str, payload: str) -> bool:
-        with self.engine.connect() as connection:
-            found = connection.execute(
-                select(offered_buttons.c.token).where(
-                    offered_buttons.c.chat == chat,
-                    offered_buttons.c.payload == payload,
-                    offered_buttons.c.offered_at > datetime.now(UTC) - BUTTONS_KEPT,
-                )
-            ).first()
-        return found is not None
 
     # -- Telegram updates ------------------------------------------------------------------
 
