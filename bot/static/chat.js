@@ -69,7 +69,8 @@ async function send(body, shown) {
     }
     for (const reply of answer.replies) addMessage(false, reply);
   } catch (error) {
-    addMessage(false, { text: "Sorry, I can't reach the assistant right now. Nothing was sent; please try again." });
+    // the request may or may not have arrived: say so rather than "nothing was sent"
+    addMessage(false, { text: "Sorry, I couldn't reach the assistant. Please check your connection and try again in a minute." });
   } finally {
     busy(false);
     input.focus();
