@@ -176,7 +176,11 @@ def return_out(request: ReturnRequest, credit_note: str | None) -> ReturnOut:
     )
 
 
-def event_out(event: OutboxEvent) -> EventOut:
+def event_out(event: OutboxEvent, audience: list[str]) -> EventOut:
     return EventOut(
-        id=event.id, type=event.type, occurred_at=event.occurred_at, payload=event.payload
+        id=event.id,
+        type=event.type,
+        occurred_at=event.occurred_at,
+        payload=event.payload,
+        audience=audience,
     )

@@ -403,3 +403,7 @@ class EventOut(BaseModel):
     type: str
     occurred_at: datetime
     payload: dict[str, Any]
+    audience: list[str] = Field(
+        default_factory=list,
+        description="chat identities to tell (`telegram:…`, `web:…`); empty for records",
+    )

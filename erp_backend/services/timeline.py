@@ -36,7 +36,8 @@ def record(
         )
     )
     if outbox is not None:
-        publish(session, outbox, now, **order_reference(order), **data)
+        caused_by = {"caused_by_chat": actor.chat_identity} if actor.chat_identity else {}
+        publish(session, outbox, now, **order_reference(order), **caused_by, **data)
 
 
 def publish(session: Session, event_type: str, now: datetime, **payload: Any) -> None:
