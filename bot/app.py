@@ -18,12 +18,13 @@ from fastapi.responses import JSONResponse
 from telegram.error import TelegramError
 
 from bot.assistant import Assistant
+from bot.limits import SlidingWindow
 from bot.push import WebPush
 from bot.relay import Relay
 from bot.settings import GatewaySettings
 from bot.store import GatewayStore
 from bot.telegram import TelegramChannel
-from bot.web import create_web_app
+from bot.web import WebLimits, create_web_app
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +66,11 @@ def create_gateway(settings: GatewaySettings) -> FastAPI:
             store.close()
 
     secret = settings.gateway_secret.get_secret_value() or secrets.token_urlsafe(32)
-    app = create_web_app(relay, push, secret, settings.gateway_secure_cookies, lifespan)
+    limits = WebLimits(
+        new_sessions=SlidingWindow(settings.gateway_sessions_per_hour, 3600),
+        messages=SlidingWindow(settings.gateway_messages_per_minute, 60),
+    )
+    app = create_web_app(relay, push, secret, settings.gateway_secure_cookies, limits, lifespan)
     app.state.store = store
     app.state.push = push
 

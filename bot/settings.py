@@ -30,5 +30,10 @@ class GatewaySettings(BaseSettings):
     telegram_webhook_secret: SecretStr = SecretStr("")
     staff_telegram_chat_id: int | None = None
 
+    # New web chats per client address per hour, and messages per chat per minute: a new chat
+    # is a new identity, and so a fresh set of link-code guesses (bot/limits.py).
+    gateway_sessions_per_hour: int = 20
+    gateway_messages_per_minute: int = 30
+
     # How long a turn may take in Rasa (its actions wait for the ERP) before the user is told.
     rasa_timeout_seconds: float = 30.0

@@ -13,6 +13,7 @@ import json
 import secrets
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ from pydantic import BaseModel, Field, model_validator
 from starlette.middleware.sessions import SessionMiddleware
 
 from bot.assistant import Reply
+from bot.limits import SlidingWindow
 from bot.push import WebPush
 from bot.relay import Relay
 
@@ -52,11 +54,24 @@ class ChatMessage(BaseModel):
         return self
 
 
+class TooFast(Exception):
+    def __init__(self, retry_after: float) -> None:
+        super().__init__(f"retry after {retry_after:.0f} s")
+        self.retry_after = retry_after
+
+
+@dataclass(frozen=True)
+class WebLimits:
+    new_sessions: SlidingWindow  # per client address
+    messages: SlidingWindow  # per chat
+
+
 def create_web_app(
     relay: Relay,
     push: WebPush,
     secret: str,
     secure_cookies: bool,
+    limits: WebLimits,
     lifespan: Callable[[FastAPI], AbstractAsyncContextManager[None]] | None = None,
 ) -> FastAPI:
     app = FastAPI(
@@ -91,6 +106,30 @@ def create_web_app(
             },
         )
 
+    @app.exception_handler(TooFast)
+    async def too_fast(request: Request, error: TooFast) -> JSONResponse:
+        return JSONResponse(
+            status_code=429,
+            headers={"Retry-After": str(max(1, round(error.retry_after)))},
+            content={
+                "code": "RATE_LIMITED",
+                "message": "Too many messages in a short time. Please wait a moment.",
+                "details": {"retry_after_seconds": round(error.retry_after, 1)},
+            },
+        )
+
+    def chat_of(request: Request) -> str:
+        """This browser's chat identity; a session is started on first use, within limits."""
+        session_id = request.session.get("id")
+        if not isinstance(session_id, str):
+            address = request.client.host if request.client else "unknown"
+            wait = limits.new_sessions.try_acquire(address)
+            if wait is not None:
+                raise TooFast(wait)
+            session_id = secrets.token_urlsafe(18)
+            request.session["id"] = session_id
+        return f"web:{session_id}"
+
     @app.get("/", include_in_schema=False)
     async def page(request: Request) -> FileResponse:
         chat_of(request)  # the session starts with the page, before its script runs
@@ -116,6 +155,9 @@ def create_web_app(
     @app.post("/chat/messages")
     async def message(body: ChatMessage, request: Request) -> dict[str, Any]:
         chat = chat_of(request)
+        wait = limits.messages.try_acquire(chat)
+        if wait is not None:
+            raise TooFast(wait)
         if body.payload:
             replies = await relay.press(chat, body.payload)
         else:
@@ -147,15 +189,6 @@ def create_web_app(
         )
 
     return app
-
-
-def chat_of(request: Request) -> str:
-    """This browser's chat identity; a session is started on first use."""
-    session_id = request.session.get("id")
-    if not isinstance(session_id, str):
-        session_id = secrets.token_urlsafe(18)
-        request.session["id"] = session_id
-    return f"web:{session_id}"
 
 
 def as_json(reply: Reply) -> dict[str, Any]:

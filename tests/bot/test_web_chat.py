@@ -163,3 +163,21 @@ def test_the_event_stream_needs_a_session_and_then_opens(rasa: RasaRest, gateway
             assert stream.status_code == 200
             assert stream.headers["content-type"].startswith("text/event-stream")
             assert next(stream.iter_lines()) == ": connected"
+
+
+def test_new_chats_and_messages_are_rate_limited(rasa: RasaRest, gateway: Gateway) -> None:
+    """A new chat is a fresh set of link-code guesses, so new chats per address are limited,
+    and messages per chat."""
+    limits = {"gateway_sessions_per_hour": "3", "gateway_messages_per_minute": "4"}
+    with gateway(rasa.url, **limits) as url, httpx.Client(base_url=url) as browser:
+        for attempt in range(4):
+            say(browser, text=f"link 00000{attempt}")
+        refused = browser.post("/chat/messages", json={"text": "link 000004"})
+        assert refused.status_code == 429
+        assert refused.json()["code"] == "RATE_LIMITED"
+        assert 1 <= int(refused.headers["retry-after"]) <= 60
+        # the browser above was the first new chat from this address; two more are allowed
+        assert [httpx.get(url + "/").status_code for _ in range(3)] == [200, 200, 429]
+        cookieless = httpx.post(url + "/chat/messages", json={"text": "link 999999"})
+        assert cookieless.status_code == 429
+    assert [message for _, message in rasa.received] == [f"link 00000{n}" for n in range(4)]
