@@ -23,6 +23,7 @@ def list_events(
     """Outbox events in id order. Read again from `next_cursor` (the last id returned); the
     same cursor always gives the same events (at-least-once, deduplicate by id). Each event
     lists the chats to tell (`audience`), resolved from the chats linked at reading time."""
+
     def page(session: Session, actor: Actor) -> list[EventOut]:
         events = events_after(session, actor, after, limit)
         chats = linked_chats(session)
