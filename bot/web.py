@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
 from fastapi.staticfiles import StaticFiles
@@ -118,10 +118,11 @@ def create_web_app(
             },
         )
 
-    def chat_of(request: Request) -> str:
-        """This browser's chat identity; a session is started on first use, within limits."""
+    def chat_of(request: Request, new: bool = False) -> str:
+        """This browser's chat identity; a session is started on first use (or when `new`),
+        within the limit on new chats, and the old one is kept when that limit refuses."""
         session_id = request.session.get("id")
-        if not isinstance(session_id, str):
+        if new or not isinstance(session_id, str):
             address = request.client.host if request.client else "unknown"
             wait = limits.new_sessions.try_acquire(address)
             if wait is not None:
@@ -149,8 +150,7 @@ def create_web_app(
     @app.post("/chat/session")
     async def start_session(request: Request) -> dict[str, str]:
         """A new chat for this browser (the old one, if any, is left behind)."""
-        request.session.clear()
-        return {"identity": chat_of(request)}
+        return {"identity": chat_of(request, new=True)}
 
     @app.post("/chat/messages")
     async def message(body: ChatMessage, request: Request) -> dict[str, Any]:
@@ -165,10 +165,17 @@ def create_web_app(
         return {"replies": [as_json(reply) for reply in replies]}
 
     @app.get("/chat/events")
-    async def events(request: Request) -> StreamingResponse:
+    async def events(request: Request) -> Response:
         """Server-sent events: messages the gateway pushes to this browser's chat."""
         if "id" not in request.session:
-            raise HTTPException(status_code=401, detail="no chat session")
+            return JSONResponse(
+                status_code=401,
+                content={
+                    "code": "NO_SESSION",
+                    "message": "Open the chat page first: it starts your chat session.",
+                    "details": {},
+                },
+            )
         chat = chat_of(request)
 
         async def stream() -> AsyncIterator[str]:

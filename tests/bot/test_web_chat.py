@@ -157,7 +157,9 @@ def test_a_slow_assistant_is_given_up_on_politely(rasa: RasaRest, gateway: Gatew
 def test_the_event_stream_needs_a_session_and_then_opens(rasa: RasaRest, gateway: Gateway) -> None:
     """What the notifier pushes is tested with it; here the stream's door."""
     with gateway(rasa.url) as url, httpx.Client(base_url=url, timeout=10) as browser:
-        assert httpx.get(url + "/chat/events").status_code == 401  # no session, no stream
+        no_session = httpx.get(url + "/chat/events")
+        assert no_session.status_code == 401  # no session, no stream
+        assert no_session.json()["code"] == "NO_SESSION"
         browser.get("/")
         with browser.stream("GET", "/chat/events") as stream:
             assert stream.status_code == 200
@@ -170,14 +172,18 @@ def test_new_chats_and_messages_are_rate_limited(rasa: RasaRest, gateway: Gatewa
     and messages per chat."""
     limits = {"gateway_sessions_per_hour": "3", "gateway_messages_per_minute": "4"}
     with gateway(rasa.url, **limits) as url, httpx.Client(base_url=url) as browser:
-        for attempt in range(4):
-            say(browser, text=f"link 00000{attempt}")
-        refused = browser.post("/chat/messages", json={"text": "link 000004"})
+        say(browser, text="link 000000")  # the first new chat from this address
+        assert [httpx.get(url + "/").status_code for _ in range(2)] == [200, 200]
+        refused = browser.post("/chat/session")  # a fourth new chat
         assert refused.status_code == 429
         assert refused.json()["code"] == "RATE_LIMITED"
-        assert 1 <= int(refused.headers["retry-after"]) <= 60
-        # the browser above was the first new chat from this address; two more are allowed
-        assert [httpx.get(url + "/").status_code for _ in range(3)] == [200, 200, 429]
-        cookieless = httpx.post(url + "/chat/messages", json={"text": "link 999999"})
-        assert cookieless.status_code == 429
+        assert 1 <= int(refused.headers["retry-after"]) <= 3600
+        assert httpx.get(url + "/").status_code == 429
+        assert httpx.post(url + "/chat/messages", json={"text": "link 999999"}).status_code == 429
+        for attempt in range(1, 4):  # the refused browser keeps its chat, up to 4 messages
+            say(browser, text=f"link 00000{attempt}")
+        too_many = browser.post("/chat/messages", json={"text": "link 000004"})
+        assert too_many.status_code == 429
+        assert 1 <= int(too_many.headers["retry-after"]) <= 60
     assert [message for _, message in rasa.received] == [f"link 00000{n}" for n in range(4)]
+    assert len({sender for sender, _ in rasa.received}) == 1
