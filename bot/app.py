@@ -12,6 +12,7 @@ import json
 import logging
 import secrets
 from collections.abc import AsyncIterator
+from datetime import timedelta
 
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
@@ -19,6 +20,7 @@ from telegram.error import TelegramError
 
 from bot.assistant import Assistant
 from bot.limits import SlidingWindow
+from bot.notifier import Delivery, Notifier
 from bot.push import WebPush
 from bot.relay import Relay
 from bot.settings import GatewaySettings
@@ -49,16 +51,38 @@ def create_gateway(settings: GatewaySettings) -> FastAPI:
         TelegramChannel(token, settings.telegram_api_url, relay, store, webhook) if token else None
     )
 
+    service_key = settings.erp_service_key.get_secret_value()
+    notifier = (
+        Notifier(
+            settings.erp_url,
+            service_key,
+            store,
+            relay,
+            Delivery(store, push, telegram),
+            settings.notifier_poll_seconds,
+            timedelta(hours=settings.notifier_max_age_hours),
+        )
+        if service_key
+        else None
+    )
+
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         tasks = []
         if telegram is not None:
             tasks.append(asyncio.create_task(start_telegram(telegram, settings)))
+        if notifier is not None:
+            tasks.append(asyncio.create_task(notifier.run()))
+        else:
+            log.warning("ERP_SERVICE_KEY is not set: no proactive messages")
         try:
             yield
         finally:
             for task in tasks:
                 task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            if notifier is not None:
+                await notifier.close()
             if telegram is not None:
                 with contextlib.suppress(TelegramError, RuntimeError):
                     await telegram.stop()
@@ -70,7 +94,9 @@ def create_gateway(settings: GatewaySettings) -> FastAPI:
         new_sessions=SlidingWindow(settings.gateway_sessions_per_hour, 3600),
         messages=SlidingWindow(settings.gateway_messages_per_minute, 60),
     )
-    app = create_web_app(relay, push, secret, settings.gateway_secure_cookies, limits, lifespan)
+    app = create_web_app(
+        relay, push, store, secret, settings.gateway_secure_cookies, limits, lifespan
+    )
     app.state.store = store
     app.state.push = push
 

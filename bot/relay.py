@@ -45,9 +45,10 @@ class Relay:
 
     async def _turn(self, chat: str, message: str) -> list[Reply]:
         turn = await self.assistant.tell(chat, message)
-        return [await self._remember_buttons(chat, reply) for reply in turn.replies]
+        return [await self.remember_buttons(chat, reply) for reply in turn.replies]
 
-    async def _remember_buttons(self, chat: str, reply: Reply) -> Reply:
+    async def remember_buttons(self, chat: str, reply: Reply) -> Reply:
+        """`reply` with its buttons offered to `chat` (so they may be pressed) and tokened."""
         if not reply.buttons:
             return reply
         buttons = []

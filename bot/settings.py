@@ -22,7 +22,12 @@ class GatewaySettings(BaseSettings):
     # Cookies only over HTTPS; on for any deployment that is not a developer's machine.
     gateway_secure_cookies: bool = False
     # The ERP key of the gateway (role service): the notifier reads the event feed with it.
+    # Empty: no proactive messages (the chats still work).
     erp_service_key: SecretStr = SecretStr("")
+    # How often the notifier asks the ERP for new events, and how old an event may be and
+    # still be told (a gateway started after a long pause does not tell yesterday's news).
+    notifier_poll_seconds: float = 2.0
+    notifier_max_age_hours: float = 24.0
 
     telegram_bot_token: SecretStr = SecretStr("")
     telegram_api_url: str = "https://api.telegram.org/bot"

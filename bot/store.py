@@ -6,7 +6,8 @@
 - Telegram update ids already handled (Telegram re-sends an update when a webhook answered
   late; each is handled once);
 - the notifier's cursor in the ERP's event feed and the (event, chat) pairs already told, so a
-  restart never sends a message twice.
+  restart never sends a message twice; notices for web chats with no page open, shown when
+  one opens.
 
 SQLite by default (`var/gateway.db`), PostgreSQL in production (GATEWAY_DATABASE_URL). The
 tables are created when missing; they hold nothing a migration would need to carry over beyond
@@ -24,9 +25,11 @@ from sqlalchemy import (
     Column,
     DateTime,
     Engine,
+    Integer,
     MetaData,
     String,
     Table,
+    Text,
     create_engine,
     delete,
     insert,
@@ -69,8 +72,19 @@ told = Table(
     Column("told_at", DateTime(timezone=True), nullable=False, index=True),
 )
 
+kept_notices = Table(
+    "kept_notices",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("chat", String(160), nullable=False, index=True),
+    Column("body", Text, nullable=False),
+    Column("kept_at", DateTime(timezone=True), nullable=False, index=True),
+)
+
 BUTTONS_KEPT = timedelta(days=7)  # an old button still works for a week, then says it expired
 UPDATES_KEPT = timedelta(days=2)  # Telegram keeps re-sending an update for at most 24 hours
+TOLD_KEPT = timedelta(days=30)  # only needed while the cursor could be set back over them
+NOTICES_KEPT = timedelta(days=7)  # a web chat not opened for a week misses its old news
 
 
 class GatewayStore:
@@ -144,12 +158,13 @@ class GatewayStore:
 
     # -- notifier --------------------------------------------------------------------------
 
-    def cursor(self, name: str) -> int:
+    def cursor(self, name: str) -> int | None:
+        """Where the named reader stopped; None before its first read."""
         with self.engine.connect() as connection:
             position = connection.execute(
                 select(cursors.c.position).where(cursors.c.name == name)
             ).scalar()
-        return int(position or 0)
+        return None if position is None else int(position)
 
     def move_cursor(self, name: str, position: int) -> None:
         with self.engine.begin() as connection:
@@ -175,6 +190,27 @@ class GatewayStore:
         with self.engine.begin() as connection:
             connection.execute(delete(told).where(told.c.event_id == event_id, told.c.chat == chat))
 
+    def keep_notice(self, chat: str, body: str) -> None:
+        """A notice for a web chat with no page open: shown when one opens."""
+        with self.engine.begin() as connection:
+            connection.execute(
+                insert(kept_notices).values(chat=chat, body=body, kept_at=datetime.now(UTC))
+            )
+
+    def take_notices(self, chat: str) -> list[str]:
+        """The notices kept for `chat`, oldest first, removed as they are handed out."""
+        with self.engine.begin() as connection:
+            rows = connection.execute(
+                select(kept_notices.c.id, kept_notices.c.body)
+                .where(kept_notices.c.chat == chat)
+                .order_by(kept_notices.c.id)
+            ).all()
+            if rows:
+                connection.execute(
+                    delete(kept_notices).where(kept_notices.c.id.in_([row.id for row in rows]))
+                )
+        return [str(row.body) for row in rows]
+
     # -- housekeeping ----------------------------------------------------------------------
 
     def forget_old(self) -> None:
@@ -185,4 +221,8 @@ class GatewayStore:
             )
             connection.execute(
                 delete(handled_updates).where(handled_updates.c.handled_at < now - UPDATES_KEPT)
+            )
+            connection.execute(delete(told).where(told.c.told_at < now - TOLD_KEPT))
+            connection.execute(
+                delete(kept_notices).where(kept_notices.c.kept_at < now - NOTICES_KEPT)
             )

@@ -28,6 +28,7 @@ from bot.assistant import Reply
 from bot.limits import SlidingWindow
 from bot.push import WebPush
 from bot.relay import Relay
+from bot.store import GatewayStore
 
 STATIC = Path(__file__).parent / "static"
 SESSION_COOKIE = "chat_session"
@@ -69,6 +70,7 @@ class WebLimits:
 def create_web_app(
     relay: Relay,
     push: WebPush,
+    store: GatewayStore,
     secret: str,
     secure_cookies: bool,
     limits: WebLimits,
@@ -181,6 +183,9 @@ def create_web_app(
         async def stream() -> AsyncIterator[str]:
             with push.listen(chat) as inbox:
                 yield ": connected\n\n"
+                # news that came while no page of this chat was open
+                for kept in await asyncio.to_thread(store.take_notices, chat):
+                    yield f"event: reply\ndata: {kept}\n\n"
                 while not await request.is_disconnected():
                     try:
                         reply = await asyncio.wait_for(inbox.get(), timeout=15)

@@ -34,6 +34,8 @@ echo "==> ERP database: migrate and demo data ($ERP_DATABASE_URL)"
 "${ERP_CLI[@]}" seed --demo
 [ -s var/demo-manager.key ] || "${ERP_CLI[@]}" create-key --role manager --name demo-manager > var/demo-manager.key
 [ -s var/service.key ] || "${ERP_CLI[@]}" create-key --role service --name rasa-actions > var/service.key
+# the gateway's own key: its notifier reads the event feed (proactive messages)
+[ -s var/gateway.key ] || "${ERP_CLI[@]}" create-key --role service --name chat-gateway > var/gateway.key
 # the web session secret survives restarts, so a linked browser stays linked
 [ -s var/gateway.secret ] || .venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(32))' > var/gateway.secret
 export GATEWAY_SECRET="$(cat var/gateway.secret)"
@@ -86,7 +88,7 @@ SANIC_HOST=127.0.0.1 start "action server" "$LOGS/action-server.log" \
 start "Rasa" "$LOGS/rasa.log" .venv-rasa/bin/rasa run --model "$MODEL" \
     --interface 127.0.0.1 --port "$RASA_PORT" --endpoints endpoints.yml \
     --credentials credentials.yml
-start "gateway" "$LOGS/gateway.log" .venv/bin/python -m bot
+ERP_SERVICE_KEY="$(cat var/gateway.key)" start "gateway" "$LOGS/gateway.log" .venv/bin/python -m bot
 
 wait_for "ERP" "$ERP_URL/api/v1/health" 0
 wait_for "action server" "http://127.0.0.1:${ACTIONS_PORT}/health" 1

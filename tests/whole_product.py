@@ -43,6 +43,8 @@ def running_product(folder: Path) -> Iterator[Product]:
             **os.environ,
             "RASA_URL": assistant.url,
             "ERP_URL": erp.url,
+            "ERP_SERVICE_KEY": erp.service_key,
+            "NOTIFIER_POLL_SECONDS": "0.5",
             "GATEWAY_PORT": str(port),
             "GATEWAY_SECRET": "test-secret",
             "GATEWAY_DATABASE_URL": f"sqlite:///{folder / 'gateway.db'}",

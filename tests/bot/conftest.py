@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -9,6 +10,7 @@ from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from tests.bot.peers import BotApi, RasaRest, served
@@ -95,3 +97,16 @@ def gateway(tmp_path: Path) -> Gateway:
             yield url
 
     return start
+
+
+def pushed(browser: httpx.Client) -> dict[str, Any]:
+    """The first message the gateway pushes to this browser's page."""
+    with browser.stream("GET", "/chat/events") as stream:
+        lines = stream.iter_lines()
+        for line in lines:
+            if line == "event: reply":
+                data = next(lines)
+                assert data.startswith("data: ")
+                message: dict[str, Any] = json.loads(data.removeprefix("data: "))
+                return message
+    raise AssertionError("the stream ended")

@@ -54,6 +54,7 @@ def served(app: Starlette) -> Iterator[str]:
 class Call:
     method: str
     params: dict[str, Any]
+    ok: bool = True  # False when answered with an error (429, 403)
 
 
 @dataclass
@@ -64,6 +65,8 @@ class BotApi:
     calls: list[Call] = field(default_factory=list)
     # method name -> how many of its next calls answer 429 (retry_after 1 s)
     flood: dict[str, int] = field(default_factory=dict)
+    # chats that blocked the bot: sending to them answers 403
+    blocked: set[int] = field(default_factory=set)
     _updates: list[dict[str, Any]] = field(default_factory=list)
     _next_message_id: Iterator[int] = field(default_factory=lambda: itertools.count(1000))
     _next_update_id: Iterator[int] = field(default_factory=lambda: itertools.count(1))
@@ -81,6 +84,17 @@ class BotApi:
     def made(self, method: str) -> list[dict[str, Any]]:
         with self._lock:
             return [call.params for call in self.calls if call.method == method]
+
+    def texts_to(self, chat_id: int) -> list[str]:
+        """The texts Telegram accepted for that chat, in order."""
+        with self._lock:
+            return [
+                str(call.params.get("text"))
+                for call in self.calls
+                if call.ok
+                and call.method == "sendMessage"
+                and str(call.params.get("chat_id")) == str(chat_id)
+            ]
 
     def wait_for(
         self, method: str, count: int = 1, timeout: float = 15, chat_id: int | None = None
@@ -108,11 +122,23 @@ class BotApi:
                 )
             name = request.path_params["method"]
             params = await parameters(request)
+            blocked = name.startswith("send") and str(params.get("chat_id")) in {
+                str(chat_id) for chat_id in self.blocked
+            }
             with self._lock:
-                self.calls.append(Call(name, params))
-                flooded = self.flood.get(name, 0) > 0
+                flooded = not blocked and self.flood.get(name, 0) > 0
                 if flooded:
                     self.flood[name] -= 1
+                self.calls.append(Call(name, params, ok=not (flooded or blocked)))
+            if blocked:
+                return JSONResponse(
+                    {
+                        "ok": False,
+                        "error_code": 403,
+                        "description": "Forbidden: bot was blocked by the user",
+                    },
+                    403,
+                )
             if flooded:
                 return JSONResponse(
                     {

@@ -53,6 +53,8 @@ def test_an_update_is_first_seen_once_even_when_raced(store: GatewayStore) -> No
 
 
 def test_the_cursor_moves_and_each_event_is_told_once_per_chat(store: GatewayStore) -> None:
+    assert store.cursor("events") is None  # never read: the notifier starts at the end
+    store.move_cursor("events", 0)
     assert store.cursor("events") == 0
     store.move_cursor("events", 41)
     store.move_cursor("events", 42)
@@ -62,3 +64,13 @@ def test_the_cursor_moves_and_each_event_is_told_once_per_chat(store: GatewaySto
     assert store.claim(42, "web:b")  # the same event to another chat
     store.release(42, "telegram:1")  # sending failed: the next pass tries again
     assert store.claim(42, "telegram:1")
+
+
+def test_web_notices_are_kept_until_a_page_takes_them(store: GatewayStore) -> None:
+    assert store.take_notices("web:a") == []
+    store.keep_notice("web:a", '{"text": "first"}')
+    store.keep_notice("web:b", '{"text": "for b"}')
+    store.keep_notice("web:a", '{"text": "second"}')
+    assert store.take_notices("web:a") == ['{"text": "first"}', '{"text": "second"}']
+    assert store.take_notices("web:a") == []  # handed out once
+    assert store.take_notices("web:b") == ['{"text": "for b"}']

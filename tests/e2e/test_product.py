@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 
 from bot.assistant import UNREACHABLE
+from tests.bot.conftest import pushed
 from tests.whole_product import Product
 
 NUMBER = re.compile(r"SO-\d{4}-\d{5}")
@@ -62,6 +63,21 @@ def test_a_customer_orders_by_web_chat_and_an_erp_outage_is_said_plainly(
         assert order["customer_code"] == "CUST-0004"
         assert order["channel"] == "web"
         assert "confirmed" in text_of(say(browser, text=f"what's the status of {number.group()}"))
+
+        # the warehouse ships it: the chat is told, with the tracking number and a button
+        # that asks the assistant (the confirmation was said in the conversation, not again)
+        with product.erp.as_manager() as warehouse:
+            for step in ("pick", "pack"):
+                warehouse.post(f"/orders/{number.group()}/{step}").raise_for_status()
+            warehouse.post(
+                f"/orders/{number.group()}/ship",
+                json={"carrier": "DHL Freight", "tracking_number": "JD0146000088"},
+            ).raise_for_status()
+        news = pushed(browser)
+        assert f"Order {number.group()} has shipped" in news["text"]
+        assert "JD0146000088" in news["text"]
+        tracking = say(browser, payload=button([news], "Track it"))
+        assert "JD0146000088" in text_of(tracking)
 
         product.stop_erp()
         replies = say(browser, text=f"please cancel {number.group()}")

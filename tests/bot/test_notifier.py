@@ -1,0 +1,217 @@
+"""Proactive messages: the gateway follows a real ERP's event feed and tells the right chats,
+each once, across a restart; Telegram through the local Bot API server, web chats through the
+page's event stream (or kept until a page opens)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from bot.assistant import Reply
+from bot.notices import notice_for
+from bot.notifier import CURSOR
+from bot.store import GatewayStore
+from erp_backend.domain.notifications import AUDIENCES
+from tests.bot.conftest import TOKEN, Gateway, pushed
+from tests.bot.peers import BotApi, RasaRest
+from tests.product import RunningErp, seeded_erp
+
+CUSTOMER_CHAT = 700001  # a contact of CUST-0004
+REP_CHAT = 700002  # tom.becker, the rep who places the orders
+OTHER_CONTACT_CHAT = 700003  # another contact of CUST-0004
+
+
+@pytest.fixture
+def erp(tmp_path: Path) -> Iterator[RunningErp]:
+    with seeded_erp(tmp_path) as running:
+        yield running
+
+
+def link(erp: RunningErp, chat: str, **whom: str) -> None:
+    """Link a chat to a customer's contact or a staff member, as "link <code>" does."""
+    with erp.as_manager() as manager:
+        issued = manager.post("/identity/link-codes", json=whom)
+        issued.raise_for_status()
+    linked = httpx.post(
+        f"{erp.url}/api/v1/identity/links",
+        json={"code": issued.json()["code"]},
+        headers={"Authorization": f"Bearer {erp.service_key}", "X-Chat-Identity": chat},
+    )
+    assert linked.status_code == 200, linked.text
+
+
+def place(erp: RunningErp, discount: str = "0", customer: str = "CUST-0004") -> dict[str, Any]:
+    """The rep places and submits an order from the ERP's API (not from a chat)."""
+    line = {"sku": "BOLT-M8", "quantity": 40, "discount_pct": discount}
+    with erp.as_rep() as rep:
+        created = rep.post("/orders", json={"customer_code": customer, "lines": [line]})
+        assert created.status_code == 201, created.text
+        submitted = rep.post(f"/orders/{created.json()['number']}/submit")
+        assert submitted.status_code == 200, submitted.text
+        order: dict[str, Any] = submitted.json()
+        return order
+
+
+def eventually(check: Callable[[], bool], timeout: float = 20) -> None:
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline:
+            raise AssertionError("not within the time allowed")
+        time.sleep(0.1)
+
+
+Notifying = Callable[..., AbstractContextManager[str]]
+
+
+@pytest.fixture
+def notifying(erp: RunningErp, rasa: RasaRest, bot_api: BotApi, gateway: Gateway) -> Notifying:
+    """Starts the gateway with Telegram and the notifier following the ERP's feed."""
+
+    def start(**settings: str) -> AbstractContextManager[str]:
+        return gateway(
+            rasa.url,
+            telegram_bot_token=TOKEN,
+            telegram_api_url=f"{bot_api.url}/bot",
+            erp_url=erp.url,
+            erp_service_key=erp.service_key,
+            notifier_poll_seconds="0.2",
+            **settings,
+        )
+
+    return start
+
+
+def following(tmp_path: Path) -> int:
+    """The notifier's cursor in the gateway's own database, once it has one."""
+    store = GatewayStore(f"sqlite:///{tmp_path / 'gateway.db'}")
+    try:
+        position: int | None = None
+
+        def has_cursor() -> bool:
+            nonlocal position
+            position = store.cursor(CURSOR)
+            return position is not None
+
+        eventually(has_cursor)
+        assert position is not None
+        return position
+    finally:
+        store.close()
+
+
+def test_every_kind_of_news_has_words() -> None:
+    """The ERP's list of news (domain/notifications.py) and the gateway's wording agree."""
+    for event_type in AUDIENCES:
+        assert isinstance(notice_for(event_type, {"order_number": "SO-2026-00001"}), Reply)
+    assert notice_for("invoice.issued", {}) is None  # a record, not news
+
+
+def test_order_news_reaches_customer_rep_and_approver_once_across_a_restart(
+    erp: RunningErp, rasa: RasaRest, bot_api: BotApi, notifying: Notifying, tmp_path: Path
+) -> None:
+    link(erp, f"telegram:{CUSTOMER_CHAT}", customer_code="CUST-0004")
+    link(erp, f"telegram:{REP_CHAT}", principal_name="tom.becker")
+    with notifying() as url, httpx.Client(base_url=url, timeout=30) as manager_browser:
+        start = following(tmp_path)
+        manager_browser.get("/")  # the manager's web chat, linked like any chat
+        identity = manager_browser.post("/chat/session").json()["identity"]
+        link(erp, identity, principal_name="maria.lopez")
+
+        # a discount beyond the rep's authority: held; the approver is told, with buttons
+        held = place(erp, discount="15")
+        assert held["status"] == "pending_approval"
+        time.sleep(1)  # the manager's page is closed: the notice is kept for it
+        approval = pushed(manager_browser)
+        assert held["number"] in approval["text"]
+        assert "approval" in approval["text"]
+        payloads = [button["payload"] for button in approval["buttons"]]
+        approve = f'/approve_order{{"order_number":"{held["number"]}"}}'
+        assert approve in payloads
+        # the button works: it was offered to that chat, so its press reaches the assistant
+        pressed = manager_browser.post("/chat/messages", json={"payload": approve})
+        assert pressed.status_code == 200
+        assert rasa.messages_from(identity) == [approve]
+        # ... nobody else heard of the held order
+        assert not any(held["number"] in text for text in bot_api.texts_to(CUSTOMER_CHAT))
+
+        with erp.as_manager() as manager:
+            approved = manager.post(f"/orders/{held['number']}/approve")
+            assert approved.json()["status"] == "confirmed", approved.text
+        eventually(lambda: len(bot_api.texts_to(CUSTOMER_CHAT)) == 1)
+        eventually(lambda: len(bot_api.texts_to(REP_CHAT)) == 1)
+        (told,) = bot_api.texts_to(CUSTOMER_CHAT)
+        assert held["number"] in told
+        assert "confirmed" in told
+        assert bot_api.texts_to(REP_CHAT) == [told]
+        assert start < following(tmp_path)
+
+    # the gateway restarts: nothing told twice, and the next news still arrives
+    with notifying(), erp.as_manager() as warehouse:
+        for step in ("pick", "pack"):
+            assert warehouse.post(f"/orders/{held['number']}/{step}").status_code == 200
+        shipped = warehouse.post(
+            f"/orders/{held['number']}/ship",
+            json={"carrier": "DHL Freight", "tracking_number": "JD0146000088"},
+        )
+        assert shipped.status_code == 200, shipped.text
+        eventually(lambda: len(bot_api.texts_to(CUSTOMER_CHAT)) == 2)
+        eventually(lambda: len(bot_api.texts_to(REP_CHAT)) == 2)
+        time.sleep(1)  # a few more passes of the notifier
+    confirmed, shipped_news = bot_api.texts_to(CUSTOMER_CHAT)
+    assert confirmed == told
+    assert "JD0146000088" in shipped_news
+    assert "DHL Freight" in shipped_news
+    assert bot_api.texts_to(REP_CHAT) == [confirmed, shipped_news]
+
+
+def test_a_failed_send_is_tried_again_and_a_blocked_chat_does_not_hold_up_the_rest(
+    erp: RunningErp, bot_api: BotApi, notifying: Notifying, tmp_path: Path
+) -> None:
+    link(erp, f"telegram:{CUSTOMER_CHAT}", customer_code="CUST-0004")
+    link(erp, f"telegram:{OTHER_CONTACT_CHAT}", customer_code="CUST-0004")
+    bot_api.blocked.add(OTHER_CONTACT_CHAT)  # this contact blocked the bot
+    with notifying():
+        following(tmp_path)
+        # Telegram refuses for longer than the gateway's retries: the send fails, is tried
+        # again on a later pass, and arrives once
+        bot_api.flood["sendMessage"] = 5
+        first = place(erp)
+        assert first["status"] == "confirmed"
+        eventually(lambda: len(bot_api.texts_to(CUSTOMER_CHAT)) == 1, timeout=40)
+        second = place(erp)
+        eventually(lambda: len(bot_api.texts_to(CUSTOMER_CHAT)) == 2)
+        time.sleep(1)
+    to_customer = bot_api.texts_to(CUSTOMER_CHAT)
+    assert first["number"] in to_customer[0]
+    assert second["number"] in to_customer[1]
+    assert bot_api.texts_to(OTHER_CONTACT_CHAT) == []
+    # the blocked chat was tried once per event, not again and again
+    tried = [
+        params
+        for params in bot_api.made("sendMessage")
+        if str(params["chat_id"]) == str(OTHER_CONTACT_CHAT)
+    ]
+    assert len(tried) == 2
+
+
+def test_news_from_before_the_first_start_or_too_old_is_not_told(
+    erp: RunningErp, bot_api: BotApi, notifying: Notifying, tmp_path: Path
+) -> None:
+    link(erp, f"telegram:{CUSTOMER_CHAT}", customer_code="CUST-0004")
+    before = place(erp)  # the gateway has never run: this is history
+    with notifying():
+        start = following(tmp_path)
+        time.sleep(1)
+        assert bot_api.texts_to(CUSTOMER_CHAT) == []
+    with notifying(notifier_max_age_hours="0"):  # every event counts as too old
+        place(erp)
+        eventually(lambda: following(tmp_path) > start)
+        time.sleep(1)
+    assert bot_api.texts_to(CUSTOMER_CHAT) == []
+    assert before["status"] == "confirmed"
