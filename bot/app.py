@@ -19,8 +19,10 @@ from fastapi.responses import JSONResponse
 from telegram.error import TelegramError
 
 from bot.assistant import Assistant
+from bot.delivery import Delivery
+from bot.handoff import Handoff
 from bot.limits import SlidingWindow
-from bot.notifier import Delivery, Notifier
+from bot.notifier import Notifier
 from bot.push import WebPush
 from bot.relay import Relay
 from bot.settings import GatewaySettings
@@ -38,7 +40,10 @@ TELEGRAM_RETRY_SECONDS = 30.0
 def create_gateway(settings: GatewaySettings) -> FastAPI:
     store = GatewayStore(settings.gateway_database_url)
     assistant = Assistant(settings.rasa_url, settings.rasa_timeout_seconds)
-    relay = Relay(assistant, store)
+    handoff = Handoff(
+        store, settings.staff_telegram_chat_id, timedelta(minutes=settings.handoff_timeout_minutes)
+    )
+    relay = Relay(assistant, store, handoff)
     push = WebPush()
     token = settings.telegram_bot_token.get_secret_value()
     webhook_secret = settings.telegram_webhook_secret.get_secret_value()
@@ -48,8 +53,14 @@ def create_gateway(settings: GatewaySettings) -> FastAPI:
             "TELEGRAM_WEBHOOK_URL needs TELEGRAM_WEBHOOK_SECRET (Telegram signs with it)"
         )
     telegram = (
-        TelegramChannel(token, settings.telegram_api_url, relay, store, webhook) if token else None
+        TelegramChannel(
+            token, settings.telegram_api_url, relay, store, webhook, handoff.staff_chat_id
+        )
+        if token
+        else None
     )
+    deliver = Delivery(store, push, telegram)
+    handoff.deliver = deliver
 
     service_key = settings.erp_service_key.get_secret_value()
     notifier = (
@@ -58,7 +69,7 @@ def create_gateway(settings: GatewaySettings) -> FastAPI:
             service_key,
             store,
             relay,
-            Delivery(store, push, telegram),
+            deliver,
             settings.notifier_poll_seconds,
             timedelta(hours=settings.notifier_max_age_hours),
         )

@@ -11,6 +11,7 @@ import asyncio
 from dataclasses import replace
 
 from bot.assistant import Assistant, Reply
+from bot.handoff import Forwarded, Handoff
 from bot.store import GatewayStore
 
 EXPIRED_BUTTON = (
@@ -22,30 +23,45 @@ COMMANDS = {"/start": "hello", "/help": "what can you do?"}
 
 
 class Relay:
-    def __init__(self, assistant: Assistant, store: GatewayStore) -> None:
+    def __init__(self, assistant: Assistant, store: GatewayStore, handoff: Handoff) -> None:
         self.assistant = assistant
         self.store = store
+        self.handoff = handoff
 
     async def say(self, chat: str, text: str) -> list[Reply]:
         """A message the user typed."""
-        return await self._turn(chat, as_words(text))
+        return await self._turn(chat, as_words(text), text.strip())
 
     async def press(self, chat: str, payload: str) -> list[Reply]:
         """A button press carrying the button's payload (web chat)."""
         if not await asyncio.to_thread(self.store.was_offered, chat, payload):
             return [Reply(EXPIRED_BUTTON)]
-        return await self._turn(chat, payload)
+        return await self._turn(chat, payload, payload)
 
     async def press_token(self, chat: str, token: str) -> list[Reply]:
         """A button press carrying the button's token (Telegram callback data)."""
         payload = await asyncio.to_thread(self.store.offered_payload, chat, token)
         if payload is None:
             return [Reply(EXPIRED_BUTTON)]
-        return await self._turn(chat, payload)
+        return await self._turn(chat, payload, payload)
 
-    async def _turn(self, chat: str, message: str) -> list[Reply]:
+    async def _turn(self, chat: str, message: str, said: str) -> list[Reply]:
+        """`message` to the assistant (or to a person, when the chat is with one); `said` is
+        how it reads in a transcript."""
+        forwarded, first = await self.handoff.forward(chat, said)
+        if forwarded is Forwarded.YES:
+            return first
         turn = await self.assistant.tell(chat, message)
-        return [await self.remember_buttons(chat, reply) for reply in turn.replies]
+        replies = [
+            await self.remember_buttons(chat, reply)
+            for reply in turn.replies
+            if reply.text or reply.buttons or reply.image_url
+        ]
+        lines = [("user", said)] + [("bot", reply.text) for reply in replies if reply.text]
+        await asyncio.to_thread(self.store.note, chat, lines)
+        if any(reply.handoff for reply in turn.replies):
+            replies += await self.handoff.begin(chat)
+        return first + replies
 
     async def remember_buttons(self, chat: str, reply: Reply) -> Reply:
         """`reply` with its buttons offered to `chat` (so they may be pressed) and tokened."""

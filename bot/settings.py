@@ -33,7 +33,10 @@ class GatewaySettings(BaseSettings):
     telegram_api_url: str = "https://api.telegram.org/bot"
     telegram_webhook_url: str = ""
     telegram_webhook_secret: SecretStr = SecretStr("")
+    # Human handoff: the Telegram chat of the team that takes over conversations (a group, or
+    # one person's private chat with the bot), and how long a quiet handoff lasts.
     staff_telegram_chat_id: int | None = None
+    handoff_timeout_minutes: float = 30.0
 
     # New web chats per client address per hour, and messages per chat per minute: a new chat
     # is a new identity, and so a fresh set of link-code guesses (bot/limits.py).

@@ -7,7 +7,9 @@
   late; each is handled once);
 - the notifier's cursor in the ERP's event feed and the (event, chat) pairs already told, so a
   restart never sends a message twice; notices for web chats with no page open, shown when
-  one opens.
+  one opens;
+- human handoffs: which chats are with a person, which staff-chat message stands for which
+  chat, and each chat's last lines (a day) for whoever takes over.
 
 SQLite by default (`var/gateway.db`), PostgreSQL in production (GATEWAY_DATABASE_URL). The
 tables are created when missing; they hold nothing a migration would need to carry over beyond
@@ -81,10 +83,40 @@ kept_notices = Table(
     Column("kept_at", DateTime(timezone=True), nullable=False, index=True),
 )
 
+# Human handoff: chats with a person, the staff-chat messages that stand for each chat (staff
+# answer by replying to one), and each chat's last lines, shown to the person who takes over.
+handoffs = Table(
+    "handoffs",
+    metadata,
+    Column("chat", String(160), primary_key=True),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("active_at", DateTime(timezone=True), nullable=False),
+)
+
+staff_messages = Table(
+    "staff_messages",
+    metadata,
+    Column("message_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("chat", String(160), nullable=False),
+    Column("sent_at", DateTime(timezone=True), nullable=False, index=True),
+)
+
+transcript = Table(
+    "transcript",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("chat", String(160), nullable=False, index=True),
+    Column("speaker", String(10), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("said_at", DateTime(timezone=True), nullable=False, index=True),
+)
+
 BUTTONS_KEPT = timedelta(days=7)  # an old button still works for a week, then says it expired
 UPDATES_KEPT = timedelta(days=2)  # Telegram keeps re-sending an update for at most 24 hours
 TOLD_KEPT = timedelta(days=30)  # only needed while the cursor could be set back over them
 NOTICES_KEPT = timedelta(days=7)  # a web chat not opened for a week misses its old news
+TRANSCRIPT_KEPT = timedelta(days=1)  # enough to show whoever takes over a conversation
+STAFF_MESSAGES_KEPT = timedelta(days=7)
 
 
 class GatewayStore:
@@ -211,6 +243,81 @@ class GatewayStore:
                 )
         return [str(row.body) for row in rows]
 
+    # -- human handoff ---------------------------------------------------------------------
+
+    def note(self, chat: str, lines: list[tuple[str, str]]) -> None:
+        """Lines of a turn, `(speaker, text)`, for the transcript shown at a handoff."""
+        if not lines:
+            return
+        now = datetime.now(UTC)
+        with self.engine.begin() as connection:
+            connection.execute(
+                insert(transcript),
+                [
+                    {"chat": chat, "speaker": who, "text": text, "said_at": now}
+                    for who, text in lines
+                ],
+            )
+
+    def last_lines(self, chat: str, count: int) -> list[tuple[str, str]]:
+        with self.engine.connect() as connection:
+            rows = connection.execute(
+                select(transcript.c.speaker, transcript.c.text)
+                .where(transcript.c.chat == chat)
+                .order_by(transcript.c.id.desc())
+                .limit(count)
+            ).all()
+        return [(str(row.speaker), str(row.text)) for row in reversed(rows)]
+
+    def hand_over(self, chat: str) -> bool:
+        """Start a handoff; False when the chat is already with a person."""
+        now = datetime.now(UTC)
+        try:
+            with self.engine.begin() as connection:
+                connection.execute(
+                    insert(handoffs).values(chat=chat, started_at=now, active_at=now)
+                )
+        except IntegrityError:
+            return False
+        return True
+
+    def handed_over_since(self, chat: str) -> datetime | None:
+        """When the handoff of `chat` last saw activity; None when the bot has the chat."""
+        with self.engine.connect() as connection:
+            active = connection.execute(
+                select(handoffs.c.active_at).where(handoffs.c.chat == chat)
+            ).scalar()
+        if not isinstance(active, datetime):
+            return None
+        return active if active.tzinfo else active.replace(tzinfo=UTC)  # SQLite drops the zone
+
+    def touch_handoff(self, chat: str) -> None:
+        with self.engine.begin() as connection:
+            connection.execute(
+                handoffs.update().where(handoffs.c.chat == chat).values(active_at=datetime.now(UTC))
+            )
+
+    def hand_back(self, chat: str) -> bool:
+        """End a handoff; False when there was none."""
+        with self.engine.begin() as connection:
+            ended = connection.execute(delete(handoffs).where(handoffs.c.chat == chat))
+        return bool(ended.rowcount)
+
+    def staff_message(self, message_id: int, chat: str) -> None:
+        with self.engine.begin() as connection:
+            connection.execute(
+                insert(staff_messages).values(
+                    message_id=message_id, chat=chat, sent_at=datetime.now(UTC)
+                )
+            )
+
+    def chat_of_staff_message(self, message_id: int) -> str | None:
+        with self.engine.connect() as connection:
+            chat = connection.execute(
+                select(staff_messages.c.chat).where(staff_messages.c.message_id == message_id)
+            ).scalar()
+        return None if chat is None else str(chat)
+
     # -- housekeeping ----------------------------------------------------------------------
 
     def forget_old(self) -> None:
@@ -223,6 +330,12 @@ class GatewayStore:
                 delete(handled_updates).where(handled_updates.c.handled_at < now - UPDATES_KEPT)
             )
             connection.execute(delete(told).where(told.c.told_at < now - TOLD_KEPT))
+            connection.execute(
+                delete(transcript).where(transcript.c.said_at < now - TRANSCRIPT_KEPT)
+            )
+            connection.execute(
+                delete(staff_messages).where(staff_messages.c.sent_at < now - STAFF_MESSAGES_KEPT)
+            )
             connection.execute(
                 delete(kept_notices).where(kept_notices.c.kept_at < now - NOTICES_KEPT)
             )

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatAction, ChatType, MessageLimit
@@ -32,8 +33,11 @@ from telegram.ext import (
 )
 
 from bot.assistant import Button, Reply
-from bot.relay import Relay
 from bot.store import GatewayStore
+
+if TYPE_CHECKING:
+    from bot.relay import Relay
+
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +50,10 @@ ONLY_PRIVATE = (
     "Please message me directly."
 )
 EDITED = "I only read new messages, not edits. Please send it again as a new message."
+STAFF_HELP = (
+    "To answer a customer, reply to one of their messages here. Reply /release to one of "
+    "them to hand that chat back to the assistant."
+)
 SOMETHING_WENT_WRONG = "Sorry, something went wrong on my side. Please try again in a minute."
 RETRIES_ON_FLOOD = 3  # a 429 is waited out (retry_after) this many times before giving up
 BUTTONS_PER_ROW = 2
@@ -63,9 +71,11 @@ class TelegramChannel:
         relay: Relay,
         store: GatewayStore,
         webhook: bool,
+        staff_chat_id: int | None = None,
     ) -> None:
         self.relay = relay
         self.store = store
+        self.staff_chat_id = staff_chat_id
         builder = (
             ApplicationBuilder()
             .token(token)
@@ -82,6 +92,11 @@ class TelegramChannel:
     def _add_handlers(self) -> None:
         app = self.application
         app.add_handler(TypeHandler(Update, self._drop_repeats), group=-1)
+        if self.staff_chat_id is not None:
+            # the team's chat (bot/handoff.py): replies to the bot's messages answer customers
+            staff = filters.Chat(self.staff_chat_id) & filters.UpdateType.MESSAGE
+            app.add_handler(MessageHandler(staff & filters.REPLY & filters.TEXT, self._on_staff))
+            app.add_handler(MessageHandler(staff, self._on_staff_chatter))
         app.add_handler(CallbackQueryHandler(self._on_button))
         app.add_handler(MessageHandler(filters.UpdateType.EDITED, self._on_edited))
         app.add_handler(MessageHandler(~filters.ChatType.PRIVATE, self._on_group))
@@ -147,6 +162,22 @@ class TelegramChannel:
         replies = await self.relay.press_token(identity(chat_id), query.data)
         await self.send(chat_id, replies)
 
+    async def _on_staff(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        if message is None or message.text is None or message.reply_to_message is None:
+            return
+        name = message.from_user.first_name if message.from_user else "Our team"
+        answer = await self.relay.handoff.staff_replied(
+            message.reply_to_message.message_id, message.text, name
+        )
+        if answer:
+            await message.reply_text(answer)
+
+    async def _on_staff_chatter(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        if message is not None and (message.text or "").startswith("/"):
+            await message.reply_text(STAFF_HELP)
+
     async def _on_edited(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.effective_message
         if message is not None and message.chat.type == ChatType.PRIVATE:
@@ -162,6 +193,13 @@ class TelegramChannel:
             username is not None and f"@{username}".lower() in message.text.lower()
         )
         if addressed:
+            log.info(
+                "group %r (chat id %s) addressed the bot; to make it the staff chat for "
+                "handoffs, set STAFF_TELEGRAM_CHAT_ID=%s",
+                message.chat.title,
+                message.chat_id,
+                message.chat_id,
+            )
             await message.reply_text(ONLY_PRIVATE)
 
     async def _on_other(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -15,7 +15,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
@@ -27,8 +27,11 @@ from starlette.middleware.sessions import SessionMiddleware
 from bot.assistant import Reply
 from bot.limits import SlidingWindow
 from bot.push import WebPush
-from bot.relay import Relay
 from bot.store import GatewayStore
+
+if TYPE_CHECKING:
+    from bot.relay import Relay
+
 
 STATIC = Path(__file__).parent / "static"
 SESSION_COOKIE = "chat_session"

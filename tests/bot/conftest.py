@@ -37,6 +37,11 @@ def script(sender: str, message: str) -> list[dict[str, Any]]:
                 ],
             }
         ]
+    if message == "talk to a person":
+        return [
+            {"text": "I'm passing you to a person on our team; they'll answer here shortly."},
+            {"custom": {"handoff": True}},  # how Rasa's REST channel sends utter_handoff's flag
+        ]
     if message == "/affirm":
         return [{"text": "Order SO-2026-00042 is confirmed."}]
     if message == "long please":

@@ -55,6 +55,7 @@ class Call:
     method: str
     params: dict[str, Any]
     ok: bool = True  # False when answered with an error (429, 403)
+    result: Any = None  # what the method answered (a sent message, with its message_id)
 
 
 @dataclass
@@ -87,9 +88,13 @@ class BotApi:
 
     def texts_to(self, chat_id: int) -> list[str]:
         """The texts Telegram accepted for that chat, in order."""
+        return [str(message["text"]) for message in self.sent_to(chat_id)]
+
+    def sent_to(self, chat_id: int) -> list[dict[str, Any]]:
+        """The messages Telegram accepted for that chat (with their message ids), in order."""
         with self._lock:
             return [
-                str(call.params.get("text"))
+                call.result
                 for call in self.calls
                 if call.ok
                 and call.method == "sendMessage"
@@ -129,7 +134,8 @@ class BotApi:
                 flooded = not blocked and self.flood.get(name, 0) > 0
                 if flooded:
                     self.flood[name] -= 1
-                self.calls.append(Call(name, params, ok=not (flooded or blocked)))
+                call = Call(name, params, ok=not (flooded or blocked))
+                self.calls.append(call)
             if blocked:
                 return JSONResponse(
                     {
@@ -149,7 +155,8 @@ class BotApi:
                     },
                     429,
                 )
-            return JSONResponse({"ok": True, "result": await self._answer(name, params)})
+            call.result = await self._answer(name, params)
+            return JSONResponse({"ok": True, "result": call.result})
 
         return Starlette(routes=[Route("/bot{token}/{method}", method, methods=["GET", "POST"])])
 

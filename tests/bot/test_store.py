@@ -74,3 +74,35 @@ def test_web_notices_are_kept_until_a_page_takes_them(store: GatewayStore) -> No
     assert store.take_notices("web:a") == ['{"text": "first"}', '{"text": "second"}']
     assert store.take_notices("web:a") == []  # handed out once
     assert store.take_notices("web:b") == ['{"text": "for b"}']
+
+
+def test_a_handoff_is_started_once_and_ended_once(store: GatewayStore) -> None:
+    assert store.handed_over_since("telegram:1") is None
+    before = datetime.now(UTC)
+    assert store.hand_over("telegram:1")
+    assert not store.hand_over("telegram:1")  # already with a person
+    since = store.handed_over_since("telegram:1")
+    assert since is not None
+    assert since >= before - timedelta(seconds=1)  # a time with its zone, on both databases
+    store.touch_handoff("telegram:1")
+    later = store.handed_over_since("telegram:1")
+    assert later is not None
+    assert later >= since
+    store.staff_message(1042, "telegram:1")
+    assert store.chat_of_staff_message(1042) == "telegram:1"
+    assert store.chat_of_staff_message(1043) is None
+    assert store.hand_back("telegram:1")
+    assert not store.hand_back("telegram:1")
+    assert store.handed_over_since("telegram:1") is None
+
+
+def test_the_transcript_gives_a_chats_last_lines_in_order(store: GatewayStore) -> None:
+    store.note("web:a", [("user", "hello"), ("bot", "Hi!")])
+    store.note("web:b", [("user", "not a's")])
+    store.note("web:a", [("user", "talk to a person"), ("bot", "Passing you on.")])
+    store.note("web:a", [])
+    assert store.last_lines("web:a", 3) == [
+        ("bot", "Hi!"),
+        ("user", "talk to a person"),
+        ("bot", "Passing you on."),
+    ]

@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 
 from bot.assistant import UNREACHABLE
+from bot.handoff import NO_STAFF
 from tests.bot.conftest import pushed
 from tests.whole_product import Product
 
@@ -78,6 +79,10 @@ def test_a_customer_orders_by_web_chat_and_an_erp_outage_is_said_plainly(
         assert "JD0146000088" in news["text"]
         tracking = say(browser, payload=button([news], "Track it"))
         assert "JD0146000088" in text_of(tracking)
+
+        # asking for a person: the assistant's handoff flag reaches the gateway; this product
+        # has no staff chat, so the user is told plainly and the assistant keeps the chat
+        assert text_of(say(browser, text="I'd like to speak to a human please")).endswith(NO_STAFF)
 
         product.stop_erp()
         replies = say(browser, text=f"please cancel {number.group()}")
