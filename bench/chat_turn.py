@@ -59,7 +59,8 @@ def main() -> None:
     greeting: list[float] = []
     with (
         tempfile.TemporaryDirectory(prefix="chat-turn-") as folder,
-        running_product(Path(folder)) as product,
+        # one client opens many chats here: above the gateway's limit on new chats per address
+        running_product(Path(folder), gateway_sessions_per_hour="100000") as product,
     ):
         with product.erp.as_manager() as manager:
             orders = manager.get("/orders", params={"customer_code": "CUST-0004"}).json()

@@ -32,8 +32,9 @@ def product(tmp_path: Path) -> Iterator[Product]:
 
 
 @contextmanager
-def running_product(folder: Path) -> Iterator[Product]:
-    """ERP (fresh seeded SQLite), action server, Rasa and the gateway, as `make run` runs them."""
+def running_product(folder: Path, **gateway_settings: str) -> Iterator[Product]:
+    """ERP (fresh seeded SQLite), action server, Rasa and the gateway, as `make run` runs them;
+    `gateway_settings` override the gateway's (environment names in lower case)."""
     with ExitStack() as stack:
         erp_stack = stack.enter_context(ExitStack())
         erp = erp_stack.enter_context(seeded_erp(folder))
@@ -49,6 +50,7 @@ def running_product(folder: Path) -> Iterator[Product]:
             "GATEWAY_SECRET": "test-secret",
             "GATEWAY_DATABASE_URL": f"sqlite:///{folder / 'gateway.db'}",
             "TELEGRAM_BOT_TOKEN": "",
+            **{name.upper(): value for name, value in gateway_settings.items()},
         }
         gateway = stack.enter_context(
             process_serving(
