@@ -69,10 +69,16 @@ class Notifier:
                 handled = await self.pass_once()
                 failures = 0
                 delay = 0.0 if handled == PAGE_SIZE else self.poll_seconds
-            except (httpx.HTTPError, NotNow, ValueError) as error:
+            except Exception as error:  # the notifier must outlive any one failure
                 failures += 1
                 delay = min(self.poll_seconds * 2**failures, MAX_BACKOFF_SECONDS)
-                log.warning("notifier: %s; trying again in %.0f s", describe(error), delay)
+                expected = isinstance(error, httpx.HTTPError | NotNow)
+                log.warning(
+                    "notifier: %s; trying again in %.0f s",
+                    describe(error),
+                    delay,
+                    exc_info=None if expected else error,
+                )
             if datetime.now(UTC) - swept > HOUSEKEEPING_EVERY:
                 await asyncio.to_thread(self.store.forget_old)
                 swept = datetime.now(UTC)
