@@ -4,6 +4,9 @@ page's event stream (or kept until a page opens)."""
 
 from __future__ import annotations
 
+import os
+import sqlite3
+import subprocess
 import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
@@ -20,7 +23,7 @@ from bot.store import GatewayStore
 from erp_backend.domain.notifications import AUDIENCES
 from tests.bot.conftest import TOKEN, Gateway, pushed
 from tests.bot.peers import BotApi, RasaRest
-from tests.product import RunningErp, seeded_erp
+from tests.product import ERP_CLI, RunningErp, seeded_erp
 
 CUSTOMER_CHAT = 700001  # a contact of CUST-0004
 REP_CHAT = 700002  # tom.becker, the rep who places the orders
@@ -215,3 +218,48 @@ def test_news_from_before_the_first_start_or_too_old_is_not_told(
         time.sleep(1)
     assert bot_api.texts_to(CUSTOMER_CHAT) == []
     assert before["status"] == "confirmed"
+
+
+def test_a_rejection_reaches_the_rep_and_an_overdue_invoice_the_customer(
+    erp: RunningErp, bot_api: BotApi, notifying: Notifying, tmp_path: Path
+) -> None:
+    link(erp, f"telegram:{CUSTOMER_CHAT}", customer_code="CUST-0004")
+    link(erp, f"telegram:{REP_CHAT}", principal_name="tom.becker")
+    with erp.as_manager() as manager:
+        invoices = manager.get("/invoices", params={"customer_code": "CUST-0004", "open": True})
+        invoice = invoices.json()["items"][0]["number"]
+    with notifying(), erp.as_manager() as finance:
+        following(tmp_path)
+        held = place(erp, discount="15")
+        rejected = finance.post(
+            f"/orders/{held['number']}/reject", json={"reason": "15 % is above the agreed 10 %"}
+        )
+        assert rejected.status_code == 200, rejected.text
+        eventually(lambda: len(bot_api.texts_to(REP_CHAT)) == 1)
+        (to_rep,) = bot_api.texts_to(REP_CHAT)
+        assert f"Order {held['number']} for CUST-0004 was not approved" in to_rep
+        assert "15 % is above the agreed 10 %" in to_rep
+
+        # forty days later (the invoice's due date moved back), the ERP's sweep finds it
+        # overdue: the customer's chat is told, the rep's is not
+        erp_database = tmp_path / "erp.db"
+        with sqlite3.connect(erp_database) as database:
+            database.execute(
+                "UPDATE invoices SET due_on = date('now', '-40 days'), "
+                "overdue_notified_on = NULL WHERE number = ?",
+                (invoice,),
+            )
+        swept = subprocess.run(
+            [ERP_CLI, "sweep"],
+            env={**os.environ, "ERP_DATABASE_URL": f"sqlite:///{erp_database}"},
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert swept.returncode == 0, swept.stderr
+        eventually(lambda: len(bot_api.texts_to(CUSTOMER_CHAT)) == 1)
+        time.sleep(1)
+    (overdue,) = bot_api.texts_to(CUSTOMER_CHAT)
+    assert f"Invoice {invoice}" in overdue
+    assert "40 days overdue" in overdue
+    assert bot_api.texts_to(REP_CHAT) == [to_rep]
