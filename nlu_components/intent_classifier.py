@@ -1,6 +1,6 @@
-"""Intents from the sentence embedding plus the pattern features: Rasa's
-SklearnIntentClassifier (a linear SVM, C chosen by cross-validation), seeded, over more than
-the dense sentence vector.
+"""Intents from the sentence embedding plus the pattern features and the bags of words:
+Rasa's SklearnIntentClassifier (a linear SVM, or a logistic regression, C chosen by
+cross-validation), seeded, over more than the dense sentence vector.
 
 - **Seeded.** Rasa builds `SVC(probability=True)` without a random state, so its Platt-scaled
   confidences, and with them what the FallbackClassifier lets through, change from one
@@ -10,10 +10,16 @@ the dense sentence vector.
   any six digits, i.e. not reliably. The sentence-level features of the RegexFeaturizer (one
   per regex or lookup table: an order number, a link code, a known SKU is present) are added
   to the vector, so such messages are classified by what the patterns saw.
+- **Bags of words and letters.** The embedding places short greetings, farewells and thanks
+  close together ("aloha", "peace", "merci beaucoup"); the CountVectorsFeaturizers' bags,
+  each scaled to unit length so neither outweighs the embedding, tell them apart by their
+  words and letters (docs/nlu-selection.md, fourth round).
 
     - name: nlu_components.intent_classifier.SeededSklearnIntentClassifier
       random_seed: 2026
       sparse_features_of: ["RegexFeaturizer"]   # featurizer names (or aliases) to add
+      normalized_features_of: []                # ... and those to add at unit length
+      classifier: svm                           # or logistic (C from logistic_C by CV)
 """
 
 from __future__ import annotations
@@ -25,6 +31,8 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.classifiers.sklearn_intent_classifier import SklearnIntentClassifier
 from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, TEXT
 from rasa.shared.nlu.training_data.message import Message
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GridSearchCV
 
 from nlu_components import implementation
 
@@ -36,13 +44,29 @@ class SeededSklearnIntentClassifier(SklearnIntentClassifier):
         return {
             **SklearnIntentClassifier.get_default_config(),
             "random_seed": 2026,
+            # "svm" (Rasa's grid-searched SVC) or "logistic" (multinomial logistic regression)
+            "classifier": "svm",
+            "logistic_C": [3.0, 10.0, 30.0],
             "sparse_features_of": ["RegexFeaturizer"],
+            # sparse sentence features added scaled to unit length, each featurizer's block
+            # on its own (bags of words and character n-grams beside the embedding)
+            "normalized_features_of": [],
             "implementation": implementation(),
         }
 
     def _create_classifier(self, num_threads: int, y: np.ndarray) -> Any:
+        seed = self.component_config["random_seed"]
+        if self.component_config["classifier"] == "logistic":
+            # C by cross-validation, as for the SVM (and Rasa persists the search's winner)
+            return GridSearchCV(
+                LogisticRegression(max_iter=5000, random_state=seed),
+                param_grid={"C": self.component_config["logistic_C"]},
+                n_jobs=num_threads,
+                cv=self._num_cv_splits(y),
+                scoring=self.component_config["scoring_function"],
+            )
         search = super()._create_classifier(num_threads, y)
-        search.estimator.set_params(random_state=self.component_config["random_seed"])
+        search.estimator.set_params(random_state=seed)
         search.verbose = 0
         return search
 
@@ -50,14 +74,20 @@ class SeededSklearnIntentClassifier(SklearnIntentClassifier):
         """The dense sentence vector, then the chosen featurizers' sparse sentence features
         (in the order the message carries them, which is the pipeline's order)."""
         parts = [SklearnIntentClassifier._get_sentence_features(message)]
-        wanted = self.component_config["sparse_features_of"]
+        raw = self.component_config["sparse_features_of"]
+        normalized = self.component_config["normalized_features_of"]
         for features in message.features:
-            origins = [features.origin] if isinstance(features.origin, str) else features.origin
             if (
-                features.attribute == TEXT
-                and features.type == FEATURE_TYPE_SENTENCE
-                and features.is_sparse()
-                and any(name in origin for name in wanted for origin in origins)
+                features.attribute != TEXT
+                or features.type != FEATURE_TYPE_SENTENCE
+                or not features.is_sparse()
             ):
-                parts.append(np.asarray(features.features.todense()).ravel())
+                continue
+            origins = [features.origin] if isinstance(features.origin, str) else features.origin
+            block = np.asarray(features.features.todense(), dtype=np.float64).ravel()
+            if any(name in origin for name in raw for origin in origins):
+                parts.append(block)
+            elif any(name in origin for name in normalized for origin in origins):
+                length = np.linalg.norm(block)
+                parts.append(block / length if length else block)
         return np.concatenate(parts)
