@@ -57,8 +57,9 @@ class Relay:
             for reply in turn.replies
             if reply.text or reply.buttons or reply.image_url
         ]
-        lines = [("user", said)] + [("bot", reply.text) for reply in replies if reply.text]
-        await asyncio.to_thread(self.store.note, chat, lines)
+        if self.handoff.staffed:  # kept only to show whoever takes the chat over
+            lines = [("user", said)] + [("bot", reply.text) for reply in replies if reply.text]
+            await asyncio.to_thread(self.store.note, chat, lines)
         if any(reply.handoff for reply in turn.replies):
             replies += await self.handoff.begin(chat)
         return first + replies
