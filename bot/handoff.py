@@ -117,7 +117,8 @@ class Handoff:
         chat = await asyncio.to_thread(self.store.chat_of_staff_message, replied_to)
         if chat is None:
             return "That message is not from a customer's chat. Reply to one of theirs."
-        if text.split(maxsplit=1)[0].split("@", 1)[0].lower() == "/release":
+        command = (text.split(maxsplit=1) or [""])[0].split("@", 1)[0].lower()
+        if command == "/release":
             if not await asyncio.to_thread(self.store.hand_back, chat):
                 return f"{chat} is already back with the assistant."
             await self._deliver_quietly(chat, Reply(RELEASED))
