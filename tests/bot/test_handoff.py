@@ -61,6 +61,7 @@ def test_a_telegram_chat_goes_to_the_staff_and_comes_back(
     (handed,) = bot_api.wait_for("sendMessage", chat_id=STAFF_CHAT)
     assert f"telegram:{CHAT} asks for a person" in handed["text"]
     assert "Them: hello\nBot: Hi! What can I do for you?\nThem: talk to a person" in handed["text"]
+    bot_api.wait_for("sendMessage", 2, chat_id=CHAT)  # the staff may hear of it first
     assert "person on our team" in bot_api.texts_to(CHAT)[-1]
 
     # the chat is with a person now: its messages go to the staff chat, not the assistant
