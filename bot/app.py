@@ -15,7 +15,6 @@ from collections.abc import AsyncIterator
 from datetime import timedelta
 
 from fastapi import FastAPI, Request, Response
-from fastapi.responses import JSONResponse
 from telegram.error import TelegramError
 
 from bot.assistant import Assistant
@@ -28,7 +27,7 @@ from bot.relay import Relay
 from bot.settings import GatewaySettings
 from bot.store import GatewayStore
 from bot.telegram import TelegramChannel
-from bot.web import WebLimits, create_web_app
+from bot.web import WebLimits, create_web_app, problem
 
 log = logging.getLogger(__name__)
 
@@ -153,9 +152,3 @@ async def start_telegram(telegram: TelegramChannel, settings: GatewaySettings) -
             continue
         log.info("telegram connected (%s)", "webhook" if webhook_url else "long polling")
         return
-
-
-def problem(status: int, code: str, message: str) -> JSONResponse:
-    return JSONResponse(
-        status_code=status, content={"code": code, "message": message, "details": {}}
-    )

@@ -102,26 +102,20 @@ def create_web_app(
             {"field": ".".join(str(part) for part in item["loc"][1:]), "problem": item["msg"]}
             for item in error.errors()
         ]
-        return JSONResponse(
-            status_code=422,
-            content={
-                "code": "VALIDATION_ERROR",
-                "message": "The message could not be read.",
-                "details": {"errors": problems},
-            },
+        return problem(
+            422, "VALIDATION_ERROR", "The message could not be read.", {"errors": problems}
         )
 
     @app.exception_handler(TooFast)
     async def too_fast(request: Request, error: TooFast) -> JSONResponse:
-        return JSONResponse(
-            status_code=429,
-            headers={"Retry-After": str(max(1, round(error.retry_after)))},
-            content={
-                "code": "RATE_LIMITED",
-                "message": "Too many messages in a short time. Please wait a moment.",
-                "details": {"retry_after_seconds": round(error.retry_after, 1)},
-            },
+        response = problem(
+            429,
+            "RATE_LIMITED",
+            "Too many messages in a short time. Please wait a moment.",
+            {"retry_after_seconds": round(error.retry_after, 1)},
         )
+        response.headers["Retry-After"] = str(max(1, round(error.retry_after)))
+        return response
 
     def chat_of(request: Request, new: bool = False) -> str:
         """This browser's chat identity; a session is started on first use (or when `new`),
@@ -173,13 +167,8 @@ def create_web_app(
     async def events(request: Request) -> Response:
         """Server-sent events: messages the gateway pushes to this browser's chat."""
         if "id" not in request.session:
-            return JSONResponse(
-                status_code=401,
-                content={
-                    "code": "NO_SESSION",
-                    "message": "Open the chat page first: it starts your chat session.",
-                    "details": {},
-                },
+            return problem(
+                401, "NO_SESSION", "Open the chat page first: it starts your chat session."
             )
         chat = chat_of(request)
 
@@ -204,6 +193,15 @@ def create_web_app(
         )
 
     return app
+
+
+def problem(
+    status: int, code: str, message: str, details: dict[str, Any] | None = None
+) -> JSONResponse:
+    """An error in the ERP's shape (docs/errors.md): a stable code, words, details."""
+    return JSONResponse(
+        status_code=status, content={"code": code, "message": message, "details": details or {}}
+    )
 
 
 def as_json(reply: Reply) -> dict[str, Any]:
