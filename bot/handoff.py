@@ -94,6 +94,8 @@ class Handoff:
 
     async def forward(self, chat: str, said: str) -> tuple[Forwarded, list[Reply]]:
         """A message from `chat`: to the staff when it is with them."""
+        if not self.staffed:  # no staff chat, no handoffs: no lookup on every turn
+            return Forwarded.NO, []
         active_at = await asyncio.to_thread(self.store.handed_over_since, chat)
         if active_at is None:
             return Forwarded.NO, []
