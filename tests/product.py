@@ -43,10 +43,14 @@ class RunningErp:
             base_url=self.url + "/api/v1", headers={"Authorization": f"Bearer {key}"}, timeout=30
         )
 
-    def link_code(self, customer_code: str) -> str:
-        """A one-time code that links a chat to the customer (what staff hand out)."""
+    def link_code(self, customer_code: str | None = None, principal_name: str | None = None) -> str:
+        """A one-time code that links a chat to a customer's contact or to a staff member
+        (what staff hand out)."""
+        whom = {"customer_code": customer_code, "principal_name": principal_name}
         with self.as_manager() as manager:
-            created = manager.post("/identity/link-codes", json={"customer_code": customer_code})
+            created = manager.post(
+                "/identity/link-codes", json={key: value for key, value in whom.items() if value}
+            )
             created.raise_for_status()
             code: str = created.json()["code"]
             return code

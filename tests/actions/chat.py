@@ -109,9 +109,6 @@ def linked_chat(erp: RunningErp, customer: str) -> str:
 
 def staff_chat(erp: RunningErp, principal: str) -> str:
     chat = f"telegram:{uuid.uuid4().int % 10**9}"
-    with erp.as_manager() as manager:
-        code = manager.post("/identity/link-codes", json={"principal_name": principal}).json()[
-            "code"
-        ]
+    code = erp.link_code(principal_name=principal)
     run(ActionLinkAccount(ErpClient(erp.url, erp.service_key)), chat, f"link {code}")
     return chat

@@ -26,9 +26,7 @@ def linked(
     assistant: RunningAssistant, customer: str | None = None, staff: str | None = None
 ) -> str:
     sender = f"web:{uuid.uuid4().hex[:12]}"
-    body = {"customer_code": customer} if customer else {"principal_name": staff}
-    with assistant.erp.as_manager() as manager:
-        code = manager.post("/identity/link-codes", json=body).json()["code"]
+    code = assistant.erp.link_code(customer_code=customer, principal_name=staff)
     replies = assistant.say(sender, f"link {code}")
     assert "now linked" in texts(replies)
     return sender
