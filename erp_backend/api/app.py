@@ -16,6 +16,7 @@ from erp_backend.api.routes import (
     orders,
     products,
     receivables,
+    reports,
     returns,
     stock,
 )
@@ -57,6 +58,7 @@ def create_app(
         returns,
         identity,
         events,
+        reports,
     )
     for module in modules:
         api.include_router(module.router)

@@ -407,3 +407,73 @@ class EventOut(BaseModel):
         default_factory=list,
         description="chat identities to tell (`telegram:…`, `web:…`); empty for records",
     )
+
+
+class MonthOfSalesOut(BaseModel):
+    month: int
+    label: str  # 2026-03
+    orders: int
+    revenue: Decimal
+    last_year_revenue: Decimal
+    growth_vs_previous_month_pct: Decimal | None
+    growth_vs_last_year_pct: Decimal | None
+    complete: bool
+
+
+class MonthlySalesOut(BaseModel):
+    year: int
+    months: list[MonthOfSalesOut]
+    orders: int
+    revenue: Decimal
+    through: date
+    last_year_same_period_revenue: Decimal
+    growth_vs_last_year_pct: Decimal | None
+
+
+class AbcItemOut(BaseModel):
+    key: str  # SKU or customer code
+    name: str
+    revenue: Decimal
+    share_pct: Decimal
+    cumulative_pct: Decimal
+    abc_class: str
+
+
+class AbcClassSummaryOut(BaseModel):
+    abc_class: str
+    count: int
+    revenue: Decimal
+    share_pct: Decimal | None
+
+
+class AbcOut(BaseModel):
+    by: str
+    start: date
+    end: date
+    a_pct: Decimal
+    b_pct: Decimal
+    total_revenue: Decimal
+    classes: list[AbcClassSummaryOut]
+    items: list[AbcItemOut]
+
+
+class SpreadOut(BaseModel):
+    count: int
+    median_hours: float | None
+    p90_hours: float | None
+
+
+class KpisOut(BaseModel):
+    start: date
+    end: date
+    orders: int
+    submitted: int
+    cycle_time: dict[str, SpreadOut]  # created_to_confirmed, confirmed_to_shipped, ...
+    held_for_approval: int
+    held_for_approval_pct: Decimal | None
+    approval_time: SpreadOut
+    fill_rate_pct: Decimal | None
+    reserved: int
+    on_time_delivery_pct: Decimal | None
+    delivered_with_date: int
+    inventory_turnover: Decimal | None

@@ -40,6 +40,7 @@ class Permission(StrEnum):
     REQUEST_RETURNS = "request_returns"
     RECEIVE_RETURNS = "receive_returns"
     READ_EVENTS = "read_events"
+    READ_REPORTS = "read_reports"  # sales, ABC, KPIs: managers, reps and finance
 
 
 P = Permission
@@ -59,7 +60,14 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         }
     ),
     Role.SALES_REP: frozenset(
-        _STAFF_READ | {P.PLACE_ORDERS, P.CREATE_LINK_CODES, P.READ_INVOICES, P.REQUEST_RETURNS}
+        _STAFF_READ
+        | {
+            P.PLACE_ORDERS,
+            P.CREATE_LINK_CODES,
+            P.READ_INVOICES,
+            P.REQUEST_RETURNS,
+            P.READ_REPORTS,
+        }
     ),
     Role.FINANCE: frozenset(
         _STAFF_READ
@@ -69,6 +77,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.RECORD_PAYMENTS,
             P.READ_RECEIVABLES,
             P.READ_STATEMENTS,
+            P.READ_REPORTS,
         }
     ),
     Role.WAREHOUSE: frozenset(_STAFF_READ | {P.FULFIL_ORDERS, P.RECEIVE_STOCK, P.RECEIVE_RETURNS}),

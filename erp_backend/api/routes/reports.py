@@ -1,0 +1,156 @@
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query
+from fastapi.responses import Response
+
+from erp_backend.api import charts
+from erp_backend.api.context import Ctx
+from erp_backend.api.schemas import (
+    AbcClassSummaryOut,
+    AbcItemOut,
+    AbcOut,
+    KpisOut,
+    MonthlySalesOut,
+    MonthOfSalesOut,
+    SpreadOut,
+)
+from erp_backend.domain.errors import DomainError, ErrorCode
+from erp_backend.domain.reports import AbcClass, AbcThresholds, Spread, share_pct
+from erp_backend.services import kpis, reports
+
+router = APIRouter(tags=["reports"])
+Year = Annotated[int | None, Query(ge=2000, le=2100, description="default: this year")]
+From = Annotated[date | None, Query(alias="from")]
+To = Annotated[date | None, Query(alias="to", description="inclusive; default: today")]
+Threshold = Annotated[Decimal, Query(gt=0, le=100, decimal_places=2)]
+
+
+def _monthly(ctx: Ctx, year: int | None) -> reports.MonthlySales:
+    today = ctx.clock().date()
+    return ctx.read(lambda s, actor: reports.monthly_sales(s, actor, year or today.year, today))
+
+
+@router.get("/reports/monthly-sales", response_model=MonthlySalesOut)
+def get_monthly_sales(ctx: Ctx, year: Year = None) -> MonthlySalesOut:
+    """Booked orders per month: count, net revenue, growth % against the month before and
+    the same month last year (null where there is no base). Months to come are left out."""
+    found = _monthly(ctx, year)
+    return MonthlySalesOut(
+        year=found.year,
+        months=[
+            MonthOfSalesOut(label=f"{found.year}-{m.month:02d}", **vars(m)) for m in found.months
+        ],
+        orders=found.orders,
+        revenue=found.revenue,
+        through=found.through,
+        last_year_same_period_revenue=found.last_year_same_period_revenue,
+        growth_vs_last_year_pct=found.growth_vs_last_year_pct,
+    )
+
+
+@router.get(
+    "/reports/monthly-sales.png",
+    response_class=Response,
+    responses={200: {"content": {"image/png": {}}}},
+)
+def get_monthly_sales_chart(ctx: Ctx, year: Year = None) -> Response:
+    """The same report as a bar chart against last year, for the chat."""
+    png = charts.monthly_sales_png(_monthly(ctx, year))
+    return Response(png, media_type="image/png", headers={"Cache-Control": "private, max-age=60"})
+
+
+def _period(ctx: Ctx, start: date | None, end: date | None, default_days: int) -> tuple[date, date]:
+    last = end or ctx.clock().date()
+    first = start or last - timedelta(days=default_days - 1)
+    if first > last:
+        raise DomainError(
+            ErrorCode.VALIDATION_ERROR,
+            "The period starts after it ends.",
+            start=first.isoformat(),
+            end=last.isoformat(),
+        )
+    return first, last
+
+
+@router.get("/reports/abc", response_model=AbcOut)
+def get_abc(
+    ctx: Ctx,
+    by: Literal["product", "customer"] = "product",
+    start: From = None,
+    end: To = None,
+    a_pct: Threshold = Decimal(80),
+    b_pct: Threshold = Decimal(95),
+) -> AbcOut:
+    """Products or customers ranked by booked revenue in the period (default: the last 365
+    days) and classed A (the first `a_pct` % of revenue), B (up to `b_pct` %), C (the rest)."""
+    first, last = _period(ctx, start, end, 365)
+    thresholds = AbcThresholds(a_pct, b_pct)
+    found = ctx.read(lambda s, actor: reports.abc_analysis(s, actor, by, first, last, thresholds))
+    classes = []
+    for abc_class in AbcClass:
+        members = [e.item for e in found.entries if e.item.abc_class is abc_class]
+        revenue = sum((item.revenue for item in members), start=Decimal(0))
+        classes.append(
+            AbcClassSummaryOut(
+                abc_class=abc_class.value,
+                count=len(members),
+                revenue=revenue,
+                share_pct=share_pct(revenue, found.total_revenue),
+            )
+        )
+    return AbcOut(
+        by=found.by,
+        start=found.start,
+        end=found.end,
+        a_pct=thresholds.a_pct,
+        b_pct=thresholds.b_pct,
+        total_revenue=found.total_revenue,
+        classes=classes,
+        items=[
+            AbcItemOut(
+                key=e.item.key,
+                name=e.name,
+                revenue=e.item.revenue,
+                share_pct=e.item.share_pct,
+                cumulative_pct=e.item.cumulative_pct,
+                abc_class=e.item.abc_class.value,
+            )
+            for e in found.entries
+        ],
+    )
+
+
+def _spread(value: Spread) -> SpreadOut:
+    return SpreadOut(**vars(value))
+
+
+@router.get("/reports/kpis", response_model=KpisOut)
+def get_kpis(ctx: Ctx, start: From = None, end: To = None) -> KpisOut:
+    """Order cycle times (median, p90), share held for approval and approval time, fill
+    rate, inventory turnover and on-time delivery, for orders dated in the period (default:
+    the last 90 days)."""
+    first, last = _period(ctx, start, end, 90)
+    found = ctx.read(lambda s, actor: kpis.kpis(s, actor, first, last))
+    return KpisOut(
+        start=found.start,
+        end=found.end,
+        orders=found.orders,
+        submitted=found.submitted,
+        cycle_time={
+            "created_to_confirmed": _spread(found.created_to_confirmed),
+            "confirmed_to_shipped": _spread(found.confirmed_to_shipped),
+            "created_to_shipped": _spread(found.created_to_shipped),
+        },
+        held_for_approval=found.held_for_approval,
+        held_for_approval_pct=found.held_for_approval_pct,
+        approval_time=_spread(found.approval_time),
+        fill_rate_pct=found.fill_rate_pct,
+        reserved=found.reserved,
+        on_time_delivery_pct=found.on_time_delivery_pct,
+        delivered_with_date=found.delivered_with_date,
+        inventory_turnover=found.inventory_turnover,
+    )
