@@ -477,3 +477,13 @@ class KpisOut(BaseModel):
     on_time_delivery_pct: Decimal | None
     delivered_with_date: int
     inventory_turnover: Decimal | None
+
+
+class LowStockOut(BaseModel):
+    sku: str
+    name: str
+    on_hand: int
+    reserved: int
+    available: int
+    reorder_point: int
+    on_order: int

@@ -1,4 +1,4 @@
-"""Sales reporting on the integrated data: monthly sales with growth, and ABC analysis.
+"""Reporting on the integrated data: monthly sales with growth, ABC analysis, low stock.
 
 Sales are *booked orders* (see `BOOKED_STATUSES`) by the month of their order date
 (`created_at`, UTC), valued at their net total. Each report is one SQL aggregate: the
@@ -14,7 +14,14 @@ from decimal import Decimal
 from sqlalchemy import ColumnElement, Integer, and_, case, cast, extract, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from erp_backend.db.models import Customer, Order, OrderLine, Product
+from erp_backend.db.models import (
+    Customer,
+    Order,
+    OrderLine,
+    Product,
+    ReplenishmentRequest,
+    Stock,
+)
 from erp_backend.db.types import Total
 from erp_backend.domain.money import ZERO, to_money
 from erp_backend.domain.principals import Actor, Permission
@@ -206,3 +213,46 @@ def abc_analysis(
         entries=[AbcEntry(item, names[item.key]) for item in items],
         total_revenue=to_money(sum((item.revenue for item in items), start=ZERO)),
     )
+
+
+@dataclass(frozen=True)
+class LowStock:
+    sku: str
+    name: str
+    on_hand: int
+    reserved: int
+    available: int
+    reorder_point: int
+    on_order: int  # what the open replenishment request asks for
+
+
+def low_stock(session: Session, actor: Actor) -> list[LowStock]:
+    """Active products whose available stock is under their reorder point, the lowest
+    cover first (available as a share of the reorder point)."""
+    actor.require(Permission.READ_STOCK)
+    available = Stock.on_hand - Stock.reserved
+    rows = session.execute(
+        select(
+            Product.sku,
+            Product.name,
+            Stock.on_hand,
+            Stock.reserved,
+            Product.reorder_point,
+            func.coalesce(ReplenishmentRequest.quantity, 0),
+        )
+        .join(Stock, Stock.product_id == Product.id)
+        .outerjoin(
+            ReplenishmentRequest,
+            and_(
+                ReplenishmentRequest.product_id == Product.id,
+                ReplenishmentRequest.status == "open",
+            ),
+        )
+        .where(Product.active.is_(True), Product.reorder_point > 0)
+        .where(available < Product.reorder_point)
+    ).all()
+    found = [
+        LowStock(sku, name, on_hand, reserved, on_hand - reserved, point, on_order)
+        for sku, name, on_hand, reserved, point, on_order in rows
+    ]
+    return sorted(found, key=lambda p: (p.available / p.reorder_point, p.sku))

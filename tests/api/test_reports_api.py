@@ -138,3 +138,32 @@ def test_customers_and_the_warehouse_get_no_reports(
 def test_bad_parameters_are_validation_errors(client: TestClient, world: World, query: str) -> None:
     response = client.get(query, headers=world.headers("manager"))
     assert (response.status_code, response.json()["code"]) == (422, "VALIDATION_ERROR")
+
+
+def test_low_stock_lists_products_under_their_reorder_point(
+    client: TestClient, world: World
+) -> None:
+    manager = world.headers("manager")
+    for sku, point in (("WIDGET", 20), ("NUT-M10", 400), ("GADGET", 5)):
+        patched = client.patch(
+            f"/api/v1/products/{sku}", json={"reorder_point": point}, headers=manager
+        )
+        assert patched.status_code == 200, patched.text
+    # Reserving 150 of 500 NUT-M10 leaves 350 available: under its point of 400 too.
+    body = {"customer_code": "CUST-A", "lines": [{"sku": "NUT-M10", "quantity": 150}]}
+    number = client.post("/api/v1/orders", json=body, headers=world.headers("rep")).json()["number"]
+    assert (
+        client.post(f"/api/v1/orders/{number}/submit", headers=world.headers("rep")).json()[
+            "status"
+        ]
+        == "confirmed"
+    )
+    response = client.get("/api/v1/reports/low-stock", headers=world.headers("warehouse"))
+    assert response.status_code == 200, response.text
+    assert [(p["sku"], p["available"], p["reorder_point"]) for p in response.json()["items"]] == [
+        ("GADGET", 0, 5),
+        ("WIDGET", 10, 20),
+        ("NUT-M10", 350, 400),
+    ]
+    refused = client.get("/api/v1/reports/low-stock", headers=world.headers("CUST-A"))
+    assert (refused.status_code, refused.json()["code"]) == (403, "FORBIDDEN")

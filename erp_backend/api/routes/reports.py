@@ -14,8 +14,10 @@ from erp_backend.api.schemas import (
     AbcItemOut,
     AbcOut,
     KpisOut,
+    LowStockOut,
     MonthlySalesOut,
     MonthOfSalesOut,
+    Page,
     SpreadOut,
 )
 from erp_backend.domain.errors import DomainError, ErrorCode
@@ -154,3 +156,11 @@ def get_kpis(ctx: Ctx, start: From = None, end: To = None) -> KpisOut:
         delivered_with_date=found.delivered_with_date,
         inventory_turnover=found.inventory_turnover,
     )
+
+
+@router.get("/reports/low-stock", response_model=Page[LowStockOut])
+def get_low_stock(ctx: Ctx) -> Page[LowStockOut]:
+    """What is running low: active products whose available stock is under their reorder
+    point, with what is already on order; staff who see stock (not customers)."""
+    found = ctx.read(reports.low_stock)
+    return Page(items=[LowStockOut(**vars(item)) for item in found], next_cursor=None)
