@@ -18,6 +18,7 @@ from fastapi import FastAPI, Request, Response
 from telegram.error import TelegramError
 
 from bot.assistant import Assistant
+from bot.charts import ChartSource
 from bot.delivery import Delivery
 from bot.handoff import Handoff
 from bot.limits import SlidingWindow
@@ -44,6 +45,8 @@ def create_gateway(settings: GatewaySettings) -> FastAPI:
     )
     relay = Relay(assistant, store, handoff)
     push = WebPush()
+    service_key = settings.erp_service_key.get_secret_value()
+    charts = ChartSource(settings.erp_url, service_key)
     token = settings.telegram_bot_token.get_secret_value()
     webhook_secret = settings.telegram_webhook_secret.get_secret_value()
     webhook = bool(settings.telegram_webhook_url)
@@ -53,7 +56,7 @@ def create_gateway(settings: GatewaySettings) -> FastAPI:
         )
     telegram = (
         TelegramChannel(
-            token, settings.telegram_api_url, relay, store, webhook, handoff.staff_chat_id
+            token, settings.telegram_api_url, relay, store, webhook, charts, handoff.staff_chat_id
         )
         if token
         else None
@@ -61,7 +64,6 @@ def create_gateway(settings: GatewaySettings) -> FastAPI:
     deliver = Delivery(store, push, telegram)
     handoff.deliver = deliver
 
-    service_key = settings.erp_service_key.get_secret_value()
     notifier = (
         Notifier(
             settings.erp_url,
@@ -97,6 +99,7 @@ def create_gateway(settings: GatewaySettings) -> FastAPI:
                 with contextlib.suppress(TelegramError, RuntimeError):
                     await telegram.stop()
             await assistant.close()
+            await charts.close()
             store.close()
 
     secret = settings.gateway_secret.get_secret_value() or secrets.token_urlsafe(32)
@@ -105,7 +108,7 @@ def create_gateway(settings: GatewaySettings) -> FastAPI:
         messages=SlidingWindow(settings.gateway_messages_per_minute, 60),
     )
     app = create_web_app(
-        relay, push, store, secret, settings.gateway_secure_cookies, limits, lifespan
+        relay, push, store, secret, settings.gateway_secure_cookies, limits, charts, lifespan
     )
     app.state.store = store
     app.state.push = push

@@ -16,6 +16,8 @@ from typing import Any
 
 import httpx
 
+from bot.charts import Chart, chart_from
+
 log = logging.getLogger(__name__)
 
 UNREACHABLE = (
@@ -41,6 +43,7 @@ class Reply:
     text: str = ""
     buttons: tuple[Button, ...] = ()
     image_url: str | None = None
+    chart: Chart | None = None  # a chart to draw in (bot/charts.py)
     # the assistant asked for a person (utter_handoff carries {"handoff": true})
     handoff: bool = False
 
@@ -97,8 +100,9 @@ def reply_from(item: Any) -> Reply | None:
         text=str(item.get("text") or custom.get("text") or ""),
         buttons=buttons,
         image_url=item.get("image") if isinstance(item.get("image"), str) else None,
+        chart=chart_from(custom.get("chart")),
         handoff=custom.get("handoff") is True,
     )
-    if not (reply.text or reply.buttons or reply.image_url or reply.handoff):
+    if not (reply.text or reply.buttons or reply.image_url or reply.chart or reply.handoff):
         return None
     return reply

@@ -33,6 +33,8 @@ from telegram.ext import (
 )
 
 from bot.assistant import Button, Reply
+from bot.charts import UNAVAILABLE as CHART_UNAVAILABLE
+from bot.charts import ChartSource
 from bot.store import GatewayStore
 
 if TYPE_CHECKING:
@@ -71,10 +73,12 @@ class TelegramChannel:
         relay: Relay,
         store: GatewayStore,
         webhook: bool,
+        charts: ChartSource,
         staff_chat_id: int | None = None,
     ) -> None:
         self.relay = relay
         self.store = store
+        self.charts = charts
         self.staff_chat_id = staff_chat_id
         builder = (
             ApplicationBuilder()
@@ -226,6 +230,12 @@ class TelegramChannel:
             markup = keyboard(reply.buttons)
             if reply.image_url:
                 await bot.send_photo(chat_id, reply.image_url)
+            if reply.chart:
+                png = await self.charts.png(identity(chat_id), reply.chart)
+                if png is None:
+                    await bot.send_message(chat_id, CHART_UNAVAILABLE)
+                else:
+                    await bot.send_photo(chat_id, png)
             for index, part in enumerate(parts):
                 last = index == len(parts) - 1
                 await bot.send_message(chat_id, part, reply_markup=markup if last else None)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
 from fastapi.staticfiles import StaticFiles
@@ -25,6 +25,7 @@ from pydantic import BaseModel, Field, model_validator
 from starlette.middleware.sessions import SessionMiddleware
 
 from bot.assistant import Reply
+from bot.charts import CHARTS, Chart, ChartSource
 from bot.limits import SlidingWindow
 from bot.push import WebPush
 from bot.store import GatewayStore
@@ -77,6 +78,7 @@ def create_web_app(
     secret: str,
     secure_cookies: bool,
     limits: WebLimits,
+    charts: ChartSource,
     lifespan: Callable[[FastAPI], AbstractAsyncContextManager[None]] | None = None,
 ) -> FastAPI:
     app = FastAPI(
@@ -163,6 +165,18 @@ def create_web_app(
             replies = await relay.say(chat, body.text or "")
         return {"replies": [as_json(reply) for reply in replies]}
 
+    @app.get("/chat/charts/{name}.png", include_in_schema=False)
+    async def chart(name: str, request: Request, year: int = Query(ge=2000, le=2100)) -> Response:
+        """A chart the assistant showed this chat, drawn by the ERP for this chat's account."""
+        if "id" not in request.session:
+            return problem(401, "NO_SESSION", "Open the chat page first.")
+        if name not in CHARTS:
+            return problem(404, "NOT_FOUND", "There is no such chart.")
+        png = await charts.png(chat_of(request), Chart(name, year))
+        if png is None:
+            return problem(404, "NOT_FOUND", "The chart is not available.")
+        return Response(png, media_type="image/png", headers={"Cache-Control": "private, no-store"})
+
     @app.get("/chat/events")
     async def events(request: Request) -> Response:
         """Server-sent events: messages the gateway pushes to this browser's chat."""
@@ -208,5 +222,5 @@ def as_json(reply: Reply) -> dict[str, Any]:
     return {
         "text": reply.text,
         "buttons": [{"title": button.title, "payload": button.payload} for button in reply.buttons],
-        "image_url": reply.image_url,
+        "image_url": reply.image_url or (reply.chart.web_path if reply.chart else None),
     }

@@ -55,6 +55,17 @@ class RunningErp:
             code: str = created.json()["code"]
             return code
 
+    def link(
+        self, chat: str, customer_code: str | None = None, principal_name: str | None = None
+    ) -> None:
+        """Link a chat to a customer's contact or a staff member, as "link <code>" does."""
+        linked = httpx.post(
+            f"{self.url}/api/v1/identity/links",
+            json={"code": self.link_code(customer_code, principal_name)},
+            headers={"Authorization": f"Bearer {self.service_key}", "X-Chat-Identity": chat},
+        )
+        linked.raise_for_status()
+
 
 @contextmanager
 def seeded_erp(folder: Path) -> Iterator[RunningErp]:

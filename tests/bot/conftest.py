@@ -7,6 +7,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +48,12 @@ def script(sender: str, message: str) -> list[dict[str, Any]]:
     if message == "long please":
         paragraph = "Invoice line " + "x" * 90 + "\n"
         return [{"text": paragraph * 100}]  # about 10,000 characters
+    if message == "sales chart":  # what action_sales_report sends after its figures
+        year = datetime.now(UTC).year
+        return [
+            {"text": "November so far: 38 orders."},
+            {"custom": {"chart": {"name": "monthly-sales", "year": year}}},
+        ]
     if message == "chart please":
         return [{"text": "This year's sales", "image": "http://127.0.0.1:9/chart.png"}]
     return [{"text": f"You said: {message}"}]

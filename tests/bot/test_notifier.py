@@ -36,16 +36,6 @@ def erp(tmp_path: Path) -> Iterator[RunningErp]:
         yield running
 
 
-def link(erp: RunningErp, chat: str, **whom: str) -> None:
-    """Link a chat to a customer's contact or a staff member, as "link <code>" does."""
-    linked = httpx.post(
-        f"{erp.url}/api/v1/identity/links",
-        json={"code": erp.link_code(**whom)},
-        headers={"Authorization": f"Bearer {erp.service_key}", "X-Chat-Identity": chat},
-    )
-    assert linked.status_code == 200, linked.text
-
-
 def place(erp: RunningErp, discount: str = "0", customer: str = "CUST-0004") -> dict[str, Any]:
     """The rep places and submits an order from the ERP's API (not from a chat)."""
     line = {"sku": "BOLT-M8", "quantity": 40, "discount_pct": discount}
@@ -115,13 +105,13 @@ def test_every_kind_of_news_has_words() -> None:
 def test_order_news_reaches_customer_rep_and_approver_once_across_a_restart(
     erp: RunningErp, rasa: RasaRest, bot_api: BotApi, notifying: Notifying, tmp_path: Path
 ) -> None:
-    link(erp, f"telegram:{CUSTOMER_CHAT}", customer_code="CUST-0004")
-    link(erp, f"telegram:{REP_CHAT}", principal_name="tom.becker")
+    erp.link(f"telegram:{CUSTOMER_CHAT}", customer_code="CUST-0004")
+    erp.link(f"telegram:{REP_CHAT}", principal_name="tom.becker")
     with notifying() as url, httpx.Client(base_url=url, timeout=30) as manager_browser:
         start = following(tmp_path)
         manager_browser.get("/")  # the manager's web chat, linked like any chat
         identity = manager_browser.post("/chat/session").json()["identity"]
-        link(erp, identity, principal_name="maria.lopez")
+        erp.link(identity, principal_name="maria.lopez")
 
         # a discount beyond the rep's authority: held; the approver is told, with buttons
         held = place(erp, discount="15")
@@ -173,8 +163,8 @@ def test_order_news_reaches_customer_rep_and_approver_once_across_a_restart(
 def test_a_failed_send_is_tried_again_and_a_blocked_chat_does_not_hold_up_the_rest(
     erp: RunningErp, bot_api: BotApi, notifying: Notifying, tmp_path: Path
 ) -> None:
-    link(erp, f"telegram:{CUSTOMER_CHAT}", customer_code="CUST-0004")
-    link(erp, f"telegram:{OTHER_CONTACT_CHAT}", customer_code="CUST-0004")
+    erp.link(f"telegram:{CUSTOMER_CHAT}", customer_code="CUST-0004")
+    erp.link(f"telegram:{OTHER_CONTACT_CHAT}", customer_code="CUST-0004")
     bot_api.blocked.add(OTHER_CONTACT_CHAT)  # this contact blocked the bot
     with notifying():
         following(tmp_path)
@@ -203,7 +193,7 @@ def test_a_failed_send_is_tried_again_and_a_blocked_chat_does_not_hold_up_the_re
 def test_news_from_before_the_first_start_or_too_old_is_not_told(
     erp: RunningErp, bot_api: BotApi, notifying: Notifying, tmp_path: Path
 ) -> None:
-    link(erp, f"telegram:{CUSTOMER_CHAT}", customer_code="CUST-0004")
+    erp.link(f"telegram:{CUSTOMER_CHAT}", customer_code="CUST-0004")
     before = place(erp)  # the gateway has never run: this is history
     with notifying():
         start = following(tmp_path)
@@ -220,8 +210,8 @@ def test_news_from_before_the_first_start_or_too_old_is_not_told(
 def test_a_rejection_reaches_the_rep_and_an_overdue_invoice_the_customer(
     erp: RunningErp, bot_api: BotApi, notifying: Notifying, tmp_path: Path
 ) -> None:
-    link(erp, f"telegram:{CUSTOMER_CHAT}", customer_code="CUST-0004")
-    link(erp, f"telegram:{REP_CHAT}", principal_name="tom.becker")
+    erp.link(f"telegram:{CUSTOMER_CHAT}", customer_code="CUST-0004")
+    erp.link(f"telegram:{REP_CHAT}", principal_name="tom.becker")
     with erp.as_manager() as manager:
         invoices = manager.get("/invoices", params={"customer_code": "CUST-0004", "open": True})
         invoice = invoices.json()["items"][0]["number"]

@@ -1,0 +1,81 @@
+"""Charts in chat: the assistant names a chart, the gateway draws it in as a picture.
+
+An action cannot hand a picture through Rasa (its messages are JSON kept in the tracker), so
+it sends `{"chart": {"name": "monthly-sales", "year": 2026}}`. The gateway fetches the PNG from
+the ERP with its own service key *as the chat* (`X-Chat-Identity`), so the ERP decides who may
+see the figures exactly as for the action's own call; a Telegram chat gets it as a photo, the
+web page as an image URL on the gateway that does the same fetch for the page's session.
+Only the charts listed here can be fetched: the gateway is not a way into the rest of the API.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+log = logging.getLogger(__name__)
+
+# chart name -> the ERP path that draws it
+CHARTS = {"monthly-sales": "/reports/monthly-sales.png"}
+UNAVAILABLE = "The chart could not be drawn just now; the figures above are current."
+MAX_PNG_BYTES = 5_000_000
+
+
+@dataclass(frozen=True)
+class Chart:
+    name: str
+    year: int
+
+    @property
+    def web_path(self) -> str:
+        return f"/chat/charts/{self.name}.png?year={self.year}"
+
+
+def chart_from(value: Any) -> Chart | None:
+    """The chart an assistant message asks for; None for anything not a known chart."""
+    if not isinstance(value, dict):
+        return None
+    name, year = value.get("name"), value.get("year")
+    if name not in CHARTS or not isinstance(year, int) or not 2000 <= year <= 2100:
+        return None
+    return Chart(name, year)
+
+
+class ChartSource:
+    """Fetches chart PNGs from the ERP for a chat. Without a service key there are none."""
+
+    def __init__(self, erp_url: str, service_key: str, timeout_seconds: float = 15.0) -> None:
+        self._key = service_key
+        self._http = httpx.AsyncClient(
+            base_url=erp_url.rstrip("/") + "/api/v1", timeout=timeout_seconds
+        )
+
+    async def close(self) -> None:
+        await self._http.aclose()
+
+    async def png(self, chat: str, chart: Chart) -> bytes | None:
+        """The picture, or None when the ERP is unreachable or refuses (a customer asking for
+        company figures is refused by the ERP, not here)."""
+        if not self._key:
+            log.warning("ERP_SERVICE_KEY is not set: no charts")
+            return None
+        try:
+            response = await self._http.get(
+                CHARTS[chart.name],
+                params={"year": chart.year},
+                headers={"Authorization": f"Bearer {self._key}", "X-Chat-Identity": chat},
+            )
+        except httpx.HTTPError as error:
+            log.warning("chart %s for %s: ERP not reached (%r)", chart.name, chat, error)
+            return None
+        if (
+            response.status_code != 200
+            or response.headers.get("content-type") != "image/png"
+            or len(response.content) > MAX_PNG_BYTES
+        ):
+            log.warning("chart %s for %s: ERP answered %s", chart.name, chat, response.status_code)
+            return None
+        return response.content

@@ -1,0 +1,110 @@
+"""Charts in chat: the assistant names a chart, the gateway fetches it from a real ERP as the
+chat's own account and shows it (a Telegram photo; an image on the web page). Customers are
+refused by the ERP and told so in words."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from bot.charts import UNAVAILABLE, Chart, chart_from
+from tests.bot.conftest import TOKEN, Gateway
+from tests.bot.peers import BotApi, RasaRest
+from tests.product import RunningErp, seeded_erp
+
+MANAGER_CHAT, CUSTOMER_CHAT = 710001, 710002
+PNG = b"\x89PNG\r\n\x1a\n"
+_ids = iter(range(1, 10_000))
+
+
+@pytest.fixture(scope="module")
+def erp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningErp]:
+    with seeded_erp(tmp_path_factory.mktemp("erp")) as running:
+        yield running
+
+
+def said(chat_id: int, words: str) -> dict[str, Any]:
+    chat = {"id": chat_id, "type": "private", "first_name": "Maria"}
+    return {
+        "message": {
+            "message_id": next(_ids),
+            "date": int(time.time()),
+            "chat": chat,
+            "from": {"id": chat_id, "is_bot": False, "first_name": "Maria"},
+            "text": words,
+        }
+    }
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ({"name": "monthly-sales", "year": 2026}, Chart("monthly-sales", 2026)),
+        ({"name": "../orders", "year": 2026}, None),  # only the charts the gateway knows
+        ({"name": "monthly-sales", "year": "2026"}, None),
+        ({"name": "monthly-sales", "year": 1066}, None),
+        ("monthly-sales", None),
+        (None, None),
+    ],
+)
+def test_only_known_charts_are_drawn(value: Any, expected: Chart | None) -> None:
+    assert chart_from(value) == expected
+
+
+def test_telegram_gets_the_chart_as_a_photo_and_a_customer_gets_words(
+    erp: RunningErp, rasa: RasaRest, bot_api: BotApi, gateway: Gateway
+) -> None:
+    erp.link(f"telegram:{MANAGER_CHAT}", principal_name="maria.lopez")
+    erp.link(f"telegram:{CUSTOMER_CHAT}", customer_code="CUST-0004")
+    settings = {
+        "telegram_bot_token": TOKEN,
+        "telegram_api_url": f"{bot_api.url}/bot",
+        "erp_url": erp.url,
+        "erp_service_key": erp.service_key,
+    }
+    with gateway(rasa.url, **settings):
+        bot_api.push(said(MANAGER_CHAT, "sales chart"))
+        (photo,) = bot_api.wait_for("sendPhoto", chat_id=MANAGER_CHAT)
+        assert photo["photo"] == "<file>"  # uploaded bytes, not a URL Telegram would fetch
+        assert bot_api.texts_to(MANAGER_CHAT) == ["November so far: 38 orders."]
+        bot_api.push(said(CUSTOMER_CHAT, "sales chart"))
+        bot_api.wait_for("sendMessage", count=2, chat_id=CUSTOMER_CHAT)
+        assert bot_api.texts_to(CUSTOMER_CHAT)[-1] == UNAVAILABLE
+        assert not [p for p in bot_api.made("sendPhoto") if p["chat_id"] == str(CUSTOMER_CHAT)]
+
+
+def test_the_web_page_shows_the_chart_its_account_may_see(
+    erp: RunningErp, rasa: RasaRest, gateway: Gateway, tmp_path: Path
+) -> None:
+    year = datetime.now(UTC).year
+    with (
+        gateway(rasa.url, erp_url=erp.url, erp_service_key=erp.service_key) as url,
+        httpx.Client(base_url=url, timeout=30) as manager,
+        httpx.Client(base_url=url, timeout=30) as stranger,
+    ):
+        assert stranger.get(f"/chat/charts/monthly-sales.png?year={year}").status_code == 401
+        identity = manager.post("/chat/session").json()["identity"]
+        erp.link(identity, principal_name="maria.lopez")
+        replies = manager.post("/chat/messages", json={"text": "sales chart"}).json()["replies"]
+        assert [r["image_url"] for r in replies] == [
+            None,
+            f"/chat/charts/monthly-sales.png?year={year}",
+        ]
+        chart = manager.get(replies[1]["image_url"])
+        assert chart.status_code == 200, chart.text
+        assert chart.headers["content-type"] == "image/png"
+        assert chart.content.startswith(PNG)
+
+        stranger.get("/")  # an unlinked browser: the ERP shows it no figures
+        refused = stranger.get(replies[1]["image_url"])
+        assert (refused.status_code, refused.json()["code"]) == (404, "NOT_FOUND")
+        unknown = manager.get(f"/chat/charts/orders.png?year={year}")
+        assert unknown.status_code == 404
+        bad_year = manager.get("/chat/charts/monthly-sales.png?year=soon")
+        assert (bad_year.status_code, bad_year.json()["code"]) == (422, "VALIDATION_ERROR")
