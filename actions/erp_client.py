@@ -226,6 +226,21 @@ class ErpClient:
             "GET", "/receivables/aging", chat=chat, params=params
         )
 
+    async def monthly_sales(self, chat: str, year: int | None = None) -> dict[str, Any]:
+        params = {} if year is None else {"year": year}
+        return await self.call(  # type: ignore[no-any-return]
+            "GET", "/reports/monthly-sales", chat=chat, params=params
+        )
+
+    async def top_customers(self, chat: str) -> dict[str, Any]:
+        return await self.call(  # type: ignore[no-any-return]
+            "GET", "/reports/abc", chat=chat, params={"by": "customer"}
+        )
+
+    async def low_stock(self, chat: str) -> list[dict[str, Any]]:
+        page = await self.call("GET", "/reports/low-stock", chat=chat)
+        return page["items"]  # type: ignore[no-any-return]
+
 
 def _json(response: httpx.Response) -> dict[str, Any]:
     try:

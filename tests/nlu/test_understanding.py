@@ -51,3 +51,19 @@ def test_an_order_number_asks_for_that_order(parse: Any) -> None:
             if result["intent"]["name"] != "check_order_status" or number not in entities:
                 misread[text] = result["intent"]["name"]
     assert misread == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("sales this month", "sales_report"),
+        ("how are we doing vs last year", "sales_report"),
+        ("show me this year's sales", "sales_report"),
+        ("what's running low", "low_stock"),
+        ("which products do we need to reorder", "low_stock"),
+        ("top customers", "top_customers"),
+        ("who are our biggest customers this year", "top_customers"),
+    ],
+)
+def test_a_managers_questions(parse: Any, text: str, intent: str) -> None:
+    assert parse(text)["intent"]["name"] == intent

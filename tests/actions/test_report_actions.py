@@ -1,0 +1,71 @@
+"""Sales figures, top customers and low stock in chat, against the seeded ERP process."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from actions.erp_client import ErpClient
+from actions.reports import ActionLowStock, ActionSalesReport, ActionTopCustomers, growth_words
+from tests.actions.chat import linked_chat, run, staff_chat
+from tests.product import RunningErp
+
+
+def test_sales_this_month_and_the_year_with_its_chart(erp: RunningErp) -> None:
+    rep = staff_chat(erp, "tom.becker")
+    said, chart = run(ActionSalesReport(ErpClient(erp.url, erp.service_key)), rep, "sales?")
+    assert said["response"] == "utter_sales_report"
+    today = datetime.now(UTC).date()
+    assert said["month"] == f"{today:%B} so far"
+    with erp.as_rep() as http:
+        report = http.get("/reports/monthly-sales").json()
+    month = report["months"][-1]
+    assert (said["month_orders"], said["month_revenue"]) == (month["orders"], month["revenue"])
+    assert said["month_growth"] == growth_words(
+        month["growth_vs_last_year_pct"], f"{today:%B} last year"
+    )
+    assert (said["year"], said["year_orders"], said["year_revenue"]) == (
+        today.year,
+        report["orders"],
+        report["revenue"],
+    )
+    assert chart["custom"] == {"chart": {"name": "monthly-sales", "year": today.year}}
+
+
+def test_top_customers_for_a_manager(erp: RunningErp) -> None:
+    manager = staff_chat(erp, "maria.lopez")
+    (said,) = run(ActionTopCustomers(ErpClient(erp.url, erp.service_key)), manager, "top customers")
+    assert said["response"] == "utter_top_customers"
+    lines = said["customers"].splitlines()
+    assert [line.split(".")[0] for line in lines] == ["1", "2", "3", "4", "5"]
+    # The seed weights orders towards the first customers, so they lead the ranking.
+    assert "CUST-0001" in said["customers"]
+    assert int(said["a_count"]) >= 1
+
+
+def test_what_is_running_low(erp: RunningErp) -> None:
+    warehouse = staff_chat(erp, "omar.haddad")
+    (said,) = run(ActionLowStock(ErpClient(erp.url, erp.service_key)), warehouse, "running low?")
+    assert said["response"] == "utter_low_stock"
+    # SCREW-SELF-4X25 is seeded with nothing on hand: the lowest cover comes first.
+    assert said["products"].splitlines()[0].startswith("• SCREW-SELF-4X25 ")
+    assert int(said["count"]) >= 3
+
+
+@pytest.mark.parametrize(
+    "action", [ActionSalesReport, ActionTopCustomers, ActionLowStock], ids=lambda a: a.__name__
+)
+def test_customers_are_told_politely_what_they_can_ask(erp: RunningErp, action: type) -> None:
+    customer = linked_chat(erp, "CUST-0003")
+    said = run(action(ErpClient(erp.url, erp.service_key)), customer, "sales this month")
+    assert [m["response"] for m in said] == ["utter_reports_for_staff"]
+    down = run(action(ErpClient("http://127.0.0.1:9", erp.service_key)), customer, "sales")
+    assert [m["response"] for m in down] == ["utter_erp_unavailable"]
+
+
+def test_growth_words() -> None:
+    assert growth_words("8.1", "last year") == ", up 8.1 % on last year"
+    assert growth_words("-3.0", "March last year") == ", down 3.0 % on March last year"
+    assert growth_words("0.0", "last year") == ", level with last year"
+    assert growth_words(None, "last year") == ""
