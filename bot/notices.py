@@ -107,8 +107,10 @@ def _approval_requested(payload: Payload) -> Reply:
 def _overdue(payload: Payload) -> Reply:
     days = payload.get("days_overdue")
     late = f"{days} day{'s' if days != 1 else ''} overdue" if days else "overdue"
+    # An opening invoice (imported from the previous system) has no order to name.
+    order = f" (order {payload['order_number']})" if payload.get("order_number") else ""
     return Reply(
-        f"Invoice {payload.get('invoice_number')} (order {_order(payload)}) is {late}: "
+        f"Invoice {payload.get('invoice_number')}{order} is {late}: "
         f"{payload.get('balance')} is still open, due on {payload.get('due_on')}. "
         "If you have paid already, thank you, and please ignore this message.",
         (Button("My invoices", intent("my_invoices")),),

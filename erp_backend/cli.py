@@ -1,4 +1,4 @@
-"""`erp-backend`: migrate, seed, create keys, serve."""
+"""`erp-backend`: migrate, seed, import, create keys, serve."""
 
 from __future__ import annotations
 
@@ -6,10 +6,12 @@ import argparse
 import logging
 import sys
 from datetime import UTC, datetime
+from pathlib import Path
 
 from erp_backend.db.engine import make_engine, make_session_factory, unit_of_work
 from erp_backend.domain.errors import DomainError
 from erp_backend.domain.principals import Role
+from erp_backend.services.importing import KINDS
 from erp_backend.settings import ErpSettings
 
 
@@ -19,6 +21,14 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("migrate", help="upgrade the database to the newest schema")
     seed = commands.add_parser("seed", help="load data")
     seed.add_argument("--demo", action="store_true", required=True, help="the demo business")
+    load = commands.add_parser(
+        "import", help="take over data from a CSV file (a dry run unless --commit)"
+    )
+    load.add_argument("kind", choices=list(KINDS), help="what the file holds")
+    load.add_argument("file", type=Path, help="CSV, UTF-8, with a header line")
+    load.add_argument(
+        "--commit", action="store_true", help="write the data (default: check and write nothing)"
+    )
     key = commands.add_parser("create-key", help="create an API key and print it")
     key.add_argument(
         "--role", required=True, choices=[r.value for r in Role if r.value != "anonymous"]
@@ -45,6 +55,8 @@ def main(argv: list[str] | None = None) -> int:
             return _migrate(settings)
         if args.command == "seed":
             return _seed(settings)
+        if args.command == "import":
+            return _import(settings, args.kind, args.file, args.commit)
         if args.command == "sweep":
             return _sweep(settings)
         if args.command == "create-key":
@@ -76,6 +88,44 @@ def _seed(settings: ErpSettings) -> int:
         f"seeded {summary.products} products, {summary.customers} customers, "
         f"{summary.orders} past orders, {summary.invoices} invoices"
     )
+    return 0
+
+
+def _import(settings: ErpSettings, kind: str, path: Path, commit: bool) -> int:
+    """Exit 0: imported (or would be); 1: problems in the data, nothing written; 2: the
+    file cannot be opened or the database changed under the import."""
+    from sqlalchemy.exc import IntegrityError
+
+    from erp_backend.services.importing import import_file
+    from erp_backend.services.importing.progress import ProgressBars
+
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        print(f"error: cannot read {path}: {error.strerror}", file=sys.stderr)
+        return 2
+    engine = make_engine(settings.database_url)
+    with ProgressBars(estimated_rows=data.count(b"\n"), stream=sys.stderr) as bars:
+        try:
+            now = datetime.now(UTC)
+            sessions = make_session_factory(engine)
+            report = import_file(sessions, kind, data, now, commit=commit, progress=bars)
+        except IntegrityError as error:
+            print(
+                f"error: the database changed while importing ({error.orig}); "
+                "nothing was imported, run the import again",
+                file=sys.stderr,
+            )
+            return 2
+        finally:
+            engine.dispose()  # the connections go now, not at exit (the tests call main())
+    for problem in report.problems:
+        print(problem)
+    print(report.summary())
+    if report.problems:
+        return 1
+    if not commit:
+        print("dry run: nothing was written; run again with --commit to import")
     return 0
 
 

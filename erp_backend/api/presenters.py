@@ -137,7 +137,7 @@ def replenishment_out(request: ReplenishmentRequest) -> ReplenishmentOut:
 def invoice_out(invoice: Invoice, today: date) -> InvoiceOut:
     return InvoiceOut(
         number=invoice.number,
-        order_number=invoice.order.number,
+        order_number=invoice.order.number if invoice.order else None,
         customer_code=invoice.customer.code,
         customer_name=invoice.customer.name,
         status=status_of(invoice, today).value,
@@ -154,7 +154,8 @@ def invoice_out(invoice: Invoice, today: date) -> InvoiceOut:
 def invoice_detail_out(invoice: Invoice, today: date) -> InvoiceDetailOut:
     return InvoiceDetailOut(
         **invoice_out(invoice, today).model_dump(),
-        lines=[order_line_out(line) for line in invoice.order.lines],
+        # An opening invoice (imported, no order) has no lines here: they are in the old system.
+        lines=[order_line_out(line) for line in invoice.order.lines] if invoice.order else [],
     )
 
 

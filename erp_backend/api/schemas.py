@@ -292,7 +292,7 @@ class ShipIn(Input):
 
 class InvoiceOut(BaseModel):
     number: str
-    order_number: str
+    order_number: str | None  # null for an opening invoice taken over by `import invoices`
     customer_code: str
     customer_name: str
     status: str

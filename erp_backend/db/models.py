@@ -275,12 +275,13 @@ class OutboxEvent(Base):
 class Invoice(Base):
     """A receivable, issued at shipment for the shipped order. Its balance is
     total - paid - credited; a credit note larger than what is open leaves it negative,
-    which is money owed back to the customer."""
+    which is money owed back to the customer. An opening invoice, taken over from the
+    previous system by `erp-backend import invoices`, has no order (order_id is null)."""
 
     __tablename__ = "invoices"
     id: Mapped[int] = mapped_column(IdType, primary_key=True)
     number: Mapped[str] = mapped_column(String(20), unique=True)
-    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"), index=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
     issued_on: Mapped[date] = mapped_column(Date)
     due_on: Mapped[date] = mapped_column(Date, index=True)
@@ -289,7 +290,7 @@ class Invoice(Base):
     credited: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0"))
     overdue_notified_on: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime]
-    order: Mapped[Order] = relationship()
+    order: Mapped[Order | None] = relationship()
     customer: Mapped[Customer] = relationship(lazy="joined")
     payments: Mapped[list[Payment]] = relationship(
         back_populates="invoice", order_by="Payment.id", lazy="select"

@@ -40,14 +40,14 @@ def issue_invoice(session: Session, order: Order, now: datetime) -> Invoice:
 
 
 def announce(session: Session, event_type: str, invoice: Invoice, now: datetime) -> None:
-    """An invoice event for the gateway: the order's ids (whom to tell) and the invoice's."""
-    timeline.publish(
-        session,
-        event_type,
-        now,
-        **timeline.order_reference(invoice.order),
-        **invoice_reference(invoice, now.date()),
+    """An invoice event for the gateway: the order's ids (whom to tell) and the invoice's.
+    An opening invoice has no order; its customer code alone says whom to tell."""
+    about = (
+        timeline.order_reference(invoice.order)
+        if invoice.order is not None
+        else {"order_number": None, "customer_code": invoice.customer.code}
     )
+    timeline.publish(session, event_type, now, **about, **invoice_reference(invoice, now.date()))
 
 
 def invoice_reference(invoice: Invoice, today: date) -> dict[str, object]:

@@ -133,13 +133,12 @@ def statement(
     for invoice in session.scalars(
         select(Invoice).where(Invoice.customer_id == customer.id, Invoice.issued_on <= end)
     ).unique():
-        order_number = invoice.order.number
         movements.append(
             (
                 invoice.issued_on,
                 "invoice",
                 invoice.number,
-                f"Order {order_number}",
+                f"Order {invoice.order.number}" if invoice.order else "Opening balance",
                 invoice.total,
                 ZERO,
             )
