@@ -30,7 +30,7 @@ class ReportAction(ErpAction):
 
 
 def growth_words(pct: str | None, base: str) -> str:
-    """", up 8.1 % on last year" — nothing where there is no base to compare with."""
+    """ ", up 8.1 % on last year" — nothing where there is no base to compare with."""
     if pct is None:
         return ""
     value = Decimal(pct)

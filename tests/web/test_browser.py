@@ -82,3 +82,32 @@ def test_a_customer_checks_an_order_and_places_one_with_buttons(
         order = manager.get(f"/orders/{placed.group()}").json()
     assert order["status"] == "confirmed"
     assert order["channel"] == "web"
+
+
+def test_a_manager_sees_this_years_sales_as_a_chart(product: Product, browser: Browser) -> None:
+    context = browser.new_context(viewport={"width": 1024, "height": 900})  # its own cookie
+    page = context.new_page()
+    ARTIFACTS.mkdir(exist_ok=True)
+    try:
+        page.goto(product.gateway_url)
+        send(page, f"link {product.erp.link_code(principal_name='maria.lopez')}")
+        expect(page.locator(".message.theirs").last).to_contain_text("now linked", timeout=60_000)
+        send(page, "how are we doing vs last year")
+        expect(page.locator(".message.theirs").filter(has_text="This year to date")).to_have_count(
+            1, timeout=60_000
+        )
+        chart = page.locator(".message.theirs img")
+        expect(chart).to_have_count(1, timeout=60_000)
+        expect(chart).to_have_attribute("src", re.compile(r"^/chat/charts/monthly-sales\.png"))
+        # the browser fetched and decoded the picture (a broken image has no natural width)
+        page.wait_for_function(
+            "() => { const i = document.querySelector('.message.theirs img');"
+            " return i && i.complete && i.naturalWidth > 600; }",
+            timeout=60_000,
+        )
+        page.screenshot(path=str(ARTIFACTS / "web-chat-sales.png"), full_page=True)
+    except Exception:
+        page.screenshot(path=str(ARTIFACTS / "web-chat-sales-failure.png"), full_page=True)
+        raise
+    finally:
+        context.close()
