@@ -125,6 +125,21 @@ def _return_received(payload: Payload) -> Reply:
     )
 
 
+def _replenishment_requested(payload: Payload) -> Reply:
+    sku = payload.get("sku", "a product")
+    available = payload.get("available")
+    below = (
+        f" Available is {available}, under its reorder point of {payload.get('reorder_point')}."
+        if available is not None
+        else ""
+    )
+    return Reply(
+        f"Replenishment needed: {sku} ({payload.get('name', 'see the catalog')}).{below} "
+        f"A request for {payload.get('quantity', 'the reorder quantity')} has been opened; "
+        "book the goods in as a stock receipt when they arrive."
+    )
+
+
 WORDING: Mapping[str, Callable[[Payload], Reply]] = {
     "order.confirmed": _confirmed,
     "order.awaiting_stock": _awaiting_stock,
@@ -134,4 +149,5 @@ WORDING: Mapping[str, Callable[[Payload], Reply]] = {
     "approval.requested": _approval_requested,
     "invoice.overdue": _overdue,
     "return.received": _return_received,
+    "replenishment.requested": _replenishment_requested,
 }

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from erp_backend.domain.replenishment import ReplenishmentPolicy
 
 
 class ErpSettings(BaseSettings):
@@ -18,3 +21,17 @@ class ErpSettings(BaseSettings):
     # Connections per process; PostgreSQL's default max_connections is 100.
     db_pool_size: int = 10
     db_max_overflow: int = 10
+    # Reorder-point proposals (docs/replenishment.md): supplier lead time, the chance of not
+    # running out during it, how long one delivery should last, how far back to look.
+    replenishment_lead_time_days: int = Field(default=14, ge=1, le=365)
+    service_level: float = Field(default=0.95, ge=0.5, lt=1)
+    replenishment_cover_days: int = Field(default=30, ge=1, le=365)
+    forecast_history_months: int = Field(default=36, ge=1, le=120)
+
+    def replenishment_policy(self) -> ReplenishmentPolicy:
+        return ReplenishmentPolicy(
+            lead_time_days=self.replenishment_lead_time_days,
+            service_level=self.service_level,
+            cover_days=self.replenishment_cover_days,
+            history_months=self.forecast_history_months,
+        )

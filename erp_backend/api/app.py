@@ -22,12 +22,17 @@ from erp_backend.api.routes import (
 )
 from erp_backend.api.sweeper import periodic_sweep
 from erp_backend.db.engine import make_session_factory
+from erp_backend.domain.replenishment import ReplenishmentPolicy
 
 API_PREFIX = "/api/v1"
 
 
 def create_app(
-    engine: Engine, *, clock: Clock = system_clock, sweep_every_seconds: float | None = None
+    engine: Engine,
+    *,
+    clock: Clock = system_clock,
+    sweep_every_seconds: float | None = None,
+    replenishment: ReplenishmentPolicy | None = None,
 ) -> FastAPI:
     """The API on `engine`. With `sweep_every_seconds`, the process also runs the periodic
     sweep (overdue invoices, expired idempotency keys) while it serves."""
@@ -45,6 +50,7 @@ def create_app(
     app.state.sessions = make_session_factory(engine)
     app.state.read_sessions = make_session_factory(engine, read_only=True)
     app.state.clock = clock
+    app.state.replenishment = replenishment or ReplenishmentPolicy()
     install_error_handlers(app)
     api = APIRouter(prefix=API_PREFIX)
     modules = (

@@ -16,4 +16,8 @@ def app_from_settings() -> FastAPI:
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_max_overflow,
     )
-    return create_app(engine, sweep_every_seconds=settings.sweep_every_seconds)
+    return create_app(
+        engine,
+        sweep_every_seconds=settings.sweep_every_seconds,
+        replenishment=settings.replenishment_policy(),
+    )

@@ -7,13 +7,17 @@ from datetime import date
 from erp_backend.api.schemas import (
     CustomerOut,
     EventOut,
+    ForecastOut,
     InvoiceDetailOut,
     InvoiceOut,
+    MonthlyDemandOut,
     OrderEventOut,
     OrderLineOut,
     OrderOut,
     ProductOut,
     ReplenishmentOut,
+    ReplenishmentPolicyOut,
+    ReplenishmentProposalOut,
     ReturnLineOut,
     ReturnOut,
     StockOut,
@@ -32,6 +36,7 @@ from erp_backend.db.models import (
 from erp_backend.domain.money import ZERO, to_money
 from erp_backend.domain.orders import OrderStatus, allowed_actions
 from erp_backend.domain.receivables import days_overdue
+from erp_backend.services.forecast import ProductForecast
 from erp_backend.services.invoicing import status_of
 
 
@@ -184,4 +189,47 @@ def event_out(event: OutboxEvent, audience: list[str]) -> EventOut:
         occurred_at=event.occurred_at,
         payload=event.payload,
         audience=audience,
+    )
+
+
+def forecast_out(found: ProductForecast) -> ForecastOut:
+    history, policy = found.history, found.policy
+    return ForecastOut(
+        sku=history.sku,
+        name=history.name,
+        method=found.forecast.method.value,
+        history=[
+            MonthlyDemandOut(month=f"{month:%Y-%m}", quantity=quantity)
+            for month, quantity in zip(history.months, history.quantities, strict=True)
+        ],
+        forecast=[
+            MonthlyDemandOut(month=f"{month:%Y-%m}", quantity=round(quantity, 1))
+            for month, quantity in zip(found.forecast_months, found.forecast.values, strict=True)
+        ],
+        residual_std=round(found.forecast.residual_std, 2),
+        available=history.available,
+        reorder_point=history.reorder_point,
+        reorder_qty=history.reorder_qty,
+        proposed_reorder_point=found.proposed_reorder_point,
+        proposed_reorder_qty=found.proposed_reorder_qty,
+        policy=ReplenishmentPolicyOut(
+            lead_time_days=policy.lead_time_days,
+            service_level=policy.service_level,
+            cover_days=policy.cover_days,
+        ),
+    )
+
+
+def proposal_out(found: ProductForecast) -> ReplenishmentProposalOut:
+    history = found.history
+    return ReplenishmentProposalOut(
+        sku=history.sku,
+        name=history.name,
+        method=found.forecast.method.value,
+        available=history.available,
+        reorder_point=history.reorder_point,
+        reorder_qty=history.reorder_qty,
+        proposed_reorder_point=found.proposed_reorder_point,
+        proposed_reorder_qty=found.proposed_reorder_qty,
+        reasons=found.reasons,
     )

@@ -247,6 +247,49 @@ class ReplenishmentOut(BaseModel):
     updated_at: datetime
 
 
+class MonthlyDemandOut(BaseModel):
+    month: str = Field(description="YYYY-MM")
+    quantity: float
+
+
+class ReplenishmentPolicyOut(BaseModel):
+    lead_time_days: int
+    service_level: float
+    cover_days: int
+
+
+class ForecastOut(BaseModel):
+    sku: str
+    name: str
+    method: str = Field(
+        description="holt_winters_multiplicative, holt_winters_additive, "
+        "holt_damped_trend or mean (docs/replenishment.md)"
+    )
+    history: list[MonthlyDemandOut]
+    forecast: list[MonthlyDemandOut]
+    residual_std: float
+    available: int
+    reorder_point: int
+    reorder_qty: int
+    proposed_reorder_point: int
+    proposed_reorder_qty: int
+    policy: ReplenishmentPolicyOut
+
+
+class ReplenishmentProposalOut(BaseModel):
+    sku: str
+    name: str
+    method: str
+    available: int
+    reorder_point: int
+    reorder_qty: int
+    proposed_reorder_point: int
+    proposed_reorder_qty: int
+    reasons: list[str] = Field(
+        description="reorder_point_differs, under_reorder_point, under_proposed_reorder_point"
+    )
+
+
 # --- identity --------------------------------------------------------------------------
 
 

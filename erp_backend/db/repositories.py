@@ -244,6 +244,51 @@ def add_to_replenishment(
     )
 
 
+def open_replenishment(
+    session: Session, product_id: int, quantity: int, reason: str, now: datetime
+) -> bool:
+    """Open a request for the product unless one is open already; True if this opened it.
+
+    One statement against the one-open-request-per-product index: of two concurrent
+    transactions, the second waits for the first and then finds its request, so a reorder
+    point crossed by two orders at once raises one request."""
+    insert = insert_for(session, ReplenishmentRequest)
+    statement = (
+        insert.values(
+            product_id=product_id,
+            quantity=quantity,
+            status="open",
+            reason=reason,
+            created_at=now,
+            updated_at=now,
+        )
+        .on_conflict_do_nothing(index_elements=["product_id"], index_where=text("status = 'open'"))
+        .returning(ReplenishmentRequest.id)
+    )
+    return session.execute(statement).first() is not None
+
+
+def under_reorder_point(session: Session, product_ids: Iterable[int]) -> list[tuple[Product, int]]:
+    """The products among these whose available stock is below their (non-zero) reorder
+    point, with that availability as the database has it now (the ORM's stock rows may
+    be stale after the conditional UPDATEs above)."""
+    wanted = set(product_ids)
+    if not wanted:
+        return []
+    available = Stock.on_hand - Stock.reserved
+    rows = session.execute(
+        select(Product, available)
+        .join(Stock, Stock.product_id == Product.id)
+        .where(
+            Product.id.in_(wanted),
+            Product.reorder_point > 0,
+            available < Product.reorder_point,
+        )
+        .order_by(Product.id)
+    ).all()
+    return [(product, int(free)) for product, free in rows]
+
+
 def reduce_replenishment(session: Session, product_id: int, received: int, now: datetime) -> None:
     request = (
         session.scalars(

@@ -18,6 +18,7 @@ class Audience(StrEnum):
     CUSTOMER = "customer"  # the contacts of the order's customer
     CREATOR = "creator"  # whoever created the order (a rep, or the customer's own contact)
     APPROVERS = "approvers"  # everyone who may approve held orders
+    STOCK_KEEPERS = "stock_keepers"  # everyone who books stock in (warehouse, managers)
 
 
 AUDIENCES: Mapping[str, tuple[Audience, ...]] = {
@@ -30,10 +31,16 @@ AUDIENCES: Mapping[str, tuple[Audience, ...]] = {
     "approval.requested": (Audience.APPROVERS,),
     "invoice.overdue": (Audience.CUSTOMER,),
     "return.received": (Audience.CUSTOMER,),
+    # the people who buy stock in; never a customer (what we are short of is internal)
+    "replenishment.requested": (Audience.STOCK_KEEPERS,),
 }
 
 APPROVER_ROLES = frozenset(
     role for role, allowed in ROLE_PERMISSIONS.items() if Permission.APPROVE_ORDERS in allowed
+)
+
+STOCK_KEEPER_ROLES = frozenset(
+    role for role, allowed in ROLE_PERMISSIONS.items() if Permission.RECEIVE_STOCK in allowed
 )
 
 
@@ -44,3 +51,7 @@ def audience_of(event_type: str) -> tuple[Audience, ...]:
 
 def is_approver(role: Role) -> bool:
     return role in APPROVER_ROLES
+
+
+def is_stock_keeper(role: Role) -> bool:
+    return role in STOCK_KEEPER_ROLES

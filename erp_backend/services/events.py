@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from erp_backend.db.models import ChatLink, Customer, OutboxEvent, Principal
-from erp_backend.domain.notifications import Audience, audience_of, is_approver
+from erp_backend.domain.notifications import Audience, audience_of, is_approver, is_stock_keeper
 from erp_backend.domain.principals import Actor, Permission, Role
 
 
@@ -21,6 +21,7 @@ class LinkedChats:
     of_customer: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     of_principal: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     approvers: set[str] = field(default_factory=set)
+    stock_keepers: set[str] = field(default_factory=set)
 
     def reached_by(self, event: OutboxEvent) -> list[str]:
         payload = event.payload
@@ -32,6 +33,8 @@ class LinkedChats:
                 chats |= self.of_principal.get(str(payload.get("created_by")), set())
             elif audience is Audience.APPROVERS:
                 chats |= self.approvers
+            elif audience is Audience.STOCK_KEEPERS:
+                chats |= self.stock_keepers
         chats.discard(str(payload.get("caused_by_chat")))  # told already, in the conversation
         return sorted(chats)
 
@@ -65,4 +68,6 @@ def linked_chats(session: Session) -> LinkedChats:
             chats.of_customer[customer_code].add(chat)
         if is_approver(Role(role)):
             chats.approvers.add(chat)
+        if is_stock_keeper(Role(role)):
+            chats.stock_keepers.add(chat)
     return chats

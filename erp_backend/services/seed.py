@@ -55,14 +55,18 @@ def already_seeded(session: Session) -> bool:
     return bool(session.scalar(select(func.count()).select_from(Customer)))
 
 
-def seed_demo(session: Session, now: datetime, *, rng_seed: int = 2026) -> SeedSummary:
+def seed_demo(
+    session: Session, now: datetime, *, rng_seed: int = 2026, history_days: int = 365
+) -> SeedSummary:
+    """`history_days` longer than a year is for benchmarks that need seasons to repeat
+    (bench/forecast_backtest.py); the demo itself has a year."""
     rng = random.Random(rng_seed)
     products = _products(session, now)
     customers = _customers(session, rng, now)
     staff = {name: ensure_principal(session, name, Role(role), now) for name, role in STAFF}
     for customer in customers:
         ensure_principal(session, f"contact:{customer.code}", Role.CUSTOMER, now, customer=customer)
-    orders, invoices = _history(session, rng, products, customers, staff, now)
+    orders, invoices = _history(session, rng, products, customers, staff, now, history_days)
     session.flush()
     _open_orders(session, rng, customers, staff, now)
     return SeedSummary(len(products), len(customers), orders, invoices)
@@ -128,6 +132,7 @@ def _history(
     customers: list[Customer],
     staff: dict[str, Principal],
     now: datetime,
+    history_days: int,
 ) -> tuple[int, int]:
     """A year of orders: weekdays only, busier in spring and autumn, growing slowly; big
     customers order more often (so ABC and top-customer reports have a shape)."""
@@ -153,12 +158,14 @@ def _history(
     reps = [staff["tom.becker"], staff["sara.kim"]]
     sequences: Counter[tuple[str, int]] = Counter()
     order_count = invoice_count = 0
-    start = (now - timedelta(days=365)).date()
-    for offset in range(358):  # history ends a week ago; the last week is open orders
+    start = (now - timedelta(days=history_days)).date()
+    for offset in range(history_days - 7):  # history ends a week ago; then open orders
         day = start + timedelta(days=offset)
         if day.weekday() >= 5:
             continue
-        expected = 6.5 * season[day.month] * (0.85 + 0.3 * offset / 365)
+        # growing slowly: 0.85 a year ago, 1.15 now; levelling off at 0.55 further back
+        growth = max(1.15 - 0.3 * (history_days - offset) / 365, 0.55)
+        expected = 6.5 * season[day.month] * growth
         for _ in range(max(0, round(rng.gauss(expected, 1.8)))):
             customer = rng.choices(active, customer_weights)[0]
             if customer.code in INACTIVE and day > start + timedelta(days=200):

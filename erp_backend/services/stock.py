@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import select
@@ -46,6 +47,9 @@ def settle_reservation(
     now: datetime,
 ) -> None:
     """Move the order on after `try_reserve`: confirmed, or awaiting stock."""
+    demand = demand_of(order)
+    # Before any shortfall is added, so a request this opens is reorder_qty + shortfall.
+    raise_at_reorder_point(session, demand, now, cause=order.number)
     if shortfall is None:
         _confirm(session, order, action, actor, now, "Stock reserved")
         return
@@ -106,6 +110,9 @@ def receive_stock(
     confirmed = allocate_to_waiting_orders(
         session, product.id, actor, now, f"Stock of {sku} arrived"
     )
+    # A receipt that closed a request without lifting the product over its reorder point
+    # (or whose stock went straight to waiting orders) leaves it needing the next one.
+    raise_at_reorder_point(session, [product.id], now, cause=f"receipt of {sku}")
     return repo.stock_of(session, product.id), confirmed
 
 
@@ -118,8 +125,38 @@ def allocate_to_waiting_orders(
     for order in repo.awaiting_orders_for(session, product_id):
         if try_reserve(session, order) is None:
             _confirm(session, order, OrderAction.ALLOCATE, actor, now, why)
+            raise_at_reorder_point(session, demand_of(order), now, cause=order.number)
             confirmed.append(order.number)
     return confirmed
+
+
+def raise_at_reorder_point(
+    session: Session, product_ids: Iterable[int], now: datetime, *, cause: str
+) -> None:
+    """Make sure every product here whose available stock is under its reorder point has an
+    open replenishment request. Call after anything that lowers `available` (a reservation),
+    in the same transaction.
+
+    Raised once: a product that has an open request already (from an earlier crossing or a
+    shortfall) gets nothing added, so orders arriving while it is open do not add reorder_qty
+    again; their shortfalls still add to it (settle_reservation). `replenishment.requested`
+    goes out only when a request is newly opened."""
+    for product, available in repo.under_reorder_point(session, product_ids):
+        reason = f"available {available} under reorder point {product.reorder_point} after {cause}"
+        # Without a reorder quantity, buy what brings it back to the reorder point.
+        quantity = product.reorder_qty or product.reorder_point - available
+        if repo.open_replenishment(session, product.id, quantity, reason, now):
+            timeline.publish(
+                session,
+                "replenishment.requested",
+                now,
+                sku=product.sku,
+                name=product.name,
+                quantity=quantity,
+                available=available,
+                reorder_point=product.reorder_point,
+                reason=reason,
+            )
 
 
 def _confirm(

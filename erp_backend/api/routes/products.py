@@ -2,13 +2,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse
 
 from erp_backend.api.context import Ctx, IdempotencyKey, decode_cursor, encode_cursor
-from erp_backend.api.presenters import product_out
-from erp_backend.api.schemas import Page, ProductCreate, ProductOut, ProductPatch
-from erp_backend.services import catalog
+from erp_backend.api.presenters import forecast_out, product_out
+from erp_backend.api.schemas import ForecastOut, Page, ProductCreate, ProductOut, ProductPatch
+from erp_backend.domain.replenishment import ReplenishmentPolicy
+from erp_backend.services import catalog, forecast
 
 router = APIRouter(prefix="/products", tags=["catalog"])
 SkuPath = Annotated[str, Path(max_length=40)]
@@ -31,6 +32,23 @@ def list_products(
 @router.get("/{sku}", response_model=ProductOut)
 def get_product(ctx: Ctx, sku: SkuPath) -> ProductOut:
     return ctx.read(lambda s, actor: product_out(catalog.get_product(s, actor, sku.upper())))
+
+
+@router.get("/{sku}/forecast", response_model=ForecastOut)
+def get_forecast(
+    ctx: Ctx,
+    request: Request,
+    sku: SkuPath,
+    months: Annotated[int, Query(ge=1, le=24)] = 3,
+) -> ForecastOut:
+    """Monthly demand, its forecast and the reorder point and quantity it proposes
+    (staff who may read stock; docs/replenishment.md)."""
+    policy: ReplenishmentPolicy = request.app.state.replenishment
+    today = ctx.clock().date()
+    history = ctx.read(
+        lambda s, actor: forecast.demand_history(s, actor, sku.upper(), today, policy)
+    )
+    return forecast_out(forecast.forecast_product(history, policy, months))
 
 
 @router.post("", status_code=201, response_model=ProductOut)

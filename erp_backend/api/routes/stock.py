@@ -3,21 +3,23 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
 from erp_backend.api.context import Ctx, IdempotencyKey
-from erp_backend.api.presenters import replenishment_out, stock_out
+from erp_backend.api.presenters import proposal_out, replenishment_out, stock_out
 from erp_backend.api.schemas import (
     Page,
     ReplenishmentOut,
+    ReplenishmentProposalOut,
     StockOut,
     StockReceiptIn,
     StockReceiptOut,
 )
 from erp_backend.domain.principals import Actor
-from erp_backend.services import stock
+from erp_backend.domain.replenishment import ReplenishmentPolicy
+from erp_backend.services import forecast, stock
 
 router = APIRouter(tags=["stock"])
 
@@ -56,3 +58,14 @@ def list_replenishment_requests(
         ]
     )
     return Page[ReplenishmentOut](items=items, next_cursor=None)
+
+
+@router.get("/replenishment/proposals", response_model=Page[ReplenishmentProposalOut])
+def list_replenishment_proposals(ctx: Ctx, request: Request) -> Page[ReplenishmentProposalOut]:
+    """Products whose forecast proposes a materially different reorder point, or whose
+    available stock is under the current or the proposed one."""
+    policy: ReplenishmentPolicy = request.app.state.replenishment
+    today = ctx.clock().date()
+    histories = ctx.read(lambda s, actor: forecast.demand_histories(s, actor, today, policy))
+    items = [proposal_out(found) for found in forecast.replenishment_proposals(histories, policy)]
+    return Page[ReplenishmentProposalOut](items=items, next_cursor=None)
