@@ -24,8 +24,10 @@ import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-import numpy as np
+if TYPE_CHECKING:  # numpy loads with the first forecast, not with the ERP's start
+    import numpy as np
 
 SEASON_MONTHS = 12
 MIN_MONTHS_FOR_TREND = 6
@@ -48,6 +50,8 @@ class Forecast:
 
 def forecast_demand(history: Sequence[float], horizon: int) -> Forecast:
     """Forecast the `horizon` months after `history` (oldest month first)."""
+    import numpy as np
+
     if horizon < 1:
         raise ValueError("horizon must be at least one month")
     series = np.asarray(history, dtype=float)
@@ -69,6 +73,7 @@ def mean_forecast(series: np.ndarray, horizon: int) -> Forecast:
 
 def _smoothing(series: np.ndarray, horizon: int, method: Method) -> Forecast | None:
     """Fit and forecast; None if the optimiser produced nothing usable."""
+    import numpy as np
     from statsmodels.tools.sm_exceptions import ConvergenceWarning
     from statsmodels.tsa.holtwinters import ExponentialSmoothing
 
