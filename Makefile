@@ -13,6 +13,7 @@ bench:  ## figures, not pass/fail
 	bash scripts/uv.sh run --frozen python bench/order_throughput.py
 	bash scripts/uv.sh run --frozen python bench/receivables.py
 	bash scripts/uv.sh run --frozen python bench/report_speed.py
+	bash scripts/uv.sh run --frozen python bench/forecast_backtest.py
 	.venv-rasa/bin/python scripts/train.py
 	.venv-rasa/bin/python bench/nlu_eval.py
 	.venv-rasa/bin/python bench/parse_latency.py
