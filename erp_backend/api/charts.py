@@ -26,14 +26,17 @@ def monthly_sales_png(report: MonthlySales) -> bytes:
     labels = [calendar.month_abbr[m] for m in range(1, 13)]
     months = {m.month: m for m in report.months}
     this_year = [float(months[m].revenue) if m in months else 0.0 for m in range(1, 13)]
-    last_year = [float(months[m].last_year_revenue) if m in months else None for m in range(1, 13)]
+    last_year = [_value(months[m].last_year_revenue) if m in months else None for m in range(1, 13)]
     bars = axes.bar(labels, this_year, color=NAVY, label=str(report.year), zorder=2)
     for month, bar in zip(range(1, 13), bars, strict=True):
         if month in months and not months[month].complete:
             bar.set_facecolor("white")
             bar.set_edgecolor(NAVY)
             bar.set_hatch("///")
-    shown = [(label, value) for label, value in zip(labels, last_year, strict=True) if value]
+    # last year's line only where the data reaches back (the ERP starts mid-year for some)
+    shown = [
+        (label, value) for label, value in zip(labels, last_year, strict=True) if value is not None
+    ]
     if shown:
         axes.plot(
             [label for label, _ in shown],
@@ -57,6 +60,10 @@ def monthly_sales_png(report: MonthlySales) -> bytes:
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", metadata={"Software": None})
     return buffer.getvalue()
+
+
+def _value(amount: Decimal | None) -> float | None:
+    return None if amount is None else float(amount)
 
 
 def _short_amount(value: float) -> str:

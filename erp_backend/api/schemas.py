@@ -457,7 +457,7 @@ class MonthOfSalesOut(BaseModel):
     label: str  # 2026-03
     orders: int
     revenue: Decimal
-    last_year_revenue: Decimal
+    last_year_revenue: Decimal | None  # null where the data does not reach back that far
     growth_vs_previous_month_pct: Decimal | None
     growth_vs_last_year_pct: Decimal | None
     complete: bool
@@ -469,7 +469,8 @@ class MonthlySalesOut(BaseModel):
     orders: int
     revenue: Decimal
     through: date
-    last_year_same_period_revenue: Decimal
+    data_since: date | None  # the first order: comparisons before it are null
+    last_year_same_period_revenue: Decimal | None
     growth_vs_last_year_pct: Decimal | None
 
 

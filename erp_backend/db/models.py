@@ -224,6 +224,7 @@ class Order(Base):
 
     __table_args__ = (
         Index("ix_orders_customer_id_id", "customer_id", "id"),
+        Index("ix_orders_created_at", "created_at"),
         CheckConstraint("total >= 0", name="total_not_negative"),
     )
 

@@ -61,7 +61,8 @@ class MonthOfSales:
     month: int
     orders: int
     revenue: Decimal
-    last_year_revenue: Decimal  # the same month a year earlier
+    # The same month a year earlier; None where the data does not reach back that far.
+    last_year_revenue: Decimal | None
     growth_vs_previous_month_pct: Decimal | None
     growth_vs_last_year_pct: Decimal | None
     complete: bool  # False for the month in progress
@@ -74,14 +75,17 @@ class MonthlySales:
     orders: int
     revenue: Decimal
     through: date  # the last day counted
-    last_year_same_period_revenue: Decimal
+    data_since: date | None  # the first order in the ERP
+    last_year_same_period_revenue: Decimal | None
     growth_vs_last_year_pct: Decimal | None
 
 
 def monthly_sales(session: Session, actor: Actor, year: int, today: date) -> MonthlySales:
     """Order count and revenue per month of `year`, with growth against the month before
     and the same month a year earlier. Months after `today` are left out; the year's total
-    is compared with the same stretch of the year before (to the same day)."""
+    is compared with the same stretch of the year before (to the same day). A base the data
+    does not fully cover (it starts before the first order) is no base: a business that
+    started last November did not grow 40,000 % on last year."""
     actor.require(Permission.READ_REPORTS)
     through = date(year, 12, 31) if year < today.year else today
     # Last year's months up to the day a year before `through`, summed in the same scan.
@@ -103,12 +107,20 @@ def monthly_sales(session: Session, actor: Actor, year: int, today: date) -> Mon
         .group_by(year_of, month_of)
     ).all()
     totals = {(int(y), int(m)): (int(n), to_money(r or ZERO)) for y, m, n, r, _ in rows}
-    last_year = to_money(
-        sum((early or ZERO for y, _m, _n, _r, early in rows if y == year - 1), ZERO)
+    first_order = session.scalar(select(func.min(Order.created_at)))
+    data_since = first_order.date() if first_order is not None else None
+
+    def covered(first_day: date) -> bool:
+        return data_since is not None and data_since <= first_day
+
+    last_year = (
+        to_money(sum((early or ZERO for y, _m, _n, _r, early in rows if y == year - 1), ZERO))
+        if covered(date(year - 1, 1, 1))
+        else None
     )
 
-    def revenue_of(y: int, m: int) -> Decimal:
-        return totals.get((y, m), (0, ZERO))[1]
+    def revenue_of(y: int, m: int) -> Decimal | None:
+        return totals.get((y, m), (0, ZERO))[1] if covered(date(y, m, 1)) else None
 
     last_month = 12 if year < today.year else (today.month if year == today.year else 0)
     months = []
@@ -134,6 +146,7 @@ def monthly_sales(session: Session, actor: Actor, year: int, today: date) -> Mon
         orders=sum(m.orders for m in months),
         revenue=revenue,
         through=through,
+        data_since=data_since,
         last_year_same_period_revenue=last_year,
         growth_vs_last_year_pct=growth_pct(revenue, last_year) if months else None,
     )

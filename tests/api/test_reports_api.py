@@ -14,7 +14,9 @@ from tests.world import World, place
 
 @pytest.fixture
 def sales(sessions: sessionmaker[Session], world: World, clock: MovableClock) -> None:
-    """March 2026: 28.00 booked; April 2025: 14.00. Today is 15 April 2026."""
+    """March 2026: 28.00 booked; April 2025: 14.00; the data starts in December 2024.
+    Today is 15 April 2026."""
+    place(sessions, world, [("WIDGET", 1)], at=datetime(2024, 12, 30, 9, tzinfo=UTC))
     place(sessions, world, [("BOLT-M8", 100)], at=datetime(2025, 4, 8, 9, tzinfo=UTC))
     place(sessions, world, [("BOLT-M8", 200)], at=datetime(2026, 3, 3, 9, tzinfo=UTC))
     clock.now = datetime(2026, 4, 15, 12, tzinfo=UTC)
@@ -46,6 +48,7 @@ def test_monthly_sales_as_json(client: TestClient, world: World) -> None:
         "2026-04-15",
         "14.00",
     )
+    assert body["data_since"] == "2024-12-30"
     default_year = client.get("/api/v1/reports/monthly-sales", headers=world.headers("finance"))
     assert default_year.json()["year"] == 2026
 

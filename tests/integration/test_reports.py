@@ -31,8 +31,10 @@ def world(sessions: sessionmaker[Session]) -> World:
 
 @pytest.fixture
 def history(sessions: sessionmaker[Session], world: World) -> None:
-    """Booked: Mar 2025 14.00, Feb 2026 14.00, Mar 2026 28.00 + 14.00 (one late on the 31st,
-    UTC). Not sales: a draft, a cancelled order, an order held for credit."""
+    """Booked: Nov 2024 1.00 (the first order: the data covers 2025 and after), Mar 2025
+    14.00, Feb 2026 14.00, Mar 2026 28.00 + 14.00 (one late on the 31st, UTC). Not sales: a
+    draft, a cancelled order, an order held for credit."""
+    place(sessions, world, [("WIDGET", 1)], at=at("2024-11-29"))
     place(sessions, world, [("BOLT-M8", 100)], at=at("2025-03-10"))
     place(sessions, world, [("BOLT-M8", 100)], at=at("2026-02-05"))
     place(sessions, world, [("BOLT-M8", 200)], at=at("2026-03-03"))
@@ -89,8 +91,29 @@ def test_a_past_year_has_twelve_complete_months(
     assert [m[5] for m in months] == [True] * 12
     assert months[2] == (3, 1, D("14.00"), None, None, True)
     assert months[3][3] == D("-100.0")
-    assert found["totals"] == (1, D("14.00"), D("0.00"))
+    # December 2024 is covered (the first order is from November): January has a base of 0.
+    assert months[0][3] is None
+    # The same stretch of 2024 is not covered: no comparison, rather than "+∞ %".
+    assert found["totals"] == (1, D("14.00"), None)
     assert found["growth"] is None
+
+
+def test_a_base_before_the_first_order_is_no_base(
+    sessions: sessionmaker[Session], world: World
+) -> None:
+    """A business whose data starts on 10 March 2025: March 2025 is only part of a month,
+    so March 2026 is not compared with it, nor the year with "last year"."""
+    place(sessions, world, [("BOLT-M8", 100)], at=at("2025-03-10"))
+    place(sessions, world, [("BOLT-M8", 100)], at=at("2025-04-10"))
+    place(sessions, world, [("BOLT-M8", 200)], at=at("2026-03-03"))
+    place(sessions, world, [("BOLT-M8", 200)], at=at("2026-04-03"))
+    with unit_of_work(sessions) as session:
+        found = reports.monthly_sales(session, world.actors["rep"], 2026, date(2026, 4, 20))
+    march, april = found.months[2], found.months[3]
+    assert (march.last_year_revenue, march.growth_vs_last_year_pct) == (None, None)
+    assert (april.last_year_revenue, april.growth_vs_last_year_pct) == (D("14.00"), D("100.0"))
+    assert found.data_since == date(2025, 3, 10)
+    assert (found.last_year_same_period_revenue, found.growth_vs_last_year_pct) == (None, None)
 
 
 @pytest.mark.usefixtures("history")

@@ -49,6 +49,7 @@ def get_monthly_sales(ctx: Ctx, year: Year = None) -> MonthlySalesOut:
         orders=found.orders,
         revenue=found.revenue,
         through=found.through,
+        data_since=found.data_since,
         last_year_same_period_revenue=found.last_year_same_period_revenue,
         growth_vs_last_year_pct=found.growth_vs_last_year_pct,
     )
