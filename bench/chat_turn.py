@@ -27,13 +27,8 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.whole_product import running_product  # noqa: E402  (after the path is set)
-
-
-def percentile(samples: list[float], share: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
-
+from bench.timing import percentile  # noqa: E402  (after the path is set)
+from tests.whole_product import running_product  # noqa: E402
 
 SESSION_TURNS = 10
 WARM_UP = 10

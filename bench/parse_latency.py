@@ -27,6 +27,7 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.timing import percentile  # noqa: E402
 from tests.live_server import free_port, process_serving  # noqa: E402
 
 TOPICS = ("orders", "catalog", "finance", "chitchat")
@@ -49,10 +50,6 @@ def timed(call: Callable[[], object], n: int) -> list[float]:
         call()
         times.append((time.perf_counter() - started) * 1000)
     return sorted(times)
-
-
-def percentile(values: list[float], share: float) -> float:
-    return values[min(len(values) - 1, int(len(values) * share))]
 
 
 def main() -> None:

@@ -9,10 +9,8 @@ and their ratio (target: service / plain SQL <= 1.5). Figures only, never pass/f
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import time
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -20,6 +18,7 @@ import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.timing import median_seconds
 from erp_backend.db.engine import make_engine, make_session_factory, unit_of_work
 from erp_backend.db.migrate import upgrade
 from erp_backend.domain.principals import Actor, Role
@@ -85,15 +84,6 @@ def populate(dsn: str, invoices: int) -> None:
         connection.execute("ANALYZE")
 
 
-def timed(run: Callable[[], None], repeat: int) -> float:
-    samples = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        run()
-        samples.append(time.perf_counter() - started)
-    return statistics.median(samples)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--invoices", type=int, default=200_000)
@@ -123,8 +113,8 @@ def main() -> None:
 
             service()
             plain()  # warm caches for both
-            service_time = timed(service, args.repeat)
-            plain_time = timed(plain, args.repeat)
+            service_time = median_seconds(service, args.repeat)
+            plain_time = median_seconds(plain, args.repeat)
         engine.dispose()
     print(f"aging service (SQLAlchemy + Python rows) : {service_time * 1000:8.1f} ms (median)")
     print(f"plain SQL aggregate (psycopg)            : {plain_time * 1000:8.1f} ms (median)")

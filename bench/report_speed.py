@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import random
 import sqlite3
-import statistics
 import sys
 import tempfile
 import time
@@ -25,6 +24,7 @@ import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.timing import median_seconds
 from erp_backend.db.engine import make_engine, make_session_factory, unit_of_work
 from erp_backend.db.migrate import upgrade
 from erp_backend.domain.principals import Actor, Role
@@ -167,16 +167,6 @@ def populate_sqlite(
     connection.close()
 
 
-def timed(run: Callable[[], None], repeat: int) -> float:
-    run()  # warm the caches
-    samples = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        run()
-        samples.append(time.perf_counter() - started)
-    return statistics.median(samples)
-
-
 def measure(
     url: str, raw: Callable[[str], list[tuple[object, ...]]], dialect: str, repeat: int
 ) -> None:
@@ -192,12 +182,15 @@ def measure(
     def plain() -> None:
         assert len(raw(RAW_SQL[dialect])) == 12 + TODAY.month
 
-    service_time, plain_time = timed(service, repeat), timed(plain, repeat)
-
     def from_lines() -> None:
         assert raw(FROM_LINES[dialect])
 
-    lines_time = timed(from_lines, repeat)
+    for run in (service, plain, from_lines):
+        run()  # warm the caches
+    service_time = median_seconds(service, repeat)
+    plain_time = median_seconds(plain, repeat)
+
+    lines_time = median_seconds(from_lines, repeat)
     engine.dispose()
     print(f"  report service (SQLAlchemy, growth, YTD)   : {service_time * 1000:8.1f} ms (median)")
     print(f"  raw SQL aggregate over orders             : {plain_time * 1000:8.1f} ms (median)")

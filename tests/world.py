@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -125,6 +125,7 @@ def place(
     customer: str | None = "CUST-A",
     submit: bool = True,
     at: datetime = NOW,
+    requested: date | None = None,
 ) -> str:
     request = OrderRequest(
         customer_code=customer,
@@ -132,6 +133,7 @@ def place(
             LineRequest(line[0], line[1], Decimal(line[2] if len(line) > 2 else "0"))
             for line in lines
         ],
+        requested_delivery_date=requested,
     )
     with unit_of_work(sessions) as session:
         number = svc.create_order(session, world.actors[who], request, at).number

@@ -14,7 +14,6 @@ from erp_backend.domain.errors import DomainError, ErrorCode
 from erp_backend.domain.reports import AbcClass, AbcThresholds
 from erp_backend.services import fulfilment, kpis, reports, stock
 from erp_backend.services import orders as svc
-from erp_backend.services.orders import LineRequest, OrderRequest
 from tests.world import NOW, World, build_world, place
 
 D = Decimal
@@ -168,30 +167,17 @@ def test_reports_are_for_staff_who_sell_or_account(
 
 
 def test_kpis_from_the_timelines(sessions: sessionmaker[Session], world: World) -> None:
-    rep, finance = world.actors["rep"], world.actors["finance"]
-    warehouse = world.actors["warehouse"]
+    finance, warehouse = world.actors["finance"], world.actors["warehouse"]
     t0 = at("2026-06-01", 8)
     # 1: confirmed at once, shipped 30 h later, delivered before the requested date.
     # 2: held for credit (CUST-B), approved 5 h later, shipped 10 h after that, delivered a
     #    day after its requested date.
     # 3: waits for stock (GADGET has none), confirmed by a receipt 48 h later.
     # 4: a draft never submitted.
-    with unit_of_work(sessions) as session:
-        first = svc.create_order(
-            session,
-            rep,
-            OrderRequest("CUST-A", [LineRequest("BOLT-M8", 100)], None, date(2026, 6, 5)),
-            t0,
-        ).number
-        svc.submit_order(session, rep, first, t0)
-    with unit_of_work(sessions) as session:
-        held = svc.create_order(
-            session,
-            rep,
-            OrderRequest("CUST-B", [LineRequest("BOLT-M8", 800)], None, date(2026, 6, 1)),
-            t0,
-        ).number
-        svc.submit_order(session, rep, held, t0)
+    first = place(sessions, world, [("BOLT-M8", 100)], at=t0, requested=date(2026, 6, 5))
+    held = place(
+        sessions, world, [("BOLT-M8", 800)], customer="CUST-B", at=t0, requested=date(2026, 6, 1)
+    )
     with unit_of_work(sessions) as session:
         svc.approve_order(session, finance, held, t0 + timedelta(hours=5))
     waiting = place(sessions, world, [("GADGET", 2)], at=t0)
