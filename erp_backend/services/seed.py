@@ -206,6 +206,9 @@ def _past_order(
     number: str,
 ) -> Order:
     chosen = {p.sku: p for p in rng.choices(products, weights, k=rng.randint(1, 5))}
+    # The date the customer asked for, from a generator of its own: drawing it from `rng`
+    # would change every order after this one.
+    asked = random.Random(number).randint(3, 10)
     order = Order(
         number=number,
         customer_id=customer.id,
@@ -213,6 +216,7 @@ def _past_order(
         channel=rng.choice(["api", "api", "telegram", "web", "phone"]),
         created_by_id=rep.id,
         shipping_address=customer.shipping_address,
+        requested_delivery_date=created.date() + timedelta(days=asked),
         total=Decimal(0),
         approval_reasons=[],
         created_at=created,
