@@ -7,7 +7,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
 class GatewaySettings(BaseSettings):
-    model_config = SettingsConfigDict(extra="ignore")
+    # An empty variable is an unset one (its default): an env file or docker-compose.yml passes
+    # every optional setting, empty when unused (STAFF_TELEGRAM_CHAT_ID= would not parse).
+    model_config = SettingsConfigDict(extra="ignore", env_ignore_empty=True)
 
     erp_url: str = "http://127.0.0.1:8000"
     rasa_url: str = "http://127.0.0.1:5005"

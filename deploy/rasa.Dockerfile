@@ -1,0 +1,69 @@
+# syntax=docker/dockerfile:1
+# The Rasa environment (requirements/rasa.lock): two targets from one file.
+#   --target rasa     the Rasa server with the trained model inside the image
+#   --target actions  the action server (rasa-sdk) with actions/
+# Build context: the repository root (docker-compose.yml sets it).
+# The lock was resolved for Linux x86_64 (TensorFlow 2.12 wheels), so build for linux/amd64.
+
+ARG PYTHON_IMAGE=python:3.11.11-slim-bookworm
+
+FROM ${PYTHON_IMAGE} AS env
+# multidict 5.2 (pinned through Rasa's aiohttp) has no wheel for Python 3.11: it compiles here.
+# The compiler stays in this stage; the runtime images get the built environment only.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends gcc libc6-dev \
+    && rm -rf /var/lib/apt/lists/*
+# The uv of scripts/setup.sh, from the package index.
+RUN pip install --no-cache-dir "uv==0.13.9"
+ENV UV_PYTHON_DOWNLOADS=never UV_COMPILE_BYTECODE=1 UV_LINK_MODE=copy
+COPY requirements/rasa.lock /tmp/rasa.lock
+# Exactly the lock (docs/rasa.md: `uv pip sync`, plain pip refuses rasa's <3.11 bound).
+RUN --mount=type=cache,target=/root/.cache/uv \
+    uv venv --python /usr/local/bin/python3.11 /opt/rasa \
+    && uv pip sync --python /opt/rasa/bin/python /tmp/rasa.lock
+
+# The model, trained in the build (about 10 minutes on 2 cores) from config, domain, data and
+# the pipeline's own components: the image carries what it serves, and needs nothing mounted.
+FROM env AS model
+WORKDIR /build
+COPY config.yml ./
+COPY domain ./domain
+COPY data ./data
+COPY nlu_components ./nlu_components
+COPY scripts/train.py ./scripts/train.py
+RUN RASA_TELEMETRY_ENABLED=false SQLALCHEMY_SILENCE_UBER_WARNING=1 \
+    /opt/rasa/bin/python scripts/train.py > /tmp/model-path \
+    && mkdir /model && cp "$(cat /tmp/model-path)" /model/model.tar.gz
+
+FROM ${PYTHON_IMAGE} AS base
+RUN groupadd --gid 10001 app \
+    && useradd --uid 10001 --gid 10001 --create-home --shell /usr/sbin/nologin app
+COPY --from=env /opt/rasa /opt/rasa
+ENV PATH=/opt/rasa/bin:$PATH \
+    PYTHONUNBUFFERED=1 \
+    PYTHONDONTWRITEBYTECODE=1 \
+    RASA_TELEMETRY_ENABLED=false \
+    SQLALCHEMY_SILENCE_UBER_WARNING=1 \
+    TF_CPP_MIN_LOG_LEVEL=2 \
+    MPLCONFIGDIR=/tmp/matplotlib
+# Rasa puts the working directory on the import path: nlu_components/ and actions/ load from it.
+WORKDIR /app
+
+FROM base AS actions
+COPY actions ./actions
+USER 10001:10001
+EXPOSE 5055
+CMD ["rasa", "run", "actions", "--port", "5055", "--actions", "actions"]
+
+FROM base AS rasa
+# The model names the pipeline's own components (nlu_components.*): they load at run time too.
+COPY nlu_components ./nlu_components
+COPY credentials.yml ./credentials.yml
+COPY deploy/endpoints.yml ./deploy/endpoints.yml
+COPY --from=model /model/model.tar.gz ./models/model.tar.gz
+USER 10001:10001
+EXPOSE 5005
+# No --enable-api: the gateway speaks only to the REST channel, and the HTTP API would let
+# anything on the network read or rewrite any conversation or replace the model.
+CMD ["rasa", "run", "--model", "models/model.tar.gz", "--endpoints", "deploy/endpoints.yml", \
+     "--credentials", "credentials.yml", "--port", "5005"]
