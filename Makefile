@@ -1,7 +1,10 @@
-.PHONY: run test bench chat
+.PHONY: run run-scaled test bench chat
 
 run:    ## set up everything and run the product on its embedded default
 	bash scripts/run.sh
+
+run-scaled:  ## two Rasa servers sharing PostgreSQL trackers and Redis locks (docs/deployment-local.md)
+	bash scripts/run_scaled.sh
 
 chat:   ## talk to the assistant in the terminal (the ERP of `make run` must be up)
 	bash scripts/chat.sh

@@ -39,7 +39,7 @@ TELEGRAM_RETRY_SECONDS = 30.0
 
 def create_gateway(settings: GatewaySettings) -> FastAPI:
     store = GatewayStore(settings.gateway_database_url)
-    assistant = Assistant(settings.rasa_url, settings.rasa_timeout_seconds)
+    assistant = Assistant(settings.rasa_servers, settings.rasa_timeout_seconds)
     handoff = Handoff(
         store, settings.staff_telegram_chat_id, timedelta(minutes=settings.handoff_timeout_minutes)
     )

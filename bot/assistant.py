@@ -6,11 +6,19 @@ has authenticated (`telegram:<chat id>`, `web:<session id>`). The assistant's re
 plainly ("nothing was changed": the turn never started). When it was reached but gave no
 usable answer (too slow, an error), the turn may have run, so the user is told to check before
 trying again, never that nothing changed.
+
+Several Rasa servers sharing a tracker store and a lock store can each take any turn of any
+conversation (docs/deployment-local.md), so turns go to them in turn (round-robin). A server
+that refuses the connection is skipped for the next one within the same turn: the turn never
+started there. One that was reached is never asked again elsewhere, for the same reason the
+user is not told "nothing was changed": the turn may have run.
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -56,34 +64,45 @@ class Turn:
 
 
 class Assistant:
-    """The Rasa server's REST channel (`POST /webhooks/rest/webhook`)."""
+    """The Rasa servers' REST channel (`POST /webhooks/rest/webhook`): one server, or several."""
 
-    def __init__(self, rasa_url: str, timeout_seconds: float) -> None:
-        self._http = httpx.AsyncClient(
-            base_url=rasa_url.rstrip("/"),
-            timeout=httpx.Timeout(timeout_seconds, connect=5.0),
-        )
+    def __init__(self, rasa_urls: str | Sequence[str], timeout_seconds: float) -> None:
+        urls = [rasa_urls] if isinstance(rasa_urls, str) else list(rasa_urls)
+        if not urls:
+            raise ValueError("the assistant needs at least one Rasa server")
+        self._webhooks = [url.rstrip("/") + "/webhooks/rest/webhook" for url in urls]
+        self._turns = itertools.count()
+        self._http = httpx.AsyncClient(timeout=httpx.Timeout(timeout_seconds, connect=5.0))
 
     async def close(self) -> None:
         await self._http.aclose()
 
+    def next_turn_order(self) -> list[str]:
+        """The webhooks the next turn tries, in order: the next server in turn, then the rest."""
+        first = next(self._turns) % len(self._webhooks)
+        return self._webhooks[first:] + self._webhooks[:first]
+
     async def tell(self, sender: str, message: str) -> Turn:
-        try:
-            response = await self._http.post(
-                "/webhooks/rest/webhook", json={"sender": sender, "message": message}
-            )
-            response.raise_for_status()
-            items = response.json()
-        except (httpx.ConnectError, httpx.ConnectTimeout) as error:
-            log.warning("rasa unreachable for %s: %r", sender, error)
-            return Turn([Reply(UNREACHABLE)], answered=False)
-        except (httpx.HTTPError, ValueError) as error:
-            log.warning("rasa gave no answer for %s: %r", sender, error)
-            return Turn([Reply(NO_ANSWER)], answered=False)
-        if not isinstance(items, list):
-            log.warning("rasa answered a %s for %s", type(items).__name__, sender)
-            return Turn([Reply(NO_ANSWER)], answered=False)
-        return Turn([reply for item in items if (reply := reply_from(item)) is not None])
+        for webhook in self.next_turn_order():
+            try:
+                response = await self._http.post(
+                    webhook, json={"sender": sender, "message": message}
+                )
+                response.raise_for_status()
+                items = response.json()
+            except (httpx.ConnectError, httpx.ConnectTimeout) as error:
+                log.warning("rasa at %s unreachable for %s: %r", webhook, sender, error)
+                continue  # not connected: the turn never started, another server may take it
+            except (httpx.HTTPError, ValueError) as error:
+                log.warning("rasa at %s gave no answer for %s: %r", webhook, sender, error)
+                return Turn([Reply(NO_ANSWER)], answered=False)
+            if not isinstance(items, list):
+                answered = type(items).__name__
+                log.warning("rasa at %s answered a %s for %s", webhook, answered, sender)
+                return Turn([Reply(NO_ANSWER)], answered=False)
+            log.debug("turn of %s taken by %s", sender, webhook)
+            return Turn([reply for item in items if (reply := reply_from(item)) is not None])
+        return Turn([Reply(UNREACHABLE)], answered=False)
 
 
 def reply_from(item: Any) -> Reply | None:

@@ -13,6 +13,9 @@ class GatewaySettings(BaseSettings):
 
     erp_url: str = "http://127.0.0.1:8000"
     rasa_url: str = "http://127.0.0.1:5005"
+    # Several Rasa servers sharing a tracker store and a lock store (docs/deployment-local.md):
+    # comma-separated; turns are spread across them. Empty: RASA_URL alone.
+    rasa_urls: str = ""
     # Signs the web chat's session cookie. Empty: a random secret per start (sessions end
     # with the process); set it to keep web chats linked across restarts.
     gateway_secret: SecretStr = SecretStr("")
@@ -47,3 +50,9 @@ class GatewaySettings(BaseSettings):
 
     # How long a turn may take in Rasa (its actions wait for the ERP) before the user is told.
     rasa_timeout_seconds: float = 30.0
+
+    @property
+    def rasa_servers(self) -> list[str]:
+        """The Rasa servers turns go to: RASA_URLS when set, else RASA_URL."""
+        listed = [url.strip() for url in self.rasa_urls.split(",") if url.strip()]
+        return listed or [self.rasa_url]

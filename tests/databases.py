@@ -15,10 +15,11 @@ POSTGRES_SERVER = os.environ.get(
 
 
 @contextmanager
-def throwaway_postgres(prefix: str) -> Iterator[str]:
-    """Create a database with a unique name, yield its name, drop it afterwards."""
+def throwaway_postgres(prefix: str, server_url: str = POSTGRES_SERVER) -> Iterator[str]:
+    """Create a database with a unique name, yield its name, drop it afterwards.
+    `server_url` names the driver too (the Rasa environment has psycopg2 and SQLAlchemy 1.4)."""
     name = f"{prefix}_{uuid.uuid4().hex[:12]}"
-    server = create_engine(POSTGRES_SERVER, isolation_level="AUTOCOMMIT")
+    server = create_engine(server_url, isolation_level="AUTOCOMMIT")
     with server.connect() as connection:
         connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
     try:

@@ -10,6 +10,8 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
 
 import httpx
 
@@ -51,23 +53,44 @@ def process_serving(
     cwd: str | None = None,
 ) -> Iterator[str]:
     """Run a server process until the block ends, once `base + health_path` answers 200."""
+    with spawned(what, command, env, cwd=cwd) as server:
+        server.wait_until_serving(base + health_path, timeout)
+        yield base
+
+
+@dataclass
+class Spawned:
+    what: str
+    process: subprocess.Popen[bytes]
+    log: Path  # its output (stdout and stderr)
+
+    def wait_until_serving(self, url: str, timeout: float) -> None:
+        """Return once `url` answers 200; raise if the process ends or `timeout` passes."""
+        deadline = time.monotonic() + timeout
+        while True:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"{self.what} did not start; see {self.log}")
+            try:
+                if httpx.get(url, timeout=1).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{self.what} did not answer {url} within {timeout:.0f} s")
+            time.sleep(0.2)
+
+
+@contextmanager
+def spawned(
+    what: str, command: list[str], env: dict[str, str], *, cwd: str | None = None
+) -> Iterator[Spawned]:
+    """Run a process until the block ends (SIGTERM, then SIGKILL after 10 s); several can be
+    started before waiting for any (slow starters such as Rasa start side by side)."""
     # The server's output goes to a file: a pipe nobody reads would block it once full.
     log = tempfile.NamedTemporaryFile(prefix=f"{what.lower()}-", suffix=".log", delete=False)  # noqa: SIM115
     process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=cwd)
     try:
-        deadline = time.monotonic() + timeout
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"{what} did not start; see {log.name}")
-            try:
-                if httpx.get(base + health_path, timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"{what} did not answer {health_path} within {timeout:.0f} s")
-            time.sleep(0.2)
-        yield base
+        yield Spawned(what, process, Path(log.name))
     finally:
         print(f"{what} log: {log.name}")
         process.terminate()

@@ -123,30 +123,42 @@ class RunningAssistant:
         return replies
 
 
+RASA_ENV = {
+    "SANIC_HOST": "127.0.0.1",  # the action server's interface (rasa_sdk reads it)
+    "RASA_TELEMETRY_ENABLED": "false",
+    "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+}
+
+
+def rasa_command(model: Path, endpoints: Path, port: int, *more: str) -> list[str]:
+    """`rasa run` as the product runs it, on loopback, with the HTTP API on (tests read it)."""
+    return [
+        *(str(RASA), "run", "--enable-api", "--model", str(model)),
+        *("--endpoints", str(endpoints), "--credentials", "credentials.yml"),
+        *("--interface", "127.0.0.1", "--port", str(port), *more),
+    ]
+
+
+@contextmanager
+def running_actions(erp: RunningErp) -> Iterator[str]:
+    """`rasa run actions` on loopback, talking to `erp`: its base URL."""
+    port = free_port()
+    env = {**os.environ, "ERP_URL": erp.url, "ERP_SERVICE_KEY": erp.service_key, **RASA_ENV}
+    command = [str(RASA), "run", "actions", "--port", str(port), "--actions", "actions"]
+    base = f"http://127.0.0.1:{port}"
+    with process_serving("actions", command, env, base, "/health", timeout=90, cwd=str(ROOT)):
+        yield base
+
+
 @contextmanager
 def running_assistant(erp: RunningErp, model: Path, folder: Path) -> Iterator[RunningAssistant]:
     """`rasa run actions` and `rasa run` on loopback, the action server talking to `erp`."""
-    actions_port, rasa_port = free_port(), free_port()
-    endpoints = folder / "endpoints.yml"
-    endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n')
-    env = {
-        **os.environ,
-        "ERP_URL": erp.url,
-        "ERP_SERVICE_KEY": erp.service_key,
-        "SANIC_HOST": "127.0.0.1",  # the action server's interface (rasa_sdk reads it)
-        "RASA_TELEMETRY_ENABLED": "false",
-        "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
-    }
-    actions = [str(RASA), "run", "actions", "--port", str(actions_port), "--actions", "actions"]
-    rasa = [
-        *(str(RASA), "run", "--enable-api", "--model", str(model)),
-        *("--endpoints", str(endpoints), "--credentials", "credentials.yml"),
-        *("--interface", "127.0.0.1", "--port", str(rasa_port)),
-    ]
-    actions_url = f"http://127.0.0.1:{actions_port}"
-    rasa_url = f"http://127.0.0.1:{rasa_port}"
-    with (
-        process_serving("actions", actions, env, actions_url, "/health", timeout=90, cwd=str(ROOT)),
-        process_serving("rasa", rasa, env, rasa_url, "/status", timeout=240, cwd=str(ROOT)),
-    ):
-        yield RunningAssistant(rasa_url, erp)
+    with running_actions(erp) as actions_url:
+        endpoints = folder / "endpoints.yml"
+        endpoints.write_text(f'action_endpoint:\n  url: "{actions_url}/webhook"\n')
+        port = free_port()
+        rasa_url = f"http://127.0.0.1:{port}"
+        env = {**os.environ, **RASA_ENV}
+        command = rasa_command(model, endpoints, port)
+        with process_serving("rasa", command, env, rasa_url, "/status", timeout=240, cwd=str(ROOT)):
+            yield RunningAssistant(rasa_url, erp)
