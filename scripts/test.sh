@@ -13,6 +13,14 @@ if command -v pg_isready >/dev/null 2>&1 && ! pg_isready -q -h 127.0.0.1 -p 5432
     fi
 fi
 
+# The replica test shares Rasa's lock store in the Redis server of this machine (db 1).
+if command -v redis-cli >/dev/null 2>&1 && ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
+    if command -v redis-server >/dev/null 2>&1; then
+        echo "==> starting Redis"
+        redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no || true
+    fi
+fi
+
 # The browser test drives Debian's Chromium: Playwright's own browser download cannot work
 # without internet access, the distribution's package can.
 if [ ! -x /usr/bin/chromium ]; then
