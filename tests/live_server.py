@@ -51,8 +51,30 @@ def process_serving(
     cwd: str | None = None,
 ) -> Iterator[str]:
     """Run a server process until the block ends, once `base + health_path` answers 200."""
+    with server_process(what, command, env, base, health_path, timeout=timeout, cwd=cwd):
+        yield base
+
+
+@contextmanager
+def server_process(
+    what: str,
+    command: list[str],
+    env: dict[str, str],
+    base: str,
+    health_path: str,
+    *,
+    timeout: float = 30,
+    cwd: str | None = None,
+    log_path: str | None = None,
+) -> Iterator[subprocess.Popen[bytes]]:
+    """`process_serving`, yielding the process itself (for tests that kill it or read its
+    log); the output goes to `log_path` (appended) or a new temporary file."""
     # The server's output goes to a file: a pipe nobody reads would block it once full.
-    log = tempfile.NamedTemporaryFile(prefix=f"{what.lower()}-", suffix=".log", delete=False)  # noqa: SIM115
+    log = (
+        open(log_path, "ab")  # noqa: SIM115
+        if log_path
+        else tempfile.NamedTemporaryFile(prefix=f"{what.lower()}-", suffix=".log", delete=False)  # noqa: SIM115
+    )
     process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=cwd)
     try:
         deadline = time.monotonic() + timeout
@@ -67,12 +89,14 @@ def process_serving(
             if time.monotonic() > deadline:
                 raise RuntimeError(f"{what} did not answer {health_path} within {timeout:.0f} s")
             time.sleep(0.2)
-        yield base
+        yield process
     finally:
         print(f"{what} log: {log.name}")
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        log.close()
