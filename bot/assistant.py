@@ -17,6 +17,8 @@ from typing import Any
 import httpx
 
 from bot.charts import Chart, chart_from
+from bot.metrics import METRICS
+from telemetry.logs import REQUEST_ID_HEADER, request_scope
 
 log = logging.getLogger(__name__)
 
@@ -68,21 +70,31 @@ class Assistant:
         await self._http.aclose()
 
     async def tell(self, sender: str, message: str) -> Turn:
-        try:
-            response = await self._http.post(
-                "/webhooks/rest/webhook", json={"sender": sender, "message": message}
-            )
-            response.raise_for_status()
-            items = response.json()
-        except (httpx.ConnectError, httpx.ConnectTimeout) as error:
-            log.warning("rasa unreachable for %s: %r", sender, error)
-            return Turn([Reply(UNREACHABLE)], answered=False)
-        except (httpx.HTTPError, ValueError) as error:
-            log.warning("rasa gave no answer for %s: %r", sender, error)
-            return Turn([Reply(NO_ANSWER)], answered=False)
-        if not isinstance(items, list):
-            log.warning("rasa answered a %s for %s", type(items).__name__, sender)
-            return Turn([Reply(NO_ANSWER)], answered=False)
+        """One turn. The turn's request id goes along in the REST channel's `metadata`: Rasa
+        puts it on the tracker's latest message, where the actions find it and send it on to
+        the ERP (`X-Request-ID`), so one id follows the turn through every process's log."""
+        with request_scope() as request_id:
+            METRICS.turns.inc(sender.partition(":")[0])
+            body = {"sender": sender, "message": message, "metadata": {"request_id": request_id}}
+            try:
+                response = await self._http.post(
+                    "/webhooks/rest/webhook", json=body, headers={REQUEST_ID_HEADER: request_id}
+                )
+                response.raise_for_status()
+                items = response.json()
+            except (httpx.ConnectError, httpx.ConnectTimeout) as error:
+                log.warning("rasa unreachable for %s: %r", sender, error)
+                METRICS.rasa_failures.inc("unreachable")
+                return Turn([Reply(UNREACHABLE)], answered=False)
+            except (httpx.HTTPError, ValueError) as error:
+                log.warning("rasa gave no answer for %s: %r", sender, error)
+                METRICS.rasa_failures.inc("no_answer")
+                return Turn([Reply(NO_ANSWER)], answered=False)
+            if not isinstance(items, list):
+                log.warning("rasa answered a %s for %s", type(items).__name__, sender)
+                METRICS.rasa_failures.inc("no_answer")
+                return Turn([Reply(NO_ANSWER)], answered=False)
+            log.info("turn answered", extra={"chat": sender, "replies": len(items)})
         return Turn([reply for item in items if (reply := reply_from(item)) is not None])
 
 
