@@ -1,2 +1,13 @@
 """Rasa SDK custom actions. They speak HTTP to the ERP (actions/erp_client.py) and never
-import its code: this package runs in the Rasa environment (.venv-rasa)."""
+import its code: this package runs in the Rasa environment (.venv-rasa).
+
+The actions' own log lines are JSON objects with the turn's request id (telemetry/logs.py,
+standard library only; LOG_FORMAT=text for a console). rasa_sdk's lines keep its format."""
+
+import os
+
+from telemetry.logs import configure_logging
+
+configure_logging(
+    os.environ.get("LOG_FORMAT", "json"), os.environ.get("LOG_LEVEL", "INFO"), logger="actions"
+)

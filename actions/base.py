@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from abc import ABC, abstractmethod
 from typing import Any
 
@@ -10,8 +11,10 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.erp_client import ErpClient, ErpError, ErpUnavailable, new_idempotency_key
 from actions.replies import UNAVAILABLE, responses_of, say_refusal
+from telemetry.logs import request_scope
 
 Events = list[dict[str, Any]]
+log = logging.getLogger(__name__)
 
 
 class ErpAction(Action, ABC):
@@ -29,13 +32,16 @@ class ErpAction(Action, ABC):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> Events:
-        try:
-            return await self.answer(dispatcher, tracker, domain)
-        except ErpUnavailable:
-            self.say_unavailable(dispatcher)
-        except ErpError as error:
-            self.say_refused(dispatcher, error, domain)
-        return self.failure_events(tracker)
+        with request_scope(turn_request_id(tracker)):
+            log.info("action", extra={"action": self.name(), "chat": tracker.sender_id})
+            try:
+                return await self.answer(dispatcher, tracker, domain)
+            except ErpUnavailable:
+                log.warning("erp unavailable", extra={"action": self.name()})
+                self.say_unavailable(dispatcher)
+            except ErpError as error:
+                self.say_refused(dispatcher, error, domain)
+            return self.failure_events(tracker)
 
     def say_unavailable(self, dispatcher: CollectingDispatcher) -> None:
         dispatcher.utter_message(response=UNAVAILABLE)
@@ -54,6 +60,14 @@ class ErpAction(Action, ABC):
     def failure_events(self, tracker: Tracker) -> Events:
         """What the conversation records when the ERP refused or could not be reached."""
         return []
+
+
+def turn_request_id(tracker: Tracker) -> str | None:
+    """The request id the gateway gave this turn: it sends it in the REST channel's
+    `metadata`, which Rasa keeps on the user's message."""
+    metadata = tracker.latest_message.get("metadata") or {}
+    request_id = metadata.get("request_id") if isinstance(metadata, dict) else None
+    return request_id if isinstance(request_id, str) else None
 
 
 def turn_key(tracker: Tracker, what: str) -> str:

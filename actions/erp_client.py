@@ -20,6 +20,8 @@ from typing import Any
 
 import httpx
 
+from telemetry.logs import REQUEST_ID_HEADER, current_request_id
+
 DEFAULT_URL = "http://127.0.0.1:8000"
 API = "/api/v1"
 # Connect fast or give up; the ERP answers in milliseconds when healthy, and a chat user
@@ -95,6 +97,9 @@ class ErpClient:
         """One request. Reads, and changes that carry an Idempotency-Key, are retried once
         after a transport failure (both are safe to repeat); other changes never are."""
         headers = {"Authorization": f"Bearer {self._service_key or service_key_from_environment()}"}
+        request_id = current_request_id()
+        if request_id:  # the turn's id (actions/base.py), so the ERP's log lines carry it
+            headers[REQUEST_ID_HEADER] = request_id
         if chat:
             headers["X-Chat-Identity"] = chat
         if idempotency_key:

@@ -26,11 +26,12 @@ from rasa_sdk import FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.base import ErpAction, Events, entity
+from actions.base import ErpAction, Events, entity, turn_request_id
 from actions.dates import parse_date, spoken
 from actions.erp_client import ErpClient, ErpError, ErpUnavailable, new_idempotency_key
 from actions.order_lines import RequestedLine, bare_quantity, requested_lines
 from actions.replies import UNAVAILABLE, responses_of, say_refusal, status_words
+from telemetry.logs import request_scope
 
 ORDERING_ROLES = {"customer", "sales_rep", "manager", "admin"}
 ORDER_SLOTS = (
@@ -280,16 +281,17 @@ class ErpFormValidation(FormValidationAction):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> Events:
-        try:
-            return await super().run(dispatcher, tracker, domain)  # type: ignore[no-any-return]
-        except ErpUnavailable:
-            dispatcher.utter_message(response=UNAVAILABLE)
-        except ErpError as error:
-            say_refusal(dispatcher, error, responses_of(domain))
-            if error.code in NOT_ALLOWED:  # asking again cannot help: leave the form
-                return [SlotSet("requested_slot", None)]
-        requested = tracker.get_slot("requested_slot")
-        return [SlotSet(requested, None)] if requested else []
+        with request_scope(turn_request_id(tracker)):
+            try:
+                return await super().run(dispatcher, tracker, domain)  # type: ignore[no-any-return]
+            except ErpUnavailable:
+                dispatcher.utter_message(response=UNAVAILABLE)
+            except ErpError as error:
+                say_refusal(dispatcher, error, responses_of(domain))
+                if error.code in NOT_ALLOWED:  # asking again cannot help: leave the form
+                    return [SlotSet("requested_slot", None)]
+            requested = tracker.get_slot("requested_slot")
+            return [SlotSet(requested, None)] if requested else []
 
     async def get_validation_events(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]

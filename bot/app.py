@@ -22,6 +22,7 @@ from bot.charts import ChartSource
 from bot.delivery import Delivery
 from bot.handoff import Handoff
 from bot.limits import SlidingWindow
+from bot.metrics import METRICS, add_metrics_route
 from bot.notifier import Notifier
 from bot.push import WebPush
 from bot.relay import Relay
@@ -29,6 +30,7 @@ from bot.settings import GatewaySettings
 from bot.store import GatewayStore
 from bot.telegram import TelegramChannel
 from bot.web import WebLimits, create_web_app, problem
+from telemetry.http import HttpTelemetry
 
 log = logging.getLogger(__name__)
 
@@ -112,6 +114,13 @@ def create_gateway(settings: GatewaySettings) -> FastAPI:
     )
     app.state.store = store
     app.state.push = push
+    app.add_middleware(
+        HttpTelemetry,
+        metrics=METRICS.http,
+        logger="bot.http",
+        quiet_routes={"/health", "/metrics", "/static"},
+    )
+    add_metrics_route(app, settings.gateway_metrics_token.get_secret_value())
 
     if telegram is not None and webhook:
 

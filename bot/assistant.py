@@ -25,6 +25,8 @@ from typing import Any
 import httpx
 
 from bot.charts import Chart, chart_from
+from bot.metrics import METRICS
+from telemetry.logs import REQUEST_ID_HEADER, request_scope
 
 log = logging.getLogger(__name__)
 
@@ -83,26 +85,37 @@ class Assistant:
         return self._webhooks[first:] + self._webhooks[:first]
 
     async def tell(self, sender: str, message: str) -> Turn:
-        for webhook in self.next_turn_order():
-            try:
-                response = await self._http.post(
-                    webhook, json={"sender": sender, "message": message}
+        """One turn. The turn's request id goes along in the REST channel's `metadata`: Rasa
+        puts it on the tracker's latest message, where the actions find it and send it on to
+        the ERP (`X-Request-ID`), so one id follows the turn through every process's log."""
+        with request_scope() as request_id:
+            METRICS.turns.inc(sender.partition(":")[0])
+            body = {"sender": sender, "message": message, "metadata": {"request_id": request_id}}
+            for webhook in self.next_turn_order():
+                try:
+                    response = await self._http.post(
+                        webhook, json=body, headers={REQUEST_ID_HEADER: request_id}
+                    )
+                    response.raise_for_status()
+                    items = response.json()
+                except (httpx.ConnectError, httpx.ConnectTimeout) as error:
+                    log.warning("rasa at %s unreachable for %s: %r", webhook, sender, error)
+                    continue  # not connected: the turn never started, another server may take it
+                except (httpx.HTTPError, ValueError) as error:
+                    log.warning("rasa at %s gave no answer for %s: %r", webhook, sender, error)
+                    METRICS.rasa_failures.inc("no_answer")
+                    return Turn([Reply(NO_ANSWER)], answered=False)
+                if not isinstance(items, list):
+                    answered = type(items).__name__
+                    log.warning("rasa at %s answered a %s for %s", webhook, answered, sender)
+                    METRICS.rasa_failures.inc("no_answer")
+                    return Turn([Reply(NO_ANSWER)], answered=False)
+                log.info(
+                    "turn answered", extra={"chat": sender, "replies": len(items), "by": webhook}
                 )
-                response.raise_for_status()
-                items = response.json()
-            except (httpx.ConnectError, httpx.ConnectTimeout) as error:
-                log.warning("rasa at %s unreachable for %s: %r", webhook, sender, error)
-                continue  # not connected: the turn never started, another server may take it
-            except (httpx.HTTPError, ValueError) as error:
-                log.warning("rasa at %s gave no answer for %s: %r", webhook, sender, error)
-                return Turn([Reply(NO_ANSWER)], answered=False)
-            if not isinstance(items, list):
-                answered = type(items).__name__
-                log.warning("rasa at %s answered a %s for %s", webhook, answered, sender)
-                return Turn([Reply(NO_ANSWER)], answered=False)
-            log.debug("turn of %s taken by %s", sender, webhook)
-            return Turn([reply for item in items if (reply := reply_from(item)) is not None])
-        return Turn([Reply(UNREACHABLE)], answered=False)
+                return Turn([reply for item in items if (reply := reply_from(item)) is not None])
+            METRICS.rasa_failures.inc("unreachable")
+            return Turn([Reply(UNREACHABLE)], answered=False)
 
 
 def reply_from(item: Any) -> Reply | None:

@@ -23,6 +23,7 @@ from typing import Any
 import httpx
 
 from bot.delivery import Delivery, NotNow, Undeliverable
+from bot.metrics import METRICS
 from bot.notices import notice_for
 from bot.relay import Relay
 from bot.store import GatewayStore
@@ -131,6 +132,7 @@ class Notifier:
                 self.store.release(event_id, chat)  # not sent: the next pass tries again
                 raise
             else:
+                METRICS.notices_told.inc(str(event["type"]))
                 log.info("notifier: told %s about event %s (%s)", chat, event_id, event["type"])
 
 

@@ -13,6 +13,7 @@ from dataclasses import replace
 from bot.assistant import Assistant, Reply
 from bot.handoff import Forwarded, Handoff
 from bot.store import GatewayStore
+from telemetry.logs import request_scope
 
 EXPIRED_BUTTON = (
     "That button is no longer active. Please tell me in your own words what you'd like to do."
@@ -47,7 +48,12 @@ class Relay:
 
     async def _turn(self, chat: str, message: str, said: str) -> list[Reply]:
         """`message` to the assistant (or to a person, when the chat is with one); `said` is
-        how it reads in a transcript."""
+        how it reads in a transcript. Log lines of the turn carry its request id (the web
+        request's, or a new one for a Telegram update)."""
+        with request_scope():
+            return await self._turn_in_scope(chat, message, said)
+
+    async def _turn_in_scope(self, chat: str, message: str, said: str) -> list[Reply]:
         forwarded, first = await self.handoff.forward(chat, said)
         if forwarded is Forwarded.YES:
             return first

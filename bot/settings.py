@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -50,6 +52,13 @@ class GatewaySettings(BaseSettings):
 
     # How long a turn may take in Rasa (its actions wait for the ERP) before the user is told.
     rasa_timeout_seconds: float = 30.0
+
+    # Log lines: JSON objects, one per line, with the turn's request id; "text" for a console.
+    log_format: Literal["json", "text"] = "json"
+    log_level: str = "INFO"
+    # GET /metrics: with a token, `Authorization: Bearer <token>` from anyone; without,
+    # loopback clients only (bot/metrics.py).
+    gateway_metrics_token: SecretStr = SecretStr("")
 
     @property
     def rasa_servers(self) -> list[str]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Sequence
 from typing import TYPE_CHECKING
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -35,6 +35,7 @@ from telegram.ext import (
 from bot.assistant import Button, Reply
 from bot.charts import UNAVAILABLE as CHART_UNAVAILABLE
 from bot.charts import ChartSource
+from bot.metrics import METRICS
 from bot.store import GatewayStore
 
 if TYPE_CHECKING:
@@ -229,18 +230,30 @@ class TelegramChannel:
             parts = split_text(reply.text) if reply.text else []
             markup = keyboard(reply.buttons)
             if reply.image_url:
-                await bot.send_photo(chat_id, reply.image_url)
+                await counted(bot.send_photo(chat_id, reply.image_url))
             if reply.chart:
                 png = await self.charts.png(identity(chat_id), reply.chart)
                 if png is None:
-                    await bot.send_message(chat_id, CHART_UNAVAILABLE)
+                    await counted(bot.send_message(chat_id, CHART_UNAVAILABLE))
                 else:
-                    await bot.send_photo(chat_id, png)
+                    await counted(bot.send_photo(chat_id, png))
             for index, part in enumerate(parts):
                 last = index == len(parts) - 1
-                await bot.send_message(chat_id, part, reply_markup=markup if last else None)
+                await counted(
+                    bot.send_message(chat_id, part, reply_markup=markup if last else None)
+                )
             if markup is not None and not parts:
-                await bot.send_message(chat_id, "Please choose:", reply_markup=markup)
+                await counted(bot.send_message(chat_id, "Please choose:", reply_markup=markup))
+
+
+async def counted(sending: Awaitable[object]) -> None:
+    """One message to Telegram, counted in gateway_telegram_sends_total."""
+    try:
+        await sending
+    except TelegramError:
+        METRICS.telegram_sends.inc("error")
+        raise
+    METRICS.telegram_sends.inc("ok")
 
 
 def keyboard(buttons: Sequence[Button]) -> InlineKeyboardMarkup | None:

@@ -23,6 +23,7 @@ RUN --mount=type=cache,target=/root/.cache/uv \
 # no source tree: migrations and the web chat's static files are package data.
 COPY erp_backend ./erp_backend
 COPY bot ./bot
+COPY telemetry ./telemetry
 RUN --mount=type=cache,target=/root/.cache/uv \
     uv sync --frozen --no-dev --no-editable
 

@@ -51,6 +51,8 @@ WORKDIR /app
 
 FROM base AS actions
 COPY actions ./actions
+# the JSON log lines and request ids the actions share with the ERP and the gateway
+COPY telemetry ./telemetry
 USER 10001:10001
 EXPOSE 5055
 CMD ["rasa", "run", "actions", "--port", "5055", "--actions", "actions"]

@@ -168,13 +168,18 @@ def _create_key(
 def _serve(settings: ErpSettings, host: str | None, port: int | None, workers: int | None) -> int:
     import uvicorn
 
+    from telemetry.logs import configure_logging
+
+    configure_logging(settings.log_format, settings.log_level)
+
     uvicorn.run(
         "erp_backend.api.asgi:app_from_settings",
         factory=True,
         host=host or settings.host,
         port=port or settings.port,
         workers=workers or settings.workers,
-        log_level="info",
+        log_config=None,  # our handlers (JSON lines); the middleware writes the access lines
+        log_level=settings.log_level.lower(),
         access_log=False,
     )
     return 0

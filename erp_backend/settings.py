@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from typing import Literal
+
+from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from erp_backend.domain.replenishment import ReplenishmentPolicy
@@ -27,6 +29,16 @@ class ErpSettings(BaseSettings):
     service_level: float = Field(default=0.95, ge=0.5, lt=1)
     replenishment_cover_days: int = Field(default=30, ge=1, le=365)
     forecast_history_months: int = Field(default=36, ge=1, le=120)
+    # Log lines: JSON objects (one per line, with the request id) or text for a console.
+    # LOG_FORMAT / LOG_LEVEL are shared with the gateway and the action server.
+    log_format: Literal["json", "text"] = Field(
+        default="json", validation_alias=AliasChoices("ERP_LOG_FORMAT", "LOG_FORMAT")
+    )
+    log_level: str = Field(
+        default="INFO", validation_alias=AliasChoices("ERP_LOG_LEVEL", "LOG_LEVEL")
+    )
+    # With a token, GET /metrics needs `Authorization: Bearer <token>`; empty: open.
+    metrics_token: SecretStr = SecretStr("")
 
     def replenishment_policy(self) -> ReplenishmentPolicy:
         return ReplenishmentPolicy(

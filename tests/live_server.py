@@ -53,9 +53,27 @@ def process_serving(
     cwd: str | None = None,
 ) -> Iterator[str]:
     """Run a server process until the block ends, once `base + health_path` answers 200."""
-    with spawned(what, command, env, cwd=cwd) as server:
-        server.wait_until_serving(base + health_path, timeout)
+    with server_process(what, command, env, base, health_path, timeout=timeout, cwd=cwd):
         yield base
+
+
+@contextmanager
+def server_process(
+    what: str,
+    command: list[str],
+    env: dict[str, str],
+    base: str,
+    health_path: str,
+    *,
+    timeout: float = 30,
+    cwd: str | None = None,
+    log_path: str | None = None,
+) -> Iterator[subprocess.Popen[bytes]]:
+    """`process_serving`, yielding the process itself (for tests that kill it or read its
+    log); the output goes to `log_path` (appended) or a new temporary file."""
+    with spawned(what, command, env, cwd=cwd, log_path=log_path) as server:
+        server.wait_until_serving(base + health_path, timeout)
+        yield server.process
 
 
 @dataclass
@@ -82,20 +100,32 @@ class Spawned:
 
 @contextmanager
 def spawned(
-    what: str, command: list[str], env: dict[str, str], *, cwd: str | None = None
+    what: str,
+    command: list[str],
+    env: dict[str, str],
+    *,
+    cwd: str | None = None,
+    log_path: str | None = None,
 ) -> Iterator[Spawned]:
     """Run a process until the block ends (SIGTERM, then SIGKILL after 10 s); several can be
-    started before waiting for any (slow starters such as Rasa start side by side)."""
+    started before waiting for any (slow starters such as Rasa start side by side). Its output
+    goes to `log_path` (appended) or a new temporary file."""
     # The server's output goes to a file: a pipe nobody reads would block it once full.
-    log = tempfile.NamedTemporaryFile(prefix=f"{what.lower()}-", suffix=".log", delete=False)  # noqa: SIM115
+    log = (
+        open(log_path, "ab")  # noqa: SIM115
+        if log_path
+        else tempfile.NamedTemporaryFile(prefix=f"{what.lower()}-", suffix=".log", delete=False)  # noqa: SIM115
+    )
     process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=cwd)
     try:
         yield Spawned(what, process, Path(log.name))
     finally:
         print(f"{what} log: {log.name}")
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        log.close()

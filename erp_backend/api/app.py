@@ -7,6 +7,7 @@ from sqlalchemy import Engine
 
 from erp_backend.api.context import Clock, system_clock
 from erp_backend.api.errors import install_error_handlers
+from erp_backend.api.metrics import ErpMetrics, add_metrics_route
 from erp_backend.api.routes import (
     customers,
     events,
@@ -23,6 +24,7 @@ from erp_backend.api.routes import (
 from erp_backend.api.sweeper import periodic_sweep
 from erp_backend.db.engine import make_session_factory
 from erp_backend.domain.replenishment import ReplenishmentPolicy
+from telemetry.http import HttpTelemetry
 
 API_PREFIX = "/api/v1"
 
@@ -33,9 +35,11 @@ def create_app(
     clock: Clock = system_clock,
     sweep_every_seconds: float | None = None,
     replenishment: ReplenishmentPolicy | None = None,
+    metrics_token: str = "",
 ) -> FastAPI:
     """The API on `engine`. With `sweep_every_seconds`, the process also runs the periodic
-    sweep (overdue invoices, expired idempotency keys) while it serves."""
+    sweep (overdue invoices, expired idempotency keys) while it serves. `GET /metrics` asks
+    for `metrics_token` as a bearer token when one is given."""
     app = FastAPI(
         lifespan=periodic_sweep(sweep_every_seconds) if sweep_every_seconds else None,
         title="Sales Order ERP",
@@ -51,7 +55,16 @@ def create_app(
     app.state.read_sessions = make_session_factory(engine, read_only=True)
     app.state.clock = clock
     app.state.replenishment = replenishment or ReplenishmentPolicy()
+    app.state.metrics = metrics = ErpMetrics()
+    app.add_middleware(
+        HttpTelemetry,
+        metrics=metrics.http,
+        logger="erp_backend.http",
+        quiet_routes={f"{API_PREFIX}/health", f"{API_PREFIX}/events", "/metrics"},
+        after_response=metrics.after_response,
+    )
     install_error_handlers(app)
+    add_metrics_route(app, metrics, metrics_token)
     api = APIRouter(prefix=API_PREFIX)
     modules = (
         health,

@@ -7,10 +7,13 @@ from fastapi import FastAPI
 from erp_backend.api.app import create_app
 from erp_backend.db.engine import make_engine
 from erp_backend.settings import ErpSettings
+from telemetry.logs import configure_logging
 
 
 def app_from_settings() -> FastAPI:
     settings = ErpSettings()
+    # here, not only in `erp-backend serve`: each worker process builds its app here
+    configure_logging(settings.log_format, settings.log_level)
     engine = make_engine(
         settings.database_url,
         pool_size=settings.db_pool_size,
@@ -20,4 +23,5 @@ def app_from_settings() -> FastAPI:
         engine,
         sweep_every_seconds=settings.sweep_every_seconds,
         replenishment=settings.replenishment_policy(),
+        metrics_token=settings.metrics_token.get_secret_value(),
     )

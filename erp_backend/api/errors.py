@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -47,6 +48,14 @@ _HTTP_CODES = {
 }
 
 
+class ErrorResponse(JSONResponse):
+    """An error answer that remembers its code (counted in erp_errors_total)."""
+
+    def __init__(self, code: str, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.code = code
+
+
 def error_response(
     status: int, code: str, message: str, details: dict[str, Any] | None = None
 ) -> JSONResponse:
@@ -54,11 +63,26 @@ def error_response(
     retry = (details or {}).get("retry_after_seconds")
     if retry is not None:
         headers = {"Retry-After": str(retry)}
-    return JSONResponse(
+    return ErrorResponse(
+        code,
         {"code": code, "message": message, "details": details or {}},
         status_code=status,
         headers=headers,
     )
+
+
+Handler = Callable[[Request, Exception], Awaitable[Response]]
+
+
+def _counted(handler: Handler) -> Handler:
+    async def answer(request: Request, exc: Exception) -> Response:
+        response = await handler(request, exc)
+        metrics = getattr(request.app.state, "metrics", None)
+        if metrics is not None and isinstance(response, ErrorResponse):
+            metrics.errors.inc(response.code)
+        return response
+
+    return answer
 
 
 async def _domain_error(_request: Request, exc: Exception) -> JSONResponse:
@@ -129,11 +153,12 @@ async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
 
 
 def install_error_handlers(app: FastAPI) -> None:
-    app.add_exception_handler(DomainError, _domain_error)
-    app.add_exception_handler(RequestValidationError, _validation_error)
-    app.add_exception_handler(StarletteHTTPException, _http_error)
-    app.add_exception_handler(DataError, _data_error)
-    app.add_exception_handler(IntegrityError, _integrity_error)
-    app.add_exception_handler(OperationalError, _unavailable)
-    app.add_exception_handler(PoolTimeoutError, _unavailable)  # every connection busy
-    app.add_exception_handler(Exception, _unexpected)
+    app.add_exception_handler(DomainError, _counted(_domain_error))
+    app.add_exception_handler(RequestValidationError, _counted(_validation_error))
+    app.add_exception_handler(StarletteHTTPException, _counted(_http_error))
+    app.add_exception_handler(DataError, _counted(_data_error))
+    app.add_exception_handler(IntegrityError, _counted(_integrity_error))
+    app.add_exception_handler(OperationalError, _counted(_unavailable))
+    # every connection busy
+    app.add_exception_handler(PoolTimeoutError, _counted(_unavailable))
+    app.add_exception_handler(Exception, _counted(_unexpected))

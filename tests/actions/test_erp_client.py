@@ -9,10 +9,12 @@ import uuid
 from collections.abc import Coroutine
 from typing import Any, TypeVar
 
+import httpx
 import pytest
 
+from actions.catalog import ActionStockAndPrice
 from actions.erp_client import ErpClient, ErpError, ErpUnavailable, new_idempotency_key
-from tests.actions.chat import linked_chat
+from tests.actions.chat import linked_chat, run_on, spans, tracker
 from tests.product import RunningErp
 
 T = TypeVar("T")
@@ -136,3 +138,36 @@ def test_a_slow_erp_is_unavailable_and_a_keyed_retry_carries_the_same_key() -> N
         server.close()
         for connection in held:
             connection.close()
+
+
+class RecordingTransport(httpx.AsyncBaseTransport):
+    """The real network, remembering the headers of every request sent through it."""
+
+    def __init__(self) -> None:
+        self.real = httpx.AsyncHTTPTransport()
+        self.sent: list[httpx.Headers] = []
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        self.sent.append(request.headers)
+        return await self.real.handle_async_request(request)
+
+
+def test_the_turns_request_id_goes_to_the_erp(erp: RunningErp) -> None:
+    """The gateway puts the turn's request id in the REST channel's metadata; Rasa keeps it
+    on the tracker's latest message; the action sends it on to the ERP as X-Request-ID."""
+
+    def ids_sent(metadata: dict[str, str] | None) -> set[str]:
+        recording = RecordingTransport()  # one per run: a pool lives on one event loop
+        action = ActionStockAndPrice(ErpClient(erp.url, erp.service_key, transport=recording))
+        text = "price of BOLT-M8"
+        state = tracker("web:rid-test", text, spans(text, sku="BOLT-M8"))
+        if metadata is not None:
+            state.latest_message["metadata"] = metadata
+        run_on(action, state)
+        assert recording.sent
+        return {headers["X-Request-ID"] for headers in recording.sent}
+
+    assert ids_sent({"request_id": "turn-0042"}) == {"turn-0042"}
+    made = ids_sent(None)  # no metadata (an older gateway): one id made for the whole action
+    assert len(made) == 1
+    assert made != {"turn-0042"}

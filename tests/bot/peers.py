@@ -221,6 +221,7 @@ class RasaRest:
     script: Callable[[str, str], list[dict[str, Any]]]
     url: str = ""  # where it is served (set by the fixture)
     received: list[tuple[str, str]] = field(default_factory=list)
+    metadata: list[Any] = field(default_factory=list)  # each message's `metadata`, in order
     delay_seconds: float = 0.0
 
     def app(self) -> Starlette:
@@ -228,6 +229,7 @@ class RasaRest:
             body = await request.json()
             sender, message = body["sender"], body["message"]
             self.received.append((sender, message))
+            self.metadata.append(body.get("metadata"))
             if self.delay_seconds:
                 await asyncio.sleep(self.delay_seconds)
             return JSONResponse(

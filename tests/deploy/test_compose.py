@@ -501,3 +501,41 @@ def test_no_secret_is_baked_into_an_image() -> None:
                     assert not secret.search(rest), f"{path.name}: {keyword} {rest}"
     for excluded in (".venv", ".venv-rasa", "var", "models", ".git"):
         assert ignored_by_docker(excluded), excluded
+
+
+def copied_into(service: str, *, built_elsewhere: bool = False) -> set[str]:
+    """The top-level paths of the repository a service's image copies in: its target stage and
+    the stages it is built FROM, or (`built_elsewhere`: the code is built into a virtualenv in
+    a build stage and only that is copied over) every stage of its Dockerfile."""
+    path, target = built_images()[service]
+    stages = dockerfile_stages(path) if built_elsewhere else stage_chain(path, target)
+    copied = set()
+    for stage in stages:
+        for keyword, rest in stage.instructions:
+            if keyword == "COPY" and not rest.startswith("--from"):
+                copied |= {source.split("/")[0] for source in rest.split()[:-1]}
+    return copied
+
+
+def repository_packages_imported_by(package: str) -> set[str]:
+    """Top-level packages of this repository that `package` imports."""
+    ours = {p.name for p in ROOT.iterdir() if (p / "__init__.py").exists()}
+    found = set()
+    for source in (ROOT / package).rglob("*.py"):
+        for match in re.finditer(r"^\s*(?:from|import)\s+(\w+)", source.read_text(), re.M):
+            if match[1] in ours:
+                found.add(match[1])
+    return found
+
+
+@pytest.mark.parametrize(("service", "package"), [("erp", "erp_backend"), ("gateway", "bot")])
+def test_the_main_images_copy_every_package_their_code_imports(service: str, package: str) -> None:
+    needed = repository_packages_imported_by(package) | {package}
+    copied = copied_into(service, built_elsewhere=True)
+    assert needed <= copied, needed - copied
+
+
+def test_the_action_server_image_copies_every_package_the_actions_import() -> None:
+    needed = repository_packages_imported_by("actions") | {"actions"}
+    assert "telemetry" in needed  # the shared log lines: the check sees real imports
+    assert needed <= copied_into("actions"), needed - copied_into("actions")
