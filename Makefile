@@ -20,3 +20,4 @@ bench:  ## figures, not pass/fail
 	.venv-rasa/bin/python scripts/train.py
 	.venv-rasa/bin/python bench/nlu_eval.py
 	.venv-rasa/bin/python bench/parse_latency.py
+	bash scripts/uv.sh run --frozen python bench/memory.py
