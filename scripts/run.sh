@@ -43,57 +43,22 @@ export GATEWAY_SECRET="$(cat var/gateway.secret)"
 echo "==> model (trained only when config, domain or data changed)"
 MODEL="$(.venv-rasa/bin/python scripts/train.py)"
 
-PIDS=()
-stop_all() {
-    trap - INT TERM EXIT
-    if [ "${#PIDS[@]}" -gt 0 ]; then
-        echo
-        echo "==> stopping"
-        kill "${PIDS[@]}" 2>/dev/null || true
-        wait "${PIDS[@]}" 2>/dev/null || true
-    fi
-}
-trap 'stop_all; exit 0' INT TERM
-trap stop_all EXIT
-
-start() {  # name, log file, command...
-    local name=$1 log=$2
-    shift 2
-    "$@" > "$log" 2>&1 &
-    PIDS+=($!)
-    echo "    $name (pid $!, log $log)"
-}
-
-wait_for() {  # name, url, pid index
-    local name=$1 url=$2 pid=${PIDS[$3]} waited=0
-    until curl -sf -o /dev/null "$url"; do
-        if ! kill -0 "$pid" 2>/dev/null; then
-            echo "$name stopped while starting; its log says:" >&2
-            tail -n 20 "$LOGS/$(echo "$name" | tr 'A-Z ' 'a-z-').log" >&2 || true
-            exit 1
-        fi
-        if [ "$waited" -ge 300 ]; then
-            echo "$name did not answer $url within 300 s" >&2
-            exit 1
-        fi
-        sleep 1
-        waited=$((waited + 1))
-    done
-}
+# shellcheck source=scripts/processes.sh
+source scripts/processes.sh
 
 echo "==> starting"
-start "ERP" "$LOGS/erp.log" "${ERP_CLI[@]}" serve --port "$ERP_PORT"
-SANIC_HOST=127.0.0.1 start "action server" "$LOGS/action-server.log" \
+start erp "${ERP_CLI[@]}" serve --port "$ERP_PORT"
+SANIC_HOST=127.0.0.1 start action-server \
     .venv-rasa/bin/rasa run actions --port "$ACTIONS_PORT" --actions actions
-start "Rasa" "$LOGS/rasa.log" .venv-rasa/bin/rasa run --model "$MODEL" \
+start rasa .venv-rasa/bin/rasa run --model "$MODEL" \
     --interface 127.0.0.1 --port "$RASA_PORT" --endpoints endpoints.yml \
     --credentials credentials.yml
-ERP_SERVICE_KEY="$(cat var/gateway.key)" start "gateway" "$LOGS/gateway.log" .venv/bin/python -m bot
+ERP_SERVICE_KEY="$(cat var/gateway.key)" start gateway .venv/bin/python -m bot
 
-wait_for "ERP" "$ERP_URL/api/v1/health" 0
-wait_for "action server" "http://127.0.0.1:${ACTIONS_PORT}/health" 1
-wait_for "Rasa" "$RASA_URL/" 2
-wait_for "gateway" "http://127.0.0.1:${GATEWAY_PORT}/health" 3
+wait_for erp "$ERP_URL/api/v1/health" 0
+wait_for action-server "http://127.0.0.1:${ACTIONS_PORT}/health" 1
+wait_for rasa "$RASA_URL/" 2
+wait_for gateway "http://127.0.0.1:${GATEWAY_PORT}/health" 3
 
 CUSTOMER="${DEMO_CUSTOMER:-CUST-0004}"
 CODE="$(curl -sf -X POST "$ERP_URL/api/v1/identity/link-codes" \

@@ -72,43 +72,8 @@ export GATEWAY_SECRET="$(cat "$STATE/gateway.secret")"
 echo "==> model (trained only when config, domain or data changed)"
 MODEL="$(.venv-rasa/bin/python scripts/train.py)"
 
-PIDS=()
-stop_all() {
-    trap - INT TERM EXIT
-    if [ "${#PIDS[@]}" -gt 0 ]; then
-        echo
-        echo "==> stopping"
-        kill "${PIDS[@]}" 2>/dev/null || true
-        wait "${PIDS[@]}" 2>/dev/null || true
-    fi
-}
-trap 'stop_all; exit 0' INT TERM
-trap stop_all EXIT
-
-start() {  # log name, command...
-    local log="$LOGS/$1.log"
-    shift
-    "$@" > "$log" 2>&1 &
-    PIDS+=($!)
-    echo "    $(basename "$log" .log) (pid $!, log $log)"
-}
-
-wait_for() {  # log name, url, pid index
-    local name=$1 url=$2 pid=${PIDS[$3]} waited=0
-    until curl -sf -o /dev/null "$url"; do
-        if ! kill -0 "$pid" 2>/dev/null; then
-            echo "$name stopped while starting; its log says:" >&2
-            tail -n 20 "$LOGS/$name.log" >&2 || true
-            exit 1
-        fi
-        if [ "$waited" -ge 400 ]; then
-            echo "$name did not answer $url within 400 s" >&2
-            exit 1
-        fi
-        sleep 1
-        waited=$((waited + 1))
-    done
-}
+# shellcheck source=scripts/processes.sh
+source scripts/processes.sh
 
 echo "==> starting"
 start erp "${ERP_CLI[@]}" serve --port "$ERP_PORT"
