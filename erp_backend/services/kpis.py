@@ -160,11 +160,12 @@ def inventory_turnover(session: Session, first: datetime, after: datetime) -> De
         ) or Decimal(0)
         return receipts + returns
 
-    def stock_value_at(moment: datetime) -> Decimal:
-        return on_hand_now - received_since(moment) + shipped_since(moment)
-
-    shipped = shipped_since(first) - shipped_since(after)
-    average = (stock_value_at(first) + stock_value_at(after)) / 2
+    # Each movement sum is read once: stock at a moment is today's rolled back through it.
+    shipped_after_first, shipped_after_end = shipped_since(first), shipped_since(after)
+    at_first = on_hand_now - received_since(first) + shipped_after_first
+    at_end = on_hand_now - received_since(after) + shipped_after_end
+    shipped = shipped_after_first - shipped_after_end
+    average = (at_first + at_end) / 2
     if average <= 0:
         return None
     return (shipped / average).quantize(Decimal("0.01"))
