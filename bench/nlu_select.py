@@ -1,9 +1,10 @@
 """Choose the NLU pipeline and FallbackClassifier threshold on a validation split of data/nlu.
 
-Run in the Rasa environment, one candidate config after another (each is one NLU training):
+Run in the Rasa environment, one candidate config after another (each is one NLU training
+per split):
 
     .venv-rasa/bin/python bench/nlu_select.py bench/nlu_candidates/*.yml \
-        [--holdout 0.2] [--seed 2026] [--without data/nlu/extra.yml]
+        [--holdout 0.2] [--seeds 2026 ...] [--without data/nlu/extra.yml]
         [--train-only data/nlu/extra.yml] [--json results.json]
 
 Every example of data/nlu (all files, CLINC-derived ones and our own, out_of_scope included)
@@ -12,8 +13,10 @@ intent has two or more) are validation, the rest plus all regexes, lookup tables
 are training. A group's split depends only on seed, file and intent, so adding a data file
 leaves the other files' validation examples unchanged (`--without` drops a file,
 `--train-only` trains on all of it and holds none out, so data variants can be compared on
-the same validation examples). Both parts are written to a temporary
-directory; each candidate is trained with `rasa train nlu` on the train part (domain/ as
+the same validation examples). With several `--seeds` (repeated hold-out), every candidate is
+trained on each split and the figures are pooled over all of them, so a choice rests on a few
+hundred validation sentences per split times the number of splits. Both parts are written to
+a temporary directory; each candidate is trained with `rasa train nlu` on the train part (domain/ as
 domain) and parses the validation sentences.
 
 Candidates should carry a FallbackClassifier with a low threshold: the fallback is applied
@@ -62,11 +65,23 @@ class Example:
     message: Any  # rasa.shared.nlu.training_data.message.Message
 
 
+# an entity as (type, start, end): right only when type and both boundaries match
+Span = tuple[str, int, int]
+
+
+def spans(entities: list[dict[str, Any]]) -> frozenset[Span]:
+    return frozenset(
+        (entity["entity"], int(entity["start"]), int(entity["end"])) for entity in entities
+    )
+
+
 @dataclass(frozen=True)
 class Prediction:
     source: str
     intent: str
     ranking: tuple[tuple[str, float], ...]  # best first, nlu_fallback left out
+    expected_entities: frozenset[Span] = frozenset()
+    entities: frozenset[Span] = frozenset()
 
 
 @dataclass
@@ -199,8 +214,36 @@ async def predict(model: Path, validation: list[Example]) -> list[Prediction]:
             for entry in parsed.get("intent_ranking", [])
             if entry["name"] != FALLBACK
         )
-        predictions.append(Prediction(example.source, example.intent, ranking))
+        predictions.append(
+            Prediction(
+                example.source,
+                example.intent,
+                ranking,
+                spans(example.message.get("entities") or []),
+                spans(parsed.get("entities", [])),
+            )
+        )
     return predictions
+
+
+def print_entities(predictions: list[Prediction]) -> None:
+    """Precision, recall and F1 per entity type over the validation examples (exact spans)."""
+    counts: dict[str, Counter[str]] = {}
+    for prediction in predictions:
+        for span in prediction.expected_entities | prediction.entities:
+            kind = counts.setdefault(span[0], Counter())
+            found, expected = span in prediction.entities, span in prediction.expected_entities
+            kind["tp" if found and expected else "fp" if found else "fn"] += 1
+    total: Counter[str] = Counter()
+    print("  entities (exact spans): type  expected  precision  recall  F1")
+    for name, kind in [*sorted(counts.items()), ("all", total)]:
+        if name != "all":
+            total.update(kind)
+        tp, fp, fn = kind["tp"], kind["fp"], kind["fn"]
+        precision = tp / (tp + fp) if tp + fp else 0.0
+        recall = tp / (tp + fn) if tp + fn else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        print(f"    {name:>14} {tp + fn:5d}   {precision:6.1%}  {recall:6.1%}  {f1:6.1%}")
 
 
 def decide(prediction: Prediction, threshold: float, ambiguity: float) -> str:
@@ -297,7 +340,13 @@ def main() -> None:
         help="a data file used for training only (none of it held out)",
     )
     parser.add_argument("--holdout", type=float, default=0.2)
-    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument(
+        "--seeds",
+        type=int,
+        nargs="+",
+        default=[2026],
+        help="one split per seed; each candidate is trained on each and scored on all of them",
+    )
     parser.add_argument("--thresholds", type=float, nargs="+", default=list(DEFAULT_THRESHOLDS))
     parser.add_argument(
         "--ambiguity",
@@ -312,22 +361,30 @@ def main() -> None:
 
     examples, merged = load_examples(args.data, {path.resolve() for path in args.without})
     train_only = {str(path.resolve().relative_to(args.data.resolve())) for path in args.train_only}
-    train_part, validation = split(examples, args.holdout, args.seed, train_only)
-    print(f"{len(train_part)} training and {len(validation)} validation examples")
+    predictions: dict[Path, list[Prediction]] = {config: [] for config in args.configs}
+    seconds: dict[Path, float] = dict.fromkeys(args.configs, 0.0)
+    for seed in args.seeds:
+        train_part, validation = split(examples, args.holdout, seed, train_only)
+        print(f"seed {seed}: {len(train_part)} training and {len(validation)} validation examples")
+        with tempfile.TemporaryDirectory(prefix="nlu-select-") as tmp:
+            train_dir = write_split(train_part, validation, merged, Path(tmp))
+            for config in args.configs:
+                model, took = train(config, train_dir, Path(tmp) / "models")
+                seconds[config] += took / len(args.seeds)
+                predictions[config] += asyncio.run(predict(model, validation))
+                model.unlink()
+    if len(args.seeds) > 1:
+        print(f"\nfigures pooled over the {len(args.seeds)} splits (seeds {args.seeds})")
     results = []
-    with tempfile.TemporaryDirectory(prefix="nlu-select-") as tmp:
-        train_dir = write_split(train_part, validation, merged, Path(tmp))
-        for config in args.configs:
-            model, seconds = train(config, train_dir, Path(tmp) / "models")
-            predictions = asyncio.run(predict(model, validation))
-            for ambiguity in args.ambiguity:
-                result = Result(f"{config} (ambiguity {ambiguity:g})", seconds)
-                for threshold in args.thresholds:
-                    result.by_threshold[threshold] = score(predictions, threshold, ambiguity)
-                print_result(result)
-                print_errors(predictions, args.errors_at, ambiguity)
-                results.append(result)
-            model.unlink()
+    for config in args.configs:
+        for ambiguity in args.ambiguity:
+            result = Result(f"{config} (ambiguity {ambiguity:g})", seconds[config])
+            for threshold in args.thresholds:
+                result.by_threshold[threshold] = score(predictions[config], threshold, ambiguity)
+            print_result(result)
+            print_errors(predictions[config], args.errors_at, ambiguity)
+            results.append(result)
+        print_entities(predictions[config])
     if args.json:
         args.json.write_text(json.dumps([as_json(result) for result in results], indent=2) + "\n")
 

@@ -1,4 +1,4 @@
-"""A Rasa dense featurizer that gives DIET the all-MiniLM-L6-v2 sentence encoder.
+"""A Rasa dense featurizer that gives the pipeline the all-MiniLM-L6-v2 sentence encoder.
 
 In config.yml after the tokenizer:
 
@@ -7,7 +7,8 @@ In config.yml after the tokenizer:
 Sentence features: the model's sentence embedding (what sentence-transformers returns).
 Sequence features, one row per token of the pipeline's tokenizer: the mean of the contextual
 vectors of the word pieces inside that token (zeros for a token past the model's 256 pieces),
-so DIET's entity tagger sees them as well. The model needs no training; Rasa trains DIET on top.
+so the entity tagger (the CRF's `text_dense_features`) sees them as well. The model needs no
+training; the intent classifier and the entity tagger are trained on top.
 Why this encoder and what it changed: docs/nlu-selection.md.
 """
 

@@ -5,7 +5,7 @@ cross-validation), seeded, over more than the dense sentence vector.
 - **Seeded.** Rasa builds `SVC(probability=True)` without a random state, so its Platt-scaled
   confidences, and with them what the FallbackClassifier lets through, change from one
   training to the next. With the seed, the same config, domain and data give the same model,
-  as DIET's `random_seed` does.
+  as a seeded learner should.
 - **Pattern features.** The sentence embedding alone reads "link 198418" as well as it reads
   any six digits, i.e. not reliably. The sentence-level features of the RegexFeaturizer (one
   per regex or lookup table: an order number, a link code, a known SKU is present) are added

@@ -52,10 +52,14 @@ class SentenceEncoder:
         self.eps = config["layer_norm_eps"]
         self.dimension = config["hidden_size"]
         self.weights = load_file(str(directory / "model.safetensors"))
+        # the layers' matrices kept once, transposed for x @ W (40 MB not held twice)
         self.transposed = {
-            name.removesuffix(".weight"): np.ascontiguousarray(matrix.T)
-            for name, matrix in self.weights.items()
-            if name.endswith(".weight") and matrix.ndim == 2 and "embeddings" not in name
+            name.removesuffix(".weight"): np.ascontiguousarray(self.weights.pop(name).T)
+            for name in [
+                name
+                for name, matrix in self.weights.items()
+                if name.endswith(".weight") and matrix.ndim == 2 and "embeddings" not in name
+            ]
         }
         self.tokenizer = Tokenizer.from_file(str(directory / "tokenizer.json"))
         self.tokenizer.no_padding()
