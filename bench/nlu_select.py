@@ -5,7 +5,8 @@ per split):
 
     .venv-rasa/bin/python bench/nlu_select.py bench/nlu_candidates/*.yml \
         [--holdout 0.2] [--seeds 2026 ...] [--without data/nlu/extra.yml]
-        [--train-only data/nlu/extra.yml] [--json results.json]
+        [--train-only data/nlu/extra.yml] [--validate-on held_out.yml] [--show-errors]
+        [--json results.json]
 
 Every example of data/nlu (all files, CLINC-derived ones and our own, out_of_scope included)
 is split per file and intent with a fixed seed: `--holdout` of them (at least one when an
@@ -25,7 +26,10 @@ for each threshold of `--thresholds` and each ambiguity threshold of `--ambiguit
 candidate and threshold: in-scope accuracy (predicted intent equals the labelled one) and
 out-of-scope recall (predicted out_of_scope or nlu_fallback), on all validation examples and
 on the ones held out of clinc150.yml (the closest to the CLINC150 test set); plus training
-time. ../shared/eval/clinc150/test.jsonl is never read here (bench/nlu_eval.py measures it).
+time; with `--validate-on`, also on a data file kept outside --data (sentences written by
+someone other than the training data's author: never trained on). Entities are scored per
+type (exact type and span). ../shared/eval/clinc150/test.jsonl is never read here
+(bench/nlu_eval.py measures it).
 """
 
 from __future__ import annotations
@@ -40,7 +44,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +56,7 @@ sys.path.insert(0, str(ROOT))  # the pipeline's own components (nlu_components/)
 DATA = ROOT / "data" / "nlu"
 DOMAIN = ROOT / "domain"
 CLINC_FILE = "clinc150.yml"
+EXTERNAL = "<held-out file>"  # the source of --validate-on examples
 OUT_OF_SCOPE = {"out_of_scope", "nlu_fallback"}
 FALLBACK = "nlu_fallback"
 DEFAULT_THRESHOLDS = (0.3, 0.4, 0.5, 0.55, 0.6, 0.7, 0.8)
@@ -82,6 +87,7 @@ class Prediction:
     ranking: tuple[tuple[str, float], ...]  # best first, nlu_fallback left out
     expected_entities: frozenset[Span] = frozenset()
     entities: frozenset[Span] = frozenset()
+    text: str = ""
 
 
 @dataclass
@@ -108,18 +114,19 @@ class Result:
 
 
 def load_examples(data: Path, without: set[Path]) -> tuple[list[Example], Any]:
-    """Every intent example of the YAML files under `data`, and all of them merged."""
+    """Every intent example of the YAML files under `data` (or of the file `data`), and all of
+    them merged."""
     from rasa.shared.nlu.training_data.loading import load_data
     from rasa.shared.nlu.training_data.training_data import TrainingData
 
     examples: list[Example] = []
     parts = []
-    for path in sorted(data.rglob("*.yml")):
+    for path in [data] if data.is_file() else sorted(data.rglob("*.yml")):
         if path.resolve() in without:
             continue
         part = load_data(str(path))
         parts.append(part)
-        source = str(path.relative_to(data))
+        source = path.name if path == data else str(path.relative_to(data))
         for message in part.intent_examples:
             examples.append(Example(source, message.get("intent"), message.get("text"), message))
     return examples, TrainingData().merge(*parts)
@@ -221,6 +228,7 @@ async def predict(model: Path, validation: list[Example]) -> list[Prediction]:
                 ranking,
                 spans(example.message.get("entities") or []),
                 spans(parsed.get("entities", [])),
+                example.text,
             )
         )
     return predictions
@@ -259,12 +267,17 @@ def decide(prediction: Prediction, threshold: float, ambiguity: float) -> str:
 
 
 def score(predictions: list[Prediction], threshold: float, ambiguity: float) -> dict[str, Scores]:
-    scores = {"all": Scores(), "clinc": Scores()}
+    """On our split's validation examples ("all"), those of clinc150.yml ("clinc"), and the
+    held-out file of --validate-on ("held out"), which is never part of "all"."""
+    scores = {"all": Scores(), "clinc": Scores(), "held out": Scores()}
     for prediction in predictions:
         predicted = decide(prediction, threshold, ambiguity)
-        subsets = [scores["all"]]
-        if prediction.source == CLINC_FILE:
-            subsets.append(scores["clinc"])
+        if prediction.source == EXTERNAL:
+            subsets = [scores["held out"]]
+        else:
+            subsets = [scores["all"]]
+            if prediction.source == CLINC_FILE:
+                subsets.append(scores["clinc"])
         for subset in subsets:
             if prediction.intent == "out_of_scope":
                 subset.out_of_scope += 1
@@ -275,34 +288,60 @@ def score(predictions: list[Prediction], threshold: float, ambiguity: float) -> 
     return scores
 
 
-def print_errors(predictions: list[Prediction], threshold: float, ambiguity: float) -> None:
-    """The validation examples a candidate gets wrong at `threshold`, by confusion."""
-    confusions: Counter[tuple[str, str]] = Counter()
-    for prediction in predictions:
-        predicted = decide(prediction, threshold, ambiguity)
-        expected = prediction.intent
-        if expected == "out_of_scope" and predicted in OUT_OF_SCOPE:
+def print_errors(
+    predictions: list[Prediction], threshold: float, ambiguity: float, show: bool = False
+) -> None:
+    """The validation examples a candidate gets wrong at `threshold`, by confusion: on all of
+    the split's, on the ones held out of clinc150.yml (with `show`, each of those sentences:
+    training data, so fair to read), and on the --validate-on file."""
+    for title, source in (
+        ("", None),
+        (" of clinc150.yml", CLINC_FILE),
+        (" of the held-out file", EXTERNAL),
+    ):
+        confusions: Counter[tuple[str, str]] = Counter()
+        wrong: set[str] = set()
+        for prediction in predictions:
+            if (prediction.source == EXTERNAL) != (source == EXTERNAL):
+                continue
+            if source is not None and prediction.source != source:
+                continue
+            predicted = decide(prediction, threshold, ambiguity)
+            expected = prediction.intent
+            if expected == "out_of_scope" and predicted in OUT_OF_SCOPE:
+                continue
+            if predicted != expected:
+                confusions[(expected, predicted)] += 1
+                wrong.add(f"{expected} -> {predicted}: {prediction.text}")
+        if source == EXTERNAL and not confusions:
             continue
-        if predicted != expected:
-            confusions[(expected, predicted)] += 1
-    print(f"  validation confusions at {threshold:.2f} (expected -> predicted):")
-    for (expected, predicted), count in confusions.most_common(10):
-        print(f"    {expected:>20} -> {predicted:<20} {count}")
+        print(f"  validation confusions{title} at {threshold:.2f} (expected -> predicted):")
+        for (expected, predicted), count in confusions.most_common(10):
+            print(f"    {expected:>20} -> {predicted:<20} {count}")
+        if source is not None and show:
+            for text in sorted(wrong):
+                print(f"      {text}")
 
 
 def print_result(result: Result) -> None:
     print(f"\n{result.config}  (training {result.train_seconds:.0f} s)")
     first = next(iter(result.by_threshold.values()))
+    subsets = [("all", "all"), ("clinc", "clinc150.yml")]
+    if first["held out"].in_scope + first["held out"].out_of_scope:
+        subsets.append(("held out", "held-out file"))
     print(
-        f"  threshold | all: in-scope ({first['all'].in_scope}) / oos recall "
-        f"({first['all'].out_of_scope}) | clinc150.yml: in-scope ({first['clinc'].in_scope})"
-        f" / oos recall ({first['clinc'].out_of_scope})"
+        "  threshold | "
+        + " | ".join(
+            f"{title}: in-scope ({first[key].in_scope}) / oos recall ({first[key].out_of_scope})"
+            for key, title in subsets
+        )
     )
     for threshold, scores in result.by_threshold.items():
-        every, clinc = scores["all"], scores["clinc"]
         print(
-            f"  {threshold:9.2f} | {every.accuracy:6.1%} / {every.recall:6.1%}"
-            f"          | {clinc.accuracy:6.1%} / {clinc.recall:6.1%}"
+            f"  {threshold:9.2f} | "
+            + " | ".join(
+                f"{scores[key].accuracy:6.1%} / {scores[key].recall:6.1%}" for key, _ in subsets
+            )
         )
 
 
@@ -356,11 +395,24 @@ def main() -> None:
         help="FallbackClassifier ambiguity thresholds to score (one table each)",
     )
     parser.add_argument("--errors-at", type=float, default=0.55, help="threshold for confusions")
+    parser.add_argument(
+        "--show-errors", action="store_true", help="print the misread clinc150.yml sentences"
+    )
+    parser.add_argument(
+        "--validate-on",
+        type=Path,
+        help="a data file (or folder) outside --data, scored with every split and never trained on",
+    )
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args()
 
     examples, merged = load_examples(args.data, {path.resolve() for path in args.without})
     train_only = {str(path.resolve().relative_to(args.data.resolve())) for path in args.train_only}
+    held_out = []
+    if args.validate_on:
+        loaded, _ = load_examples(args.validate_on, set())
+        held_out = [replace(example, source=EXTERNAL) for example in loaded]
+        print(f"{len(held_out)} examples of {args.validate_on}, scored and never trained on")
     predictions: dict[Path, list[Prediction]] = {config: [] for config in args.configs}
     seconds: dict[Path, float] = dict.fromkeys(args.configs, 0.0)
     for seed in args.seeds:
@@ -371,7 +423,7 @@ def main() -> None:
             for config in args.configs:
                 model, took = train(config, train_dir, Path(tmp) / "models")
                 seconds[config] += took / len(args.seeds)
-                predictions[config] += asyncio.run(predict(model, validation))
+                predictions[config] += asyncio.run(predict(model, validation + held_out))
                 model.unlink()
     if len(args.seeds) > 1:
         print(f"\nfigures pooled over the {len(args.seeds)} splits (seeds {args.seeds})")
@@ -382,7 +434,7 @@ def main() -> None:
             for threshold in args.thresholds:
                 result.by_threshold[threshold] = score(predictions[config], threshold, ambiguity)
             print_result(result)
-            print_errors(predictions[config], args.errors_at, ambiguity)
+            print_errors(predictions[config], args.errors_at, ambiguity, args.show_errors)
             results.append(result)
         print_entities(predictions[config])
     if args.json:
