@@ -238,6 +238,8 @@ def print_entities(predictions: list[Prediction]) -> None:
     """Precision, recall and F1 per entity type over the validation examples (exact spans)."""
     counts: dict[str, Counter[str]] = {}
     for prediction in predictions:
+        if prediction.source == EXTERNAL:  # its sentences carry no entity annotations
+            continue
         for span in prediction.expected_entities | prediction.entities:
             kind = counts.setdefault(span[0], Counter())
             found, expected = span in prediction.entities, span in prediction.expected_entities
