@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Protocol
 
 _SAMPLE = re.compile(r"([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(.*)\})? (\S+)")
 _LABEL = re.compile(r'([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"(,|$)')
 _SUFFIXES = {"histogram": ("_bucket", "_sum", "_count"), "counter": ("",), "gauge": ("",)}
 
 Labels = frozenset[tuple[str, str]]
+CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 
 
 @dataclass
@@ -84,3 +87,24 @@ def check_histograms(scrape: Scrape) -> None:
             assert counts == sorted(counts), name
             assert bounds[-1][0] == math.inf
             assert counts[-1] == scrape.value(f"{name}_count", **labels)
+
+
+class Answer(Protocol):
+    """An HTTP response: httpx's, or the one Starlette's TestClient returns."""
+
+    @property
+    def status_code(self) -> int: ...
+    @property
+    def headers(self) -> Mapping[str, str]: ...
+    @property
+    def text(self) -> str: ...
+
+
+def read(response: Answer) -> Scrape:
+    """A `/metrics` answer (the ERP's through its TestClient, the gateway's over HTTP): 200,
+    the exposition format's content type, every line valid, every histogram consistent."""
+    assert response.status_code == 200
+    assert response.headers["content-type"] == CONTENT_TYPE
+    found = parse(response.text)
+    check_histograms(found)
+    return found

@@ -10,7 +10,7 @@ import pytest
 
 from tests.bot.conftest import TOKEN, Gateway
 from tests.bot.peers import BotApi, RasaRest
-from tests.prometheus import Scrape, check_histograms, parse
+from tests.prometheus import Scrape, read
 
 CHAT = 555777
 PRIVATE = {"id": CHAT, "type": "private", "first_name": "Mo"}
@@ -30,12 +30,7 @@ def gateway_url(rasa: RasaRest, bot_api: BotApi, gateway: Gateway) -> Iterator[s
 
 
 def scrape(url: str) -> Scrape:
-    response = httpx.get(f"{url}/metrics")
-    assert response.status_code == 200
-    assert response.headers["content-type"] == "text/plain; version=0.0.4; charset=utf-8"
-    found = parse(response.text)
-    check_histograms(found)
-    return found
+    return read(httpx.get(f"{url}/metrics"))
 
 
 def test_the_gateway_counts_turns_failures_and_sends(
