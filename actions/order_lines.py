@@ -1,11 +1,13 @@
 """Order lines in the user's words: "200 NUT-M10, 50 WASHER-8", "BOLT-M8 x 40",
-"10 boxes of earplugs".
+"10 boxes of earplugs", "two dozen hex nuts".
 
 Rasa finds the products (`sku` from the catalog's lookup table, `product` names learned
 from examples); this module pairs each with its quantity by position in the text, which
 the entity extractor cannot do: the number right before a product ("40 BOLT-M8",
-"10 boxes of earplugs") or written after it with a marker ("BOLT-M8 x 40", "BOLT-M8: 40").
-A product without a quantity keeps `quantity=None` so the bot can ask for it.
+"10 boxes of earplugs", "ten office chairs", "a drill") or written after it with a marker
+("BOLT-M8 x 40", "BOLT-M8: 40"). Quantities in words go up to the thousands ("two hundred
+and fifty", "a dozen"); larger ones people write in digits. A product without a quantity
+keeps `quantity=None` so the bot can ask for it.
 """
 
 from __future__ import annotations
@@ -19,10 +21,48 @@ PRODUCT_ENTITIES = ("sku", "product")
 # An uppercase code with a dash that the lookup table may not know yet ("BOLT-M8-SS").
 SKU_LIKE = re.compile(r"(?<![\w-])[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+(?![\w-])")
 NOT_SKU = re.compile(r"^(?:SO|INV|CUST|RMA|CN)-", re.I)
-NUMBER = re.compile(r"(?<![\w.,-])(\d{1,3}(?:,\d{3})+|\d{1,7})(?![\w-])")
+UNITS = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+]
+TENS = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+WORD_VALUES = {
+    **{word: value for value, word in enumerate(UNITS)},
+    **{word: 20 + 10 * index for index, word in enumerate(TENS)},
+    "a": 1,
+    "an": 1,
+}
+MULTIPLIERS = {"dozen": 12, "hundred": 100, "thousand": 1000}
+_WORD = "|".join([*TENS, *reversed(UNITS), "an?"])  # longest first: "seventeen" before "seven"
+# "ten", "twenty-five", "a dozen", "two hundred and fifty", "three thousand five hundred"
+WORDS_NUMBER = (
+    rf"(?:(?:{_WORD})(?:[- ](?:{_WORD}))?|dozen)"
+    rf"(?:[- ](?:and[- ])?(?:(?:{_WORD})(?:[- ](?:{_WORD}))?|dozen|hundred|thousand))*"
+)
+DIGITS = r"\d{1,3}(?:,\d{3})+|\d{1,7}"
+NUMBER = re.compile(rf"(?<![\w.,-])({DIGITS})(?![\w-])")
+NUMBER_OR_WORDS = re.compile(rf"(?<![\w.,-])({DIGITS}|{WORDS_NUMBER})(?![\w-])", re.I)
 # What may stand between a quantity and its product: "40 ", "10 boxes of ", "5 x ".
 QUANTITY_BEFORE = re.compile(
-    r"(?<![\w.,-])(\d{1,3}(?:,\d{3})+|\d{1,7})\s*(?:x|\u00d7|pcs\.?|pieces?( of)?|units?( of)?"
+    rf"(?<![\w.,-])({DIGITS}|{WORDS_NUMBER})\s*(?:x|\u00d7|pcs\.?|pieces?( of)?|units?( of)?"
     r"|(?:boxes|packs|packets|cartons|rolls|bags|sets|tubes|pairs|cans|of)(?: of)?|more)?"
     r"(?:\s+(?:of|the))*\s*$",
     re.I,
@@ -76,7 +116,7 @@ def requested_lines(text: str, entities: Iterable[dict[str, Any]]) -> list[Reque
         after = text[mention.end : next_start]
         quantity, consumed = None, 0
         if before_match := QUANTITY_BEFORE.search(before):
-            quantity = int(before_match.group(1).replace(",", ""))
+            quantity = number_value(before_match.group(1))
         elif after_match := QUANTITY_AFTER.match(after):
             quantity, consumed = int(after_match.group(1)), after_match.end()
         previous_end = mention.end + consumed
@@ -84,12 +124,39 @@ def requested_lines(text: str, entities: Iterable[dict[str, Any]]) -> list[Reque
     return lines
 
 
+def number_value(written: str) -> int | None:
+    """The value of "1,000", "40", "ten", "twenty-five", "a dozen", "two hundred and fifty";
+    None for words that are not a number ("a" alone is one: "a drill")."""
+    if written[0].isdigit():
+        return int(written.replace(",", ""))
+    total = current = 0
+    for word in re.split(r"[- ]+", written.lower()):
+        if word == "and":
+            continue
+        if word in WORD_VALUES:
+            current += WORD_VALUES[word]
+        elif word in MULTIPLIERS:
+            if word == "thousand":
+                total += max(current, 1) * 1000
+                current = 0
+            else:
+                current = max(current, 1) * MULTIPLIERS[word]
+        else:
+            return None
+    return total + current
+
+
 def bare_quantity(text: str) -> int | None:
-    """A message that is only a quantity ("40", "40 please", "make it 1,000")."""
-    numbers = NUMBER.findall(text)
+    """A message that is only a quantity ("40", "40 please", "make it 1,000", "twelve",
+    "a dozen"); a lone "a" or "an" is not one."""
+    numbers = [
+        found
+        for found in NUMBER_OR_WORDS.findall(text)
+        if found.lower() not in ("a", "an") and number_value(found) is not None
+    ]
     if len(numbers) != 1:
         return None
-    rest = NUMBER.sub("", text).strip(" .!").lower()
+    rest = text.replace(numbers[0], "", 1).strip(" .!").lower()
     if len(rest.split()) > 4:
         return None
-    return int(numbers[0].replace(",", ""))
+    return number_value(numbers[0])

@@ -77,6 +77,18 @@ def test_a_rep_is_asked_for_what_is_missing_and_can_stop(assistant: RunningAssis
     assert "Hello" in texts(replies)
 
 
+def test_a_quantity_asked_for_may_be_answered_in_words(assistant: RunningAssistant) -> None:
+    sender = linked(assistant, customer="CUST-0004")
+    replies = assistant.say(sender, "I'd like to order BOLT-M8 by Friday")
+    assert "How many" in texts(replies)
+    replies = assistant.say(sender, "two dozen")
+    assert "usual address" in texts(replies)
+    replies = assistant.say(sender, "/affirm")  # the "Yes, the usual address" button
+    assert "24 x BOLT-M8" in texts(replies)
+    replies = assistant.say(sender, "stop")
+    assert "Nothing was ordered" in texts(replies)
+
+
 def test_an_unlinked_chat_is_told_how_to_link(assistant: RunningAssistant) -> None:
     replies = assistant.say(f"telegram:{uuid.uuid4().int % 10**9}", "I want to order 5 BOLT-M8")
     assert "six-digit code" in texts(replies)

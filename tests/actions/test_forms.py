@@ -104,6 +104,19 @@ def test_the_first_message_fills_the_form(erp: RunningErp) -> None:
     assert slots["order_key"]
 
 
+def test_quantities_written_in_words_fill_the_lines(erp: RunningErp) -> None:
+    chat = linked_chat(erp, "CUST-0004")
+    text = "please order ten BOLT-M8 and a dozen boxes of earplugs"
+    _, slots = run_on(
+        ActionStartOrder(erp_client(erp)),
+        tracker(chat, text, spans(text, sku="BOLT-M8", product="earplugs")),
+    )
+    assert [(i["sku"], i["quantity"]) for i in slots["order_lines"]] == [
+        ("BOLT-M8", 10),
+        ("EARPLUGS-200", 12),
+    ]
+
+
 def test_an_unlinked_chat_cannot_order_and_is_told_how_to_link(erp: RunningErp) -> None:
     said, slots = run_on(
         ActionStartOrder(erp_client(erp)), tracker("telegram:404404", "order 40 BOLT-M8")
