@@ -5,7 +5,7 @@ per split):
 
     .venv-rasa/bin/python bench/nlu_select.py bench/nlu_candidates/*.yml \
         [--holdout 0.2] [--seeds 2026 ...] [--without data/nlu/extra.yml]
-        [--train-only data/nlu/extra.yml] [--validate-on held_out.yml] [--show-errors]
+        [--train-only data/nlu/extra.yml] [--validate-on held_out.yml ...] [--show-errors]
         [--json results.json]
 
 Every example of data/nlu (all files, CLINC-derived ones and our own, out_of_scope included)
@@ -26,9 +26,10 @@ for each threshold of `--thresholds` and each ambiguity threshold of `--ambiguit
 candidate and threshold: in-scope accuracy (predicted intent equals the labelled one) and
 out-of-scope recall (predicted out_of_scope or nlu_fallback), on all validation examples and
 on the ones held out of clinc150.yml (the closest to the CLINC150 test set); plus training
-time; with `--validate-on`, also on a data file kept outside --data (sentences written by
-someone other than the training data's author: never trained on). Entities are scored per
-type (exact type and span). ../shared/eval/clinc150/test.jsonl is never read here
+time; with `--validate-on` (repeatable), also on each data file kept outside --data
+(sentences written by someone other than the training data's author: never trained on; only
+their confusion counts are printed, not their sentences). Entities are scored per type (exact
+type and span). ../shared/eval/clinc150/test.jsonl is never read here
 (bench/nlu_eval.py measures it).
 """
 
@@ -56,7 +57,13 @@ sys.path.insert(0, str(ROOT))  # the pipeline's own components (nlu_components/)
 DATA = ROOT / "data" / "nlu"
 DOMAIN = ROOT / "domain"
 CLINC_FILE = "clinc150.yml"
-EXTERNAL = "<held-out file>"  # the source of --validate-on examples
+HELD_OUT = "held out: "  # the source of a --validate-on example is this + its file's name
+
+
+def held_out(source: str) -> bool:
+    return source.startswith(HELD_OUT)
+
+
 OUT_OF_SCOPE = {"out_of_scope", "nlu_fallback"}
 FALLBACK = "nlu_fallback"
 DEFAULT_THRESHOLDS = (0.3, 0.4, 0.5, 0.55, 0.6, 0.7, 0.8)
@@ -238,7 +245,7 @@ def print_entities(predictions: list[Prediction]) -> None:
     """Precision, recall and F1 per entity type over the validation examples (exact spans)."""
     counts: dict[str, Counter[str]] = {}
     for prediction in predictions:
-        if prediction.source == EXTERNAL:  # its sentences carry no entity annotations
+        if held_out(prediction.source):  # its sentences carry no entity annotations
             continue
         for span in prediction.expected_entities | prediction.entities:
             kind = counts.setdefault(span[0], Counter())
@@ -269,13 +276,13 @@ def decide(prediction: Prediction, threshold: float, ambiguity: float) -> str:
 
 
 def score(predictions: list[Prediction], threshold: float, ambiguity: float) -> dict[str, Scores]:
-    """On our split's validation examples ("all"), those of clinc150.yml ("clinc"), and the
-    held-out file of --validate-on ("held out"), which is never part of "all"."""
-    scores = {"all": Scores(), "clinc": Scores(), "held out": Scores()}
+    """On our split's validation examples ("all"), those of clinc150.yml ("clinc"), and each
+    held-out file of --validate-on ("held out: name"), which is never part of "all"."""
+    scores = {"all": Scores(), "clinc": Scores()}
     for prediction in predictions:
         predicted = decide(prediction, threshold, ambiguity)
-        if prediction.source == EXTERNAL:
-            subsets = [scores["held out"]]
+        if held_out(prediction.source):
+            subsets = [scores.setdefault(prediction.source, Scores())]
         else:
             subsets = [scores["all"]]
             if prediction.source == CLINC_FILE:
@@ -295,16 +302,17 @@ def print_errors(
 ) -> None:
     """The validation examples a candidate gets wrong at `threshold`, by confusion: on all of
     the split's, on the ones held out of clinc150.yml (with `show`, each of those sentences:
-    training data, so fair to read), and on the --validate-on file."""
+    training data, so fair to read), and on each --validate-on file."""
+    files = sorted({p.source for p in predictions if held_out(p.source)})
     for title, source in (
         ("", None),
         (" of clinc150.yml", CLINC_FILE),
-        (" of the held-out file", EXTERNAL),
+        *((f" of {name.removeprefix(HELD_OUT)}", name) for name in files),
     ):
         confusions: Counter[tuple[str, str]] = Counter()
         wrong: set[str] = set()
         for prediction in predictions:
-            if (prediction.source == EXTERNAL) != (source == EXTERNAL):
+            if held_out(prediction.source) != (source is not None and held_out(source)):
                 continue
             if source is not None and prediction.source != source:
                 continue
@@ -315,12 +323,12 @@ def print_errors(
             if predicted != expected:
                 confusions[(expected, predicted)] += 1
                 wrong.add(f"{expected} -> {predicted}: {prediction.text}")
-        if source == EXTERNAL and not confusions:
+        if source is not None and held_out(source) and not confusions:
             continue
         print(f"  validation confusions{title} at {threshold:.2f} (expected -> predicted):")
         for (expected, predicted), count in confusions.most_common(10):
             print(f"    {expected:>20} -> {predicted:<20} {count}")
-        if source is not None and show:
+        if source == CLINC_FILE and show:
             for text in sorted(wrong):
                 print(f"      {text}")
 
@@ -329,8 +337,7 @@ def print_result(result: Result) -> None:
     print(f"\n{result.config}  (training {result.train_seconds:.0f} s)")
     first = next(iter(result.by_threshold.values()))
     subsets = [("all", "all"), ("clinc", "clinc150.yml")]
-    if first["held out"].in_scope + first["held out"].out_of_scope:
-        subsets.append(("held out", "held-out file"))
+    subsets += [(key, key) for key in first if held_out(key)]
     print(
         "  threshold | "
         + " | ".join(
@@ -403,18 +410,21 @@ def main() -> None:
     parser.add_argument(
         "--validate-on",
         type=Path,
-        help="a data file (or folder) outside --data, scored with every split and never trained on",
+        action="append",
+        default=[],
+        help="a data file outside --data, scored with every split and never trained on "
+        "(repeatable: each file is scored on its own)",
     )
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args()
 
     examples, merged = load_examples(args.data, {path.resolve() for path in args.without})
     train_only = {str(path.resolve().relative_to(args.data.resolve())) for path in args.train_only}
-    held_out = []
-    if args.validate_on:
-        loaded, _ = load_examples(args.validate_on, set())
-        held_out = [replace(example, source=EXTERNAL) for example in loaded]
-        print(f"{len(held_out)} examples of {args.validate_on}, scored and never trained on")
+    held_out_examples = []
+    for path in args.validate_on:
+        loaded, _ = load_examples(path, set())
+        held_out_examples += [replace(example, source=HELD_OUT + path.name) for example in loaded]
+        print(f"{len(loaded)} examples of {path}, scored and never trained on")
     predictions: dict[Path, list[Prediction]] = {config: [] for config in args.configs}
     seconds: dict[Path, float] = dict.fromkeys(args.configs, 0.0)
     for seed in args.seeds:
@@ -425,7 +435,7 @@ def main() -> None:
             for config in args.configs:
                 model, took = train(config, train_dir, Path(tmp) / "models")
                 seconds[config] += took / len(args.seeds)
-                predictions[config] += asyncio.run(predict(model, validation + held_out))
+                predictions[config] += asyncio.run(predict(model, validation + held_out_examples))
                 model.unlink()
     if len(args.seeds) > 1:
         print(f"\nfigures pooled over the {len(args.seeds)} splits (seeds {args.seeds})")

@@ -47,6 +47,9 @@ class SeededSklearnIntentClassifier(SklearnIntentClassifier):
             # "svm" (Rasa's grid-searched SVC) or "logistic" (multinomial logistic regression)
             "classifier": "svm",
             "logistic_C": [3.0, 10.0, 30.0],
+            # logistic only: None, or "balanced" (each intent weighs the same whatever its
+            # number of examples; not shipped: docs/nlu-selection.md, seventh round)
+            "class_weight": None,
             "sparse_features_of": ["RegexFeaturizer"],
             # sparse sentence features added scaled to unit length, each featurizer's block
             # on its own (bags of words and character n-grams beside the embedding)
@@ -59,7 +62,11 @@ class SeededSklearnIntentClassifier(SklearnIntentClassifier):
         if self.component_config["classifier"] == "logistic":
             # C by cross-validation, as for the SVM (and Rasa persists the search's winner)
             return GridSearchCV(
-                LogisticRegression(max_iter=5000, random_state=seed),
+                LogisticRegression(
+                    max_iter=5000,
+                    random_state=seed,
+                    class_weight=self.component_config["class_weight"],
+                ),
                 param_grid={"C": self.component_config["logistic_C"]},
                 n_jobs=num_threads,
                 cv=self._num_cv_splits(y),
