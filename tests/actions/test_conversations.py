@@ -63,30 +63,38 @@ def test_a_customer_orders_in_their_own_words_and_checks_the_status(
     assert f"{number.group()} is cancelled" in texts(replies)
 
 
+def converse(assistant: RunningAssistant, sender: str, turns: list[tuple[str, str]]) -> None:
+    """Say each message in turn; each reply must contain the text paired with it."""
+    for message, expected in turns:
+        reply = texts(assistant.say(sender, message))
+        assert expected in reply, f"{message!r} was answered {reply!r}"
+
+
 def test_a_rep_is_asked_for_what_is_missing_and_can_stop(assistant: RunningAssistant) -> None:
-    sender = linked(assistant, staff="tom.becker")
-    replies = assistant.say(sender, "new order")
-    assert "Which customer" in texts(replies)
-    replies = assistant.say(sender, "CUST-0007")
-    assert "What would you like to order" in texts(replies)
-    replies = assistant.say(sender, "200 NUT-M10 and 50 WASHER-8")
-    assert "When do you need it" in texts(replies)
-    replies = assistant.say(sender, "stop")
-    assert "Nothing was changed" in texts(replies)
-    replies = assistant.say(sender, "hello")
-    assert "Hello" in texts(replies)
+    converse(
+        assistant,
+        linked(assistant, staff="tom.becker"),
+        [
+            ("new order", "Which customer"),
+            ("CUST-0007", "What would you like to order"),
+            ("200 NUT-M10 and 50 WASHER-8", "When do you need it"),
+            ("stop", "Nothing was changed"),
+            ("hello", "Hello"),
+        ],
+    )
 
 
 def test_a_quantity_asked_for_may_be_answered_in_words(assistant: RunningAssistant) -> None:
-    sender = linked(assistant, customer="CUST-0004")
-    replies = assistant.say(sender, "I'd like to order BOLT-M8 by Friday")
-    assert "How many" in texts(replies)
-    replies = assistant.say(sender, "two dozen")
-    assert "usual address" in texts(replies)
-    replies = assistant.say(sender, "/affirm")  # the "Yes, the usual address" button
-    assert "24 x BOLT-M8" in texts(replies)
-    replies = assistant.say(sender, "stop")
-    assert "Nothing was ordered" in texts(replies)
+    converse(
+        assistant,
+        linked(assistant, customer="CUST-0004"),
+        [
+            ("I'd like to order BOLT-M8 by Friday", "How many"),
+            ("two dozen", "usual address"),
+            ("/affirm", "24 x BOLT-M8"),  # the "Yes, the usual address" button
+            ("stop", "Nothing was ordered"),
+        ],
+    )
 
 
 def test_an_unlinked_chat_is_told_how_to_link(assistant: RunningAssistant) -> None:
