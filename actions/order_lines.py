@@ -63,7 +63,8 @@ NUMBER_OR_WORDS = re.compile(rf"(?<![\w.,-])({DIGITS}|{WORDS_NUMBER})(?![\w-])",
 # What may stand between a quantity and its product: "40 ", "10 boxes of ", "5 x ".
 QUANTITY_BEFORE = re.compile(
     rf"(?<![\w.,-])({DIGITS}|{WORDS_NUMBER})\s*(?:x|\u00d7|pcs\.?|pieces?( of)?|units?( of)?"
-    r"|(?:boxes|packs|packets|cartons|rolls|bags|sets|tubes|pairs|cans|of)(?: of)?|more)?"
+    r"|(?:box(?:es)?|packs?|packets?|cartons?|rolls?|bags?|sets?|tubes?|pairs?|cans?|cases?"
+    r"|pallets?|reams?|of)(?: of)?|more)?"
     r"(?:\s+(?:of|the))*\s*$",
     re.I,
 )
@@ -151,12 +152,12 @@ def bare_quantity(text: str) -> int | None:
     "a dozen"); a lone "a" or "an" is not one."""
     numbers = [
         found
-        for found in NUMBER_OR_WORDS.findall(text)
-        if found.lower() not in ("a", "an") and number_value(found) is not None
+        for found in NUMBER_OR_WORDS.finditer(text)
+        if found.group(1).lower() not in ("a", "an") and number_value(found.group(1)) is not None
     ]
     if len(numbers) != 1:
         return None
-    rest = text.replace(numbers[0], "", 1).strip(" .!").lower()
+    rest = (text[: numbers[0].start()] + text[numbers[0].end() :]).strip(" .!")
     if len(rest.split()) > 4:
         return None
-    return number_value(numbers[0])
+    return number_value(numbers[0].group(1))

@@ -9,11 +9,12 @@ nothing to read):
 
 Every user message since the date that was read as a fallback or out of scope, or whose top
 intent's confidence is below `--below`, is written to a Rasa NLU file grouped by what the
-model said, identical messages once with their count, most frequent first. A person moves
-each line to the intent it means (or to out_of_scope) in `data/nlu/`, and the next training
-learns it (docs/nlu-selection.md, "Next"). Button payloads ("/affirm") are left out and link
-codes are masked: they are single-use secrets. The file holds customers' words: keep it out
-of the repository (`review/` is ignored by git) and delete it once reviewed.
+model said, identical messages once, most frequent first. A person moves each line to the
+intent it means (or to out_of_scope) in `data/nlu/`, and the next training learns it
+(docs/nlu-selection.md, "Next"). Button payloads ("/affirm") are left out and six-digit
+numbers masked: link codes are single-use secrets. The file holds customers' words: it is
+readable by its owner only, `review/` is ignored by git, and it should be deleted once
+reviewed.
 """
 
 from __future__ import annotations
@@ -99,6 +100,8 @@ def main() -> None:
 
     found = to_review(read_messages(args.url, args.since), args.below)
     args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.touch(mode=0o600)  # before any customer's words are in it
+    args.out.chmod(0o600)  # also when it was there before
     args.out.write_text(as_nlu_file(found, args.since, args.below))
     total = sum(sum(counts.values()) for counts in found.values())
     print(f"{total} messages ({sum(map(len, found.values()))} different) written to {args.out}")

@@ -44,6 +44,7 @@ def test_numbers_in_digits_and_words(written: str, value: int) -> None:
         ("buy a cordless drill", ["cordless drill"], [1]),
         ("I'd like to order an angle grinder", ["angle grinder"], [1]),
         ("buy two hundred rivets", ["rivets"], [200]),
+        ("a box of earplugs and three pallets of cement", ["earplugs", "cement"], [1, 3]),
         ("get me twenty-five hex bolts and a dozen washers", ["hex bolts", "washers"], [25, 12]),
         ("We need 300 M10 nuts and 300 M10 washers", ["M10 nuts", "M10 washers"], [300, 300]),
         ("order some gloves", ["gloves"], [None]),

@@ -73,6 +73,7 @@ def test_misread_messages_are_listed_for_review(
         check=True,
     )
     assert "5 messages (3 different)" in done.stdout
+    assert out.stat().st_mode & 0o777 == 0o600  # customers' words: the owner's only
     groups = {
         group["intent"]: [line[2:] for line in group["examples"].splitlines()]
         for group in yaml.safe_load(out.read_text())["nlu"]
