@@ -90,8 +90,8 @@ def test_a_quantity_asked_for_may_be_answered_in_words(assistant: RunningAssista
         linked(assistant, customer="CUST-0004"),
         [
             ("I'd like to order BOLT-M8 by Friday", "How many"),
-            ("two dozen", "usual address"),
-            ("/affirm", "24 x BOLT-M8"),  # the "Yes, the usual address" button
+            ("a dozen", "usual address"),  # the answer asked for, whatever intent it is read as
+            ("/affirm", "12 x BOLT-M8"),  # the "Yes, the usual address" button
             ("stop", "Nothing was ordered"),
         ],
     )
