@@ -58,15 +58,14 @@ DATA = ROOT / "data" / "nlu"
 DOMAIN = ROOT / "domain"
 CLINC_FILE = "clinc150.yml"
 HELD_OUT = "held out: "  # the source of a --validate-on example is this + its file's name
-
-
-def held_out(source: str) -> bool:
-    return source.startswith(HELD_OUT)
-
-
 OUT_OF_SCOPE = {"out_of_scope", "nlu_fallback"}
 FALLBACK = "nlu_fallback"
 DEFAULT_THRESHOLDS = (0.3, 0.4, 0.5, 0.55, 0.6, 0.7, 0.8)
+
+
+def held_out(source: str) -> bool:
+    """Whether an example comes from a --validate-on file (never trained on)."""
+    return source.startswith(HELD_OUT)
 
 
 @dataclass(frozen=True)
