@@ -57,12 +57,12 @@ WORDS_NUMBER = (
     rf"(?:(?:{_WORD})(?:[- ](?:{_WORD}))?|dozen)"
     rf"(?:[- ](?:and[- ])?(?:(?:{_WORD})(?:[- ](?:{_WORD}))?|dozen|hundred|thousand))*"
 )
-DIGITS = r"\d{1,3}(?:,\d{3})+|\d{1,7}"
-NUMBER = re.compile(rf"(?<![\w.,-])({DIGITS})(?![\w-])")
-NUMBER_OR_WORDS = re.compile(rf"(?<![\w.,-])({DIGITS}|{WORDS_NUMBER})(?![\w-])", re.I)
+# a quantity in digits ("1,000", "40") or in words; group 1 is its text
+QUANTITY = rf"(?<![\w.,-])(\d{{1,3}}(?:,\d{{3}})+|\d{{1,7}}|{WORDS_NUMBER})"
+NUMBER = re.compile(rf"{QUANTITY}(?![\w-])", re.I)
 # What may stand between a quantity and its product: "40 ", "10 boxes of ", "5 x ".
 QUANTITY_BEFORE = re.compile(
-    rf"(?<![\w.,-])({DIGITS}|{WORDS_NUMBER})\s*(?:x|\u00d7|pcs\.?|pieces?( of)?|units?( of)?"
+    rf"{QUANTITY}\s*(?:x|\u00d7|pcs\.?|pieces?( of)?|units?( of)?"
     r"|(?:box(?:es)?|packs?|packets?|cartons?|rolls?|bags?|sets?|tubes?|pairs?|cans?|cases?"
     r"|pallets?|reams?|of)(?: of)?|more)?"
     r"(?:\s+(?:of|the))*\s*$",
@@ -151,9 +151,7 @@ def bare_quantity(text: str) -> int | None:
     """A message that is only a quantity ("40", "40 please", "make it 1,000", "twelve",
     "a dozen"); a lone "a" or "an" is not one."""
     numbers = [
-        found
-        for found in NUMBER_OR_WORDS.finditer(text)
-        if found.group(1).lower() not in ("a", "an") and number_value(found.group(1)) is not None
+        found for found in NUMBER.finditer(text) if found.group(1).lower() not in ("a", "an")
     ]
     if len(numbers) != 1:
         return None

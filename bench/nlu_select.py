@@ -311,9 +311,8 @@ def print_errors(
         confusions: Counter[tuple[str, str]] = Counter()
         wrong: set[str] = set()
         for prediction in predictions:
-            if held_out(prediction.source) != (source is not None and held_out(source)):
-                continue
-            if source is not None and prediction.source != source:
+            in_group = prediction.source == source if source else not held_out(prediction.source)
+            if not in_group:
                 continue
             predicted = decide(prediction, threshold, ambiguity)
             expected = prediction.intent
@@ -322,7 +321,7 @@ def print_errors(
             if predicted != expected:
                 confusions[(expected, predicted)] += 1
                 wrong.add(f"{expected} -> {predicted}: {prediction.text}")
-        if source is not None and held_out(source) and not confusions:
+        if source and held_out(source) and not confusions:
             continue
         print(f"  validation confusions{title} at {threshold:.2f} (expected -> predicted):")
         for (expected, predicted), count in confusions.most_common(10):

@@ -35,14 +35,13 @@ SAID = [  # (text, intent, confidence)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
-    """A tracker store's SQLAlchemy URL and the same store's SQLTrackerStore settings."""
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[dict[str, Any]]:
+    """SQLTrackerStore settings of an empty store in SQLite or in a throwaway PostgreSQL."""
     if request.param == "sqlite":
-        path = tmp_path / "trackers.db"
-        yield f"sqlite:///{path}", {"dialect": "sqlite", "db": str(path)}
+        yield {"dialect": "sqlite", "db": str(tmp_path / "trackers.db")}
         return
     with throwaway_postgres("review_trackers", str(POSTGRES)) as name:
-        settings = {
+        yield {
             "dialect": "postgresql",
             "host": POSTGRES.host,
             "port": POSTGRES.port or 5432,
@@ -50,29 +49,28 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str,
             "username": POSTGRES.username,
             "password": POSTGRES.password,
         }
-        yield str(POSTGRES.set(database=name)), settings
 
 
-def test_misread_messages_are_listed_for_review(
-    store: tuple[str, dict[str, Any]], tmp_path: Path
-) -> None:
-    url, settings = store
-    trackers = SQLTrackerStore(**settings)
+def review(*arguments: str) -> str:
+    """What the script prints, run as a user would."""
+    done = subprocess.run(
+        [sys.executable, str(SCRIPT), *arguments], capture_output=True, text=True, check=True
+    )
+    return done.stdout
+
+
+def test_misread_messages_are_listed_for_review(store: dict[str, Any], tmp_path: Path) -> None:
+    trackers = SQLTrackerStore(**store)
     events = [
         UserUttered(said, {"name": intent, "confidence": confidence})
         for said, intent, confidence in SAID
     ]
     asyncio.run(trackers.save(DialogueStateTracker.from_events("web:review", events)))
+    url = trackers.engine.url.render_as_string(hide_password=False)  # the store Rasa wrote
     trackers.engine.dispose()
 
     out = tmp_path / "review.yml"
-    done = subprocess.run(
-        [sys.executable, str(SCRIPT), url, "--out", str(out)],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert "5 messages (3 different)" in done.stdout
+    assert "5 messages (3 different)" in review(url, "--out", str(out))
     assert out.stat().st_mode & 0o777 == 0o600  # customers' words: the owner's only
     groups = {
         group["intent"]: [line[2:] for line in group["examples"].splitlines()]
@@ -86,10 +84,4 @@ def test_misread_messages_are_listed_for_review(
     assert next(iter(groups)) == "nlu_fallback"  # the largest group first
 
     tomorrow = (date.today() + timedelta(days=1)).isoformat()
-    later = subprocess.run(
-        [sys.executable, str(SCRIPT), url, "--since", tomorrow, "--out", str(out)],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert "0 messages" in later.stdout
+    assert "0 messages" in review(url, "--since", tomorrow, "--out", str(out))

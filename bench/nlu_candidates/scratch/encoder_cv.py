@@ -26,7 +26,7 @@ from pathlib import Path
 
 import numpy as np
 import yaml
-from scipy.sparse import csr_matrix, hstack
+from scipy.sparse import csr_matrix, hstack, vstack
 from sentence_transformers import SentenceTransformer
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
@@ -93,10 +93,7 @@ def main() -> None:
         folds = StratifiedKFold(5, shuffle=True, random_state=2026).split(labels, labels)
         probabilities, scored, classes = [], [], []
         for train, test in folds:
-            model = fit(
-                csr_matrix(np.vstack([x_rest.toarray(), x_clinc[train].toarray()])),
-                rest + [clinc[i] for i in train],
-            )
+            model = fit(vstack([x_rest, x_clinc[train]]).tocsr(), rest + [clinc[i] for i in train])
             classes = list(model.classes_)
             probabilities.append(model.predict_proba(x_clinc[test]))
             scored += [clinc[i] for i in test]
@@ -104,7 +101,7 @@ def main() -> None:
             f"{Path(folder).name}: clinc150.yml 5-fold CV: "
             f"{score(np.vstack(probabilities), classes, scored)}"
         )
-        model = fit(csr_matrix(np.vstack([x_rest.toarray(), x_clinc.toarray()])), rest + clinc)
+        model = fit(vstack([x_rest, x_clinc]).tocsr(), rest + clinc)
         for name, rows in held_out.items():
             result = score(model.predict_proba(features(encoder, rows)), list(model.classes_), rows)
             print(f"{Path(folder).name}: {name}.yml: {result}")
