@@ -97,12 +97,24 @@ async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
             "field": ".".join(str(part) for part in error.get("loc", ())),
             "problem": error.get("msg", "invalid"),
             "type": error.get("type", "value_error"),
+            **_limit_of(error),
         }
         for error in exc.errors()
     ]
     first = problems[0] if problems else {"field": "", "problem": "invalid"}
     message = f"{first['field'] or 'request'}: {first['problem']}"
     return error_response(422, ErrorCode.VALIDATION_ERROR.value, message, {"errors": problems})
+
+
+def _limit_of(error: Any) -> dict[str, Any]:
+    """The bound a value broke ("less than or equal to 100000" → {"limit": 100000}), so a
+    client can say it in its own words instead of showing the validator's sentence."""
+    context = error.get("ctx") or {}
+    for bound in ("le", "lt", "ge", "gt", "max_length", "min_length"):
+        value = context.get(bound)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return {"limit": value}
+    return {}
 
 
 async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
