@@ -1,41 +1,89 @@
-"""Order questions: status, tracking, the chat's orders."""
+"""Order questions: status, tracking, the chat's orders — with the conversation's context
+("where's my stuff?", "and when will it arrive?", "the second one"; actions/context.py)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.base import ErpAction, Events, entity
+from actions.base import ErpAction, Events
+from actions.context import (
+    OPEN_STATUSES,
+    asks_for_open,
+    numbered_buttons,
+    order_referred,
+    recent_orders,
+)
+from actions.dates import spoken
 from actions.erp_client import ErpClient
 from actions.replies import status_words
 
 
 async def order_meant(
-    client: ErpClient, tracker: Tracker, number: str | None, dispatcher: CollectingDispatcher
+    client: ErpClient, tracker: Tracker, dispatcher: CollectingDispatcher
 ) -> dict[str, Any] | None:
-    """The order named, or without a number the chat's latest; None (said) when it has none."""
+    """The order the message means: named, referred to, the only open one; several open
+    ones are listed to choose from, none is said. None when the user has to choose."""
+    number = await order_referred(client, tracker)
     if number is not None:
-        return await client.order(tracker.sender_id, number.upper())
-    latest = await client.my_orders(tracker.sender_id, limit=1)
+        return await client.order(tracker.sender_id, number)
+    open_orders = await recent_orders(client, tracker.sender_id, OPEN_STATUSES)
+    if len(open_orders) == 1:
+        return open_orders[0]
+    if open_orders:
+        say_list(dispatcher, open_orders, "utter_which_open_order", "check_order_status")
+        return None
+    latest = await recent_orders(client, tracker.sender_id, limit=1)
     if not latest:
         dispatcher.utter_message(response="utter_no_orders_yet")
         return None
     return latest[0]
 
 
+def say_list(
+    dispatcher: CollectingDispatcher, orders: list[dict[str, Any]], response: str, payload: str
+) -> Events:
+    """A numbered list of orders with numbered buttons; "the second one" then refers to it."""
+    # a customer's own list does not repeat their name; a rep's shows whose order it is
+    several = len({o["customer_code"] for o in orders}) > 1
+    lines = "\n".join(
+        f"{index}. {o['number']}"
+        + (f" ({o['customer_code']} {o['customer_name']})" if several else "")
+        + f": {status_words(o['status'])}, {o['total']}"
+        for index, o in enumerate(orders, start=1)
+    )
+    dispatcher.utter_message(
+        response=response,
+        orders=lines,
+        count=len(orders),
+        buttons=numbered_buttons(orders, payload, lambda o: status_words(o["status"])),
+    )
+    return [SlotSet("listed_orders", [o["number"] for o in orders])]
+
+
+def arrival_words(order: dict[str, Any]) -> str:
+    """When the order should arrive, as far as the ERP knows."""
+    wanted = order.get("requested_delivery_date")
+    if order["status"] == "delivered":
+        return ""
+    if wanted:
+        return f" It is due for delivery on {spoken(date.fromisoformat(wanted))}."
+    return " No delivery date was asked for: it goes out as soon as it is ready."
+
+
 class ActionOrderStatus(ErpAction):
-    """ "Where is SO-2026-00042?" — or, without a number, the chat's latest order."""
+    """ "Where is SO-2026-00042?", "where's my stuff?", "and when will it arrive?"."""
 
     action_name = "action_order_status"
 
     async def answer(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> Events:
-        order = await order_meant(self.client, tracker, entity(tracker, "order_number"), dispatcher)
+        order = await order_meant(self.client, tracker, dispatcher)
         if order is None:
             return []
         dispatcher.utter_message(
@@ -43,6 +91,7 @@ class ActionOrderStatus(ErpAction):
             order_number=order["number"],
             status=status_words(order["status"]),
             total=order["total"],
+            arrival=arrival_words(order),
         )
         if order.get("tracking_number"):
             dispatcher.utter_message(
@@ -54,45 +103,39 @@ class ActionOrderStatus(ErpAction):
 
 
 class ActionListMyOrders(ErpAction):
-    """The chat's five most recent orders (a rep or manager sees everyone's)."""
+    """The chat's five most recent orders, or its open ones when asked ("what's still
+    open?"); a rep or manager sees everyone's. Numbered, so "the second one" works."""
 
     action_name = "action_list_my_orders"
 
     async def answer(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> Events:
-        orders = await self.client.my_orders(tracker.sender_id, limit=5)
+        only_open = asks_for_open(tracker)
+        statuses = OPEN_STATUSES if only_open else None
+        orders = await recent_orders(self.client, tracker.sender_id, statuses)
         if not orders:
-            dispatcher.utter_message(response="utter_no_orders_yet")
+            dispatcher.utter_message(
+                response="utter_no_open_orders" if only_open else "utter_no_orders_yet"
+            )
             return []
-        lines = "\n".join(
-            f"• {o['number']} ({o['customer_code']}): {status_words(o['status'])}, {o['total']}"
-            for o in orders
-        )
-        dispatcher.utter_message(
-            response="utter_my_orders",
-            orders=lines,
-            buttons=[
-                {
-                    "title": o["number"],
-                    "payload": f'/check_order_status{{"order_number": "{o["number"]}"}}',
-                }
-                for o in orders[:3]
-            ],
-        )
-        return []
+        response = "utter_my_open_orders" if only_open else "utter_my_orders"
+        return say_list(dispatcher, orders, response, "check_order_status")
 
 
 class ActionTrackShipment(ErpAction):
-    """ "Track SO-2026-00042": carrier, tracking number and the order's timeline."""
+    """ "Track SO-2026-00042", "tracking number?": carrier, tracking number, timeline."""
 
     action_name = "action_track_shipment"
 
     async def answer(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> Events:
-        number = entity(tracker, "order_number") or tracker.get_slot("order_number")
-        order = await order_meant(self.client, tracker, number, dispatcher)
+        number = await order_referred(self.client, tracker) or tracker.get_slot("order_number")
+        if number:
+            order: dict[str, Any] | None = await self.client.order(tracker.sender_id, number)
+        else:
+            order = await order_meant(self.client, tracker, dispatcher)
         if order is None:
             return []
         events = await self.client.order_events(tracker.sender_id, order["number"])

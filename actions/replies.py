@@ -25,6 +25,47 @@ STATUS_WORDS = {
 }
 
 
+# The words for the fields a validation error may name; any other says "one of the values".
+FIELD_WORDS = {
+    "quantity": "quantity",
+    "requested_delivery_date": "delivery date",
+    "shipping_address": "delivery address",
+    "discount_pct": "discount",
+    "reason": "reason",
+    "code": "code",
+    "amount": "amount",
+}
+
+
+def field_limit(error: ErpError, field: str) -> dict[str, Any] | None:
+    """The bound the ERP's validation gave for `field` ("body.lines.0.quantity" at most
+    100000 → {"line": 0, "value": 100000}), or None when that is not what it refused."""
+    for problem in error.details.get("errors") or []:
+        parts = str(problem.get("field", "")).split(".")
+        if parts[-1] == field and "limit" in problem:
+            line = next((int(p) for p in parts if p.isdigit()), None)
+            return {"line": line, "value": problem["limit"]}
+    return None
+
+
+def validation_words(error: ErpError) -> str:
+    """A validation refusal in plain words: which value, and the bound it broke; the ERP's
+    own sentence when it came from a business rule (those are written for people)."""
+    problems = error.details.get("errors") or []
+    if not problems:
+        return error.message
+    problem = problems[0]
+    what = FIELD_WORDS.get(str(problem.get("field", "")).split(".")[-1], "one of the values")
+    kind, limit = str(problem.get("type", "")), problem.get("limit")
+    if limit is not None and kind in ("less_than_equal", "less_than"):
+        return f"The {what} can be at most {limit:,}."
+    if limit is not None and kind in ("greater_than_equal", "greater_than"):
+        return f"The {what} must be at least {limit:,}."
+    if limit is not None and kind == "string_too_long":
+        return f"The {what} is too long: at most {limit:,} characters."
+    return f"The {what} wasn't in a form I can use."
+
+
 def response_for(error: ErpError) -> str:
     return f"utter_erp_{error.code.lower()}"
 
@@ -32,10 +73,8 @@ def response_for(error: ErpError) -> str:
 def say_refusal(dispatcher: CollectingDispatcher, error: ErpError, known: set[str]) -> None:
     """The plain-language reply for the ERP's code; its own message where we have none."""
     name = response_for(error)
-    if name in known:
-        dispatcher.utter_message(response=name, erp_message=error.message)
-    else:
-        dispatcher.utter_message(response=UNKNOWN_ERROR, erp_message=error.message)
+    words = validation_words(error) if error.code == "VALIDATION_ERROR" else error.message
+    dispatcher.utter_message(response=name if name in known else UNKNOWN_ERROR, erp_message=words)
 
 
 def status_words(status: str) -> str:

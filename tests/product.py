@@ -162,3 +162,26 @@ def running_assistant(erp: RunningErp, model: Path, folder: Path) -> Iterator[Ru
         command = rasa_command(model, endpoints, port)
         with process_serving("rasa", command, env, rasa_url, "/status", timeout=240, cwd=str(ROOT)):
             yield RunningAssistant(rasa_url, erp)
+
+
+@contextmanager
+def running_gateway(erp: RunningErp, rasa_url: str, folder: Path) -> Iterator[str]:
+    """The gateway (`python -m bot`, main environment) in front of `rasa_url`, on loopback,
+    with its own state file and limits no test reaches: its base URL."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "ERP_URL": erp.url,
+        "ERP_SERVICE_KEY": erp.service_key,
+        "RASA_URL": rasa_url,
+        "GATEWAY_PORT": str(port),
+        "GATEWAY_SECRET": "test-gateway-secret-" + port.__str__(),
+        "GATEWAY_DATABASE_URL": f"sqlite:///{folder / 'gateway.db'}",
+        "GATEWAY_SESSIONS_PER_HOUR": "100000",
+        "GATEWAY_MESSAGES_PER_MINUTE": "100000",
+    }
+    env.pop("TELEGRAM_BOT_TOKEN", None)
+    base = f"http://127.0.0.1:{port}"
+    command = [str(ROOT / ".venv" / "bin" / "python"), "-m", "bot"]
+    with process_serving("gateway", command, env, base, "/health", timeout=60, cwd=str(ROOT)):
+        yield base

@@ -39,7 +39,7 @@ def tracker(
 ) -> Tracker:
     message = {
         "text": text,
-        "intent": {"name": intent},
+        "intent": {"name": intent, "confidence": 1.0},
         "entities": entities or [],
         "message_id": uuid.uuid4().hex,
     }

@@ -10,10 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.actions.desk import Desk
 from tests.product import (
     RunningAssistant,
     RunningErp,
     running_assistant,
+    running_gateway,
     seeded_erp,
     trained_model,
 )
@@ -36,3 +38,10 @@ def assistant(
 ) -> Iterator[RunningAssistant]:
     with running_assistant(erp, model, tmp_path_factory.mktemp("rasa")) as running:
         yield running
+
+
+@pytest.fixture(scope="session")
+def desk(assistant: RunningAssistant, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Desk]:
+    """The gateway in front of the assistant: conversations as a web chat has them."""
+    with running_gateway(assistant.erp, assistant.url, tmp_path_factory.mktemp("gw")) as url:
+        yield Desk(url, assistant.erp)

@@ -12,27 +12,21 @@ from typing import Any
 
 import pytest
 
-from actions.erp_client import ErpClient
-from actions.order_changes import (
-    ActionApproveOrder,
+from actions.approvals import ActionApproveOrder
+from actions.cancel import (
     ActionAskCancelConfirmed,
-    ActionAskCancelFormOrderNumber,
+    ActionAskCancelFormTargetOrder,
     ActionCancelOrder,
-    ActionRejectOrder,
-    ActionRequestReturn,
-    ActionStopForm,
     ValidateCancelForm,
-    ValidateRejectForm,
-    ValidateReturnForm,
 )
-from actions.order_form import (
-    ActionAskOrderDecision,
-    ActionAskOrderLines,
-    ActionPlaceOrder,
-    ActionStartOrder,
-    ValidateOrderForm,
-)
+from actions.erp_client import ErpClient
+from actions.order_form import ValidateOrderForm
+from actions.order_place import ActionPlaceOrder
+from actions.order_prompts import ActionAskOrderDecision, ActionAskOrderLines
+from actions.order_start import ActionStartOrder
 from actions.orders import ActionTrackShipment
+from actions.rejection import ActionRejectOrder, ValidateRejectForm
+from actions.returns import ActionRequestReturn, ValidateReturnForm
 from tests.actions.chat import answer, linked_chat, run_on, spans, staff_chat, tracker
 from tests.product import RunningErp
 
@@ -49,7 +43,7 @@ def order_slots(**slots: Any) -> dict[str, Any]:
 
 def bolts_to_order(quantity: int) -> dict[str, Any]:
     """A filled order form for CUST-0004, up to the preview."""
-    lines = [{"sku": "BOLT-M8", "name": "b", "quantity": quantity}]
+    lines = [line("BOLT-M8", quantity)]
     return order_slots(
         customer="CUST-0004",
         order_lines=lines,
@@ -57,6 +51,18 @@ def bolts_to_order(quantity: int) -> dict[str, Any]:
         delivery_date="none",
         shipping_address=ADDRESS,
     )
+
+
+def line(sku: str, quantity: int | None) -> dict[str, Any]:
+    """An order item as the form keeps it (actions/order_items.py)."""
+    return {
+        "mention": sku,
+        "sku": sku,
+        "name": sku,
+        "unit": "pcs",
+        "quantity": quantity,
+        "choices": [],
+    }
 
 
 def place(
@@ -143,7 +149,7 @@ def test_a_rep_names_the_customer_and_an_unknown_one_is_asked_again(erp: Running
         form, chat, "CUST-9999", form_name="order_form", slots=asked, customer="CUST-9999"
     )
     assert said[0]["response"] == "utter_unknown_customer"
-    assert set_["customer"] is None
+    assert set_.get("customer") is None
     said, set_ = answer(
         form, chat, "for cust-0007", form_name="order_form", slots=asked, customer="cust-0007"
     )
@@ -161,14 +167,20 @@ def test_quantities_dates_and_addresses_are_read_or_asked_again(erp: RunningErp)
     said, set_ = answer(
         form, chat, "some gloves", form_name="order_form", slots=asking_lines, product="gloves"
     )
-    assert said[0]["response"] == "utter_which_product"
-    assert {b["payload"] for b in said[0]["buttons"]} >= {"GLOVES-NITRILE-L", "GLOVES-NITRILE-XL"}
     assert set_["order_lines"] is None
+    (gloves,) = set_["order_items"]  # kept, unmatched, with the close ones
+    assert gloves["sku"] is None
+    assert {c["sku"] for c in gloves["choices"]} >= {"GLOVES-NITRILE-L", "GLOVES-NITRILE-XL"}
+    asked, _ = run_on(
+        ActionAskOrderLines(client), tracker(chat, "", slots={**asking_lines, **set_})
+    )
+    assert asked[0]["response"] == "utter_which_product"
+    assert {b["payload"] for b in asked[0]["buttons"]} >= {"GLOVES-NITRILE-L", "remove it"}
     text = "GLOVES-NITRILE-L"
-    said, set_ = answer(form, chat, text, form_name="order_form", slots=asking_lines, sku=text)
-    assert set_["order_items"] == [
-        {"sku": "GLOVES-NITRILE-L", "name": set_["order_items"][0]["name"], "quantity": None}
-    ]
+    said, set_ = answer(
+        form, chat, text, form_name="order_form", slots={**asking_lines, **set_}, sku=text
+    )
+    assert [(i["sku"], i["quantity"]) for i in set_["order_items"]] == [("GLOVES-NITRILE-L", None)]
     assert set_["order_lines"] is None  # the quantity is still missing
     asked, _ = run_on(
         ActionAskOrderLines(client), tracker(chat, "", slots={**asking_lines, **set_})
@@ -190,10 +202,11 @@ def test_quantities_dates_and_addresses_are_read_or_asked_again(erp: RunningErp)
         said, set_ = answer(form, chat, words, form_name="order_form", slots=asking_date)
         if expected == "past":
             assert said[0]["response"] == "utter_date_in_past"
-            assert set_["delivery_date"] is None
-        elif expected == "unread":
-            assert said[0]["response"] == "utter_date_not_understood"
-            assert set_["delivery_date"] is None
+            assert set_.get("delivery_date") is None
+        elif expected == "unread":  # asked again, with what is accepted
+            assert said == []
+            assert "delivery_date" not in set_
+            assert set_["form_attempts"] == 1
         elif expected == "none":
             assert set_["delivery_date"] == "none"
         else:
@@ -209,15 +222,21 @@ def test_quantities_dates_and_addresses_are_read_or_asked_again(erp: RunningErp)
         form, chat, "yes", form_name="order_form", slots=asking_address, intent="affirm"
     )
     assert set_["shipping_address"] == "Usual Road 1, Leeds"
-    said, set_ = answer(form, chat, "here", form_name="order_form", slots=asking_address)
-    assert said[0]["response"] == "utter_address_not_understood"
-    assert set_["shipping_address"] is None
+    for not_an_address in ("here", "what's the total?", "how much do I owe you", "ok"):
+        _, set_ = answer(form, chat, not_an_address, form_name="order_form", slots=asking_address)
+        assert "shipping_address" not in set_, not_an_address
+        # asked again: as an answer that could not be used, or after answering the question
+        assert set_.get("form_attempts") == 1 or set_.get("form_aside"), not_an_address
     # an address that reads like "no" is still an address; a bare "no" leaves the form
     text = "No. 5 Dock Road, Liverpool L20 8AA"
     _, set_ = answer(form, chat, text, form_name="order_form", slots=asking_address, intent="deny")
     assert set_["shipping_address"] == text
-    _, set_ = answer(form, chat, "no", form_name="order_form", slots=asking_address, intent="deny")
-    assert "shipping_address" not in set_
+    said, set_ = answer(
+        form, chat, "no", form_name="order_form", slots=asking_address, intent="deny"
+    )
+    assert said[0]["response"] == "utter_order_left"
+    assert set_["requested_slot"] is None
+    assert set_["shipping_address"] is None
 
 
 def test_preview_then_confirm_places_the_order_once(erp: RunningErp) -> None:
@@ -236,7 +255,7 @@ def test_preview_then_confirm_places_the_order_once(erp: RunningErp) -> None:
         "Change items",
         "Change date",
         "Change address",
-        "Cancel",
+        "Cancel the order",
     ]
     assert shown["address"] == ADDRESS
     assert outcome["response"] == "utter_order_confirmed"
@@ -263,7 +282,7 @@ def test_a_change_at_the_preview_edits_the_same_draft(erp: RunningErp) -> None:
     slots |= set_ | {"requested_slot": "order_decision"}
     text = "also 10 NUT-M10"
     _, set_ = answer(form, chat, text, form_name="order_form", slots=slots, sku="NUT-M10")
-    assert set_["order_decision"] is None
+    assert set_.get("order_decision") is None
     slots |= set_
     second, _ = run_on(ActionAskOrderDecision(client), tracker(chat, "", slots=slots))
     assert second[0]["order_number"] == first[0]["order_number"]
@@ -279,8 +298,23 @@ def test_a_change_at_the_preview_edits_the_same_draft(erp: RunningErp) -> None:
             form="order_form",
         ),
     )
-    assert set_ == {"order_decision": None, "delivery_date": None}
+    assert set_ == {
+        "order_decision": None,
+        "delivery_date": None,
+        "form_attempts": 0,
+        "form_asides": 0,
+    }
+    # "no" at the preview asks what to change; the Cancel button drops the draft
     _, set_ = answer(form, chat, "no", form_name="order_form", slots=slots, intent="deny")
+    assert set_["order_change"] == "ask"
+    asked, _ = run_on(ActionAskOrderDecision(client), tracker(chat, "", slots=slots | set_))
+    assert asked[0]["response"] == "utter_what_to_change"
+    _, set_ = run_on(
+        form,
+        tracker(
+            chat, "", [{"entity": "decision", "value": "cancel"}], slots=slots, form="order_form"
+        ),
+    )
     assert set_["order_decision"] == "cancel"
     dropped, _ = run_on(ActionPlaceOrder(client), tracker(chat, "no", slots=slots | set_))
     assert dropped[0]["response"] == "utter_order_dropped"
@@ -290,7 +324,7 @@ def test_a_change_at_the_preview_edits_the_same_draft(erp: RunningErp) -> None:
 def test_short_stock_tells_the_shortfall(erp: RunningErp) -> None:
     chat = linked_chat(erp, "CUST-0004")
     available = product(erp, "GOGGLES-CLEAR")["available"]
-    lines = [{"sku": "GOGGLES-CLEAR", "name": "goggles", "quantity": available + 5}]
+    lines = [line("GOGGLES-CLEAR", available + 5)]
     _, outcome, _ = place(erp, chat, "CUST-0004", lines)
     assert outcome["response"] == "utter_order_awaiting_stock"
     assert outcome["shortfall"] == "5 x GOGGLES-CLEAR"
@@ -307,9 +341,7 @@ def test_over_the_credit_limit_is_held_for_approval_then_approved_or_rejected(
     quantity = math.ceil((Decimal(credit["available"]) + 100) / Decimal(bolt["unit_price"]))
     numbers = []
     for _ in range(2):
-        _, outcome, _ = place(
-            erp, rep, "CUST-0003", [{"sku": "BOLT-M8", "name": "b", "quantity": quantity}]
-        )
+        _, outcome, _ = place(erp, rep, "CUST-0003", [line("BOLT-M8", quantity)])
         assert outcome["response"] == "utter_order_held"
         assert outcome["reasons"] == "the credit limit"
         numbers.append(outcome["order_number"])
@@ -328,12 +360,12 @@ def test_over_the_credit_limit_is_held_for_approval_then_approved_or_rejected(
         assert again[0]["response"] == "utter_order_approved"
 
     form = ValidateRejectForm(client)
-    asking = {"requested_slot": "order_number"}
+    asking = {"requested_slot": "target_order"}
     _, set_ = answer(
         form, manager, numbers[1], form_name="reject_form", slots=asking, order_number=numbers[1]
     )
-    assert set_["order_number"] == numbers[1]
-    asking = {"requested_slot": "rejection_reason", "order_number": numbers[1]}
+    assert set_["target_order"] == numbers[1]
+    asking = {"requested_slot": "rejection_reason", "target_order": numbers[1]}
     _, set_ = answer(
         form,
         manager,
@@ -354,19 +386,19 @@ def test_over_the_credit_limit_is_held_for_approval_then_approved_or_rejected(
         manager,
         numbers[1],
         form_name="reject_form",
-        slots={"requested_slot": "order_number"},
+        slots={"requested_slot": "target_order"},
         order_number=numbers[1],
     )
     assert said[0]["response"] == "utter_no_longer_waiting"
-    assert set_["order_number"] is None
+    assert "target_order" not in set_
 
 
 def test_cancel_asks_first_and_explains_a_refusal(erp: RunningErp) -> None:
     chat = linked_chat(erp, "CUST-0004")
     client = erp_client(erp)
-    _, outcome, _ = place(erp, chat, "CUST-0004", [{"sku": "BOLT-M8", "name": "b", "quantity": 5}])
+    _, outcome, _ = place(erp, chat, "CUST-0004", [line("BOLT-M8", 5)])
     number = outcome["order_number"]
-    offered, _ = run_on(ActionAskCancelFormOrderNumber(client), tracker(chat, "cancel"))
+    offered, _ = run_on(ActionAskCancelFormTargetOrder(client), tracker(chat, "cancel"))
     assert number in {b["payload"].split('"')[3] for b in offered[0]["buttons"]}
     form = ValidateCancelForm(client)
     _, set_ = answer(
@@ -374,14 +406,14 @@ def test_cancel_asks_first_and_explains_a_refusal(erp: RunningErp) -> None:
         chat,
         number,
         form_name="cancel_form",
-        slots={"requested_slot": "order_number"},
+        slots={"requested_slot": "target_order"},
         order_number=number,
     )
-    assert set_ == {"order_number": number}
+    assert set_["target_order"] == number
     question, _ = run_on(ActionAskCancelConfirmed(client), tracker(chat, "", slots=set_))
     assert question[0]["order_number"] == number
     assert question[0]["buttons"]
-    asking = {"requested_slot": "cancel_confirmed", "order_number": number}
+    asking = {"requested_slot": "cancel_confirmed", "target_order": number}
     _, set_ = answer(form, chat, "no", form_name="cancel_form", slots=asking, intent="deny")
     assert set_["cancel_confirmed"] == "no"
     said, _ = run_on(ActionCancelOrder(client), tracker(chat, "no", slots=asking | set_))
@@ -399,7 +431,7 @@ def test_cancel_asks_first_and_explains_a_refusal(erp: RunningErp) -> None:
         chat,
         delivered,
         form_name="cancel_form",
-        slots={"requested_slot": "order_number"},
+        slots={"requested_slot": "target_order"},
         order_number=delivered,
     )
     assert said[0]["response"] == "utter_cannot_cancel"
@@ -418,13 +450,13 @@ def test_a_return_of_a_delivered_order(erp: RunningErp) -> None:
     )
     number, line = delivered["number"], delivered["lines"][0]
     form = ValidateReturnForm(client)
-    asking = {"requested_slot": "return_items", "order_number": number}
+    asking = {"requested_slot": "return_items", "target_order": number}
     text = f"1 {line['sku']}"
     _, set_ = answer(form, chat, text, form_name="return_form", slots=asking, sku=line["sku"])
     assert set_["return_items"] == [{"sku": line["sku"], "quantity": 1}]
     said, bad = answer(form, chat, "2 FLUX-CAPACITOR", form_name="return_form", slots=asking)
-    assert said[0]["response"] in {"utter_not_on_order", "utter_product_not_found"}
-    assert bad["return_items"] is None
+    assert said[0]["response"] == "utter_not_on_order"
+    assert "return_items" not in bad
     slots = asking | set_ | {"return_reason": "damaged in transit", "return_confirmed": "yes"}
     said, _ = run_on(ActionRequestReturn(client), tracker(chat, "yes", slots=slots))
     assert said[0]["response"] == "utter_return_requested"
@@ -440,7 +472,7 @@ def test_a_return_of_a_delivered_order(erp: RunningErp) -> None:
             chat,
             confirmed[0]["number"],
             form_name="return_form",
-            slots={"requested_slot": "order_number"},
+            slots={"requested_slot": "target_order"},
             order_number=confirmed[0]["number"],
         )
         assert said[0]["response"] == "utter_cannot_return"
@@ -465,11 +497,14 @@ def test_stop_leaves_the_form_and_drops_the_draft(erp: RunningErp) -> None:
     client = erp_client(erp)
     slots = bolts_to_order(3)
     preview, set_ = run_on(ActionAskOrderDecision(client), tracker(chat, "", slots=slots))
-    said, stopped = run_on(
-        ActionStopForm(client),
-        tracker(chat, "stop", intent="deny", slots=slots | set_, form="order_form"),
+    said, stopped = answer(
+        ValidateOrderForm(client),
+        chat,
+        "forget it",
+        form_name="order_form",
+        slots=slots | set_ | {"requested_slot": "order_decision"},
     )
-    assert said[0]["response"] == "utter_form_stopped"
+    assert said[0]["response"] == "utter_order_left"
     assert stopped["requested_slot"] is None
     assert stopped["draft_number"] is None
     draft = asyncio.run(client.order(chat, preview[0]["order_number"]))
@@ -482,7 +517,8 @@ def test_an_erp_that_is_down_changes_nothing_and_says_so(erp: RunningErp, step: 
     down = ErpClient("http://127.0.0.1:9", erp.service_key)
     slots = order_slots(
         customer="CUST-0004",
-        order_lines=[{"sku": "BOLT-M8", "name": "b", "quantity": 3}],
+        order_lines=[line("BOLT-M8", 3)],
+        order_items=[line("BOLT-M8", 3)],
         delivery_date="none",
         shipping_address=ADDRESS,
     )
@@ -493,17 +529,18 @@ def test_an_erp_that_is_down_changes_nothing_and_says_so(erp: RunningErp, step: 
     elif step == "preview":
         said, set_ = run_on(ActionAskOrderDecision(down), tracker(chat, "", slots=slots))
         assert said[0]["response"] == "utter_erp_unavailable"
-        assert [b["title"] for b in said[0]["buttons"]] == ["Try again", "Cancel"]
+        assert [b["title"] for b in said[0]["buttons"]] == ["Try again", "Cancel the order"]
         assert set_ == {"order_decision": None}
-        # a refusal (here: more than the ERP accepts on a line) offers to change or cancel
-        too_many = slots | {"order_lines": [{"sku": "BOLT-M8", "name": "b", "quantity": 10**9}]}
+        # more than the ERP takes on a line: its limit in words, and the quantity asked again
+        too_many = [line("BOLT-M8", 999_999)]
         said, set_ = run_on(
-            ActionAskOrderDecision(erp_client(erp)), tracker(chat, "", slots=too_many)
+            ActionAskOrderDecision(erp_client(erp)),
+            tracker(chat, "", slots=slots | {"order_lines": too_many, "order_items": too_many}),
         )
-        assert said[0]["response"] == "utter_erp_validation_error"
-        assert said[1]["response"] == "utter_change_or_cancel"
-        assert "Change items" in [b["title"] for b in said[1]["buttons"]]
-        assert set_ == {"order_decision": None}
+        assert said[0]["response"] == "utter_quantity_over_limit"
+        assert said[0]["limit"] == "100,000"
+        assert set_["requested_slot"] == "order_lines"
+        assert set_["order_items"][0]["quantity"] is None
     else:
         _, set_ = run_on(ActionAskOrderDecision(erp_client(erp)), tracker(chat, "", slots=slots))
         slots |= set_ | {"order_decision": "confirm"}
@@ -524,9 +561,9 @@ def test_an_unlinked_chat_is_told_once_and_the_form_ends(erp: RunningErp) -> Non
             f"telegram:{uuid.uuid4().int % 10**9}",
             number,
             spans(number, order_number=number),
-            slots={"requested_slot": "order_number"},
+            slots={"requested_slot": "target_order"},
             form="cancel_form",
         ),
     )
     assert said[0]["response"] == "utter_erp_identity_not_linked"
-    assert set_ == {"requested_slot": None}
+    assert set_["requested_slot"] is None

@@ -1,0 +1,82 @@
+"""Approving held orders by chat (finance and managers): "approve SO-2026-00042", "approve
+the second one", "anything waiting for me?". Rejecting asks a reason: actions/rejection.py."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.base import ErpAction, Events, turn_key
+from actions.context import order_referred
+from actions.erp_client import ErpClient, ErpError
+from actions.replies import status_words
+
+HELD = frozenset({"pending_approval"})
+
+
+class ActionApproveOrder(ErpAction):
+    """ "Approve SO-2026-00042" (finance, managers); without a number, what waits for them."""
+
+    action_name = "action_approve_order"
+
+    async def answer(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> Events:
+        number = await order_referred(self.client, tracker, HELD)
+        if number is None:
+            return await list_waiting_for_approval(self.client, dispatcher, tracker)
+        try:
+            order = await self.client.order_action(
+                tracker.sender_id, number, "approve", turn_key(tracker, "approve")
+            )
+        except ErpError as error:
+            if error.code != "INVALID_TRANSITION":
+                raise
+            now = await self.client.order(tracker.sender_id, number)
+            dispatcher.utter_message(
+                response="utter_no_longer_waiting",
+                order_number=number,
+                status=status_words(now["status"]),
+            )
+            return []
+        dispatcher.utter_message(
+            response="utter_order_approved",
+            order_number=order["number"],
+            status=status_words(order["status"]),
+        )
+        return [SlotSet("order_number", order["number"])]
+
+
+async def list_waiting_for_approval(
+    client: ErpClient, dispatcher: CollectingDispatcher, tracker: Tracker
+) -> Events:
+    waiting = await client.my_orders(tracker.sender_id, status="pending_approval", limit=5)
+    if not waiting:
+        dispatcher.utter_message(response="utter_nothing_to_approve")
+        return []
+    buttons = []
+    for order in waiting[:3]:
+        number = order["number"]
+        buttons += [
+            {
+                "title": f"Approve {number}",
+                "payload": f'/approve_order{{"order_number": "{number}"}}',
+            },
+            {
+                "title": f"Reject {number}",
+                "payload": f'/reject_order{{"order_number": "{number}"}}',
+            },
+        ]
+    dispatcher.utter_message(
+        response="utter_waiting_for_approval",
+        orders="\n".join(
+            f"{index}. {o['number']} {o['customer_name']} ({o['customer_code']}), {o['total']}: "
+            + ", ".join(o["approval_reasons"]).lower()
+            for index, o in enumerate(waiting, start=1)
+        ),
+        buttons=buttons,
+    )
+    return [SlotSet("listed_orders", [o["number"] for o in waiting])]

@@ -1,0 +1,119 @@
+"""Which order a message means when it names none: "it", "the second one", "my last order".
+
+The chat's context is two slots: `order_number`, the order just discussed (set by every
+action that talks about one order), and `listed_orders`, the numbers of the last list shown
+(its buttons are numbered to match). A reference resolves, in this order, to the number
+written in the message, a position in the last list, the chat's most recent order, or the
+order just discussed ("it", "that one").
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from rasa_sdk import Tracker
+
+from actions.base import entity
+from actions.erp_client import ErpClient
+
+# "open orders": everything not yet at its end (delivered, cancelled) and not a dropped draft.
+OPEN_STATUSES = frozenset(
+    {"pending_approval", "awaiting_stock", "confirmed", "picking", "packed", "shipped"}
+)
+ORDINALS = {
+    "first": 0,
+    "1st": 0,
+    "second": 1,
+    "2nd": 1,
+    "third": 2,
+    "3rd": 2,
+    "fourth": 3,
+    "4th": 3,
+    "fifth": 4,
+    "5th": 4,
+}
+POSITION = re.compile(
+    r"\b(?:(first|1st|second|2nd|third|3rd|fourth|4th|fifth|5th)(?: one| order)?"
+    r"|(?:number|no\.?|#)\s*([1-5]))\b|^\s*([1-5])\s*[.)]?\s*$",
+    re.IGNORECASE,
+)
+# "my last order", "the latest one" — not "last week", "the last 30 days", "last time"
+LATEST = re.compile(
+    r"\b(?:last|latest|most recent|newest|recent|previous)\b"
+    r"(?! (?:\d+ |few |couple of )?(?:days?|weeks?|months?|years?|quarters?|time|night)\b)",
+    re.IGNORECASE,
+)
+# A "last order" is a real one: a draft never submitted is not what people mean.
+NOT_A_DRAFT = frozenset(OPEN_STATUSES | {"delivered", "cancelled"})
+THE_ONE_DISCUSSED = re.compile(
+    r"\b(?:it|that|this|that one|this one|the order|that order|this order|same order)\b",
+    re.IGNORECASE,
+)
+OPEN_WORDS = re.compile(
+    r"\b(?:open|pending|outstanding|in progress|not (?:yet )?delivered|undelivered|active|"
+    r"current|on the way|still coming|waiting)\b",
+    re.IGNORECASE,
+)
+
+
+def text_of(tracker: Tracker) -> str:
+    return str(tracker.latest_message.get("text") or "")
+
+
+def listed_position(tracker: Tracker) -> str | None:
+    """ "the second one", "number 2", "2": the order at that place in the last list."""
+    listed: list[str] = tracker.get_slot("listed_orders") or []
+    found = POSITION.search(text_of(tracker))
+    if not listed or not found:
+        return None
+    word, number, bare = found.groups()
+    index = ORDINALS[word.lower()] if word else int(number or bare) - 1
+    return listed[index] if index < len(listed) else None
+
+
+async def recent_orders(
+    client: ErpClient, chat: str, statuses: frozenset[str] | None = None, limit: int = 5
+) -> list[dict[str, Any]]:
+    """The chat's most recent orders, newest first, only those in `statuses` when given."""
+    orders = await client.my_orders(chat, limit=50 if statuses else limit)
+    if statuses:
+        orders = [o for o in orders if o["status"] in statuses]
+    return orders[:limit]
+
+
+async def order_referred(
+    client: ErpClient, tracker: Tracker, statuses: frozenset[str] | None = None
+) -> str | None:
+    """The number of the order the latest message means, or None when it means none."""
+    named = entity(tracker, "order_number")
+    if named:
+        return named.upper()
+    listed = listed_position(tracker)
+    if listed:
+        return listed
+    text = text_of(tracker)
+    if LATEST.search(text):
+        latest = await recent_orders(client, tracker.sender_id, statuses or NOT_A_DRAFT, limit=1)
+        return str(latest[0]["number"]) if latest else None
+    discussed = tracker.get_slot("order_number")
+    if discussed and THE_ONE_DISCUSSED.search(text):
+        return str(discussed)
+    return None
+
+
+def asks_for_open(tracker: Tracker) -> bool:
+    return bool(OPEN_WORDS.search(text_of(tracker)))
+
+
+def numbered_buttons(
+    orders: list[dict[str, Any]], payload: str, words: Any
+) -> list[dict[str, str]]:
+    """One button per order, numbered as the list reads; `words(order)` describes it."""
+    return [
+        {
+            "title": f"{index}. {o['number']} ({words(o)})",
+            "payload": f'/{payload}{{"order_number": "{o["number"]}"}}',
+        }
+        for index, o in enumerate(orders, start=1)
+    ]

@@ -1,0 +1,311 @@
+"""How every form holds a conversation: one place for what a message in the middle of a
+form means, shared by the order, cancel, return and reject forms.
+
+Each message a form receives is read, in this order, as
+1. an **answer** to the question asked (or a correction of an earlier answer): the form's
+   own `extract_*` methods decide, and the form goes on;
+2. a **request for a person**: the form is left, saying what was kept, and the chat handed on;
+3. an **exit** ("stop", "forget it", "never mind", "cancel that", "no thanks", "bye"): the
+   form is left and the reply says what was and was not kept;
+4. a **switch** to another flow ("cancel my last order" in the middle of a new order): the
+   form is left as in 3 and the other flow starts with the same message;
+5. a **side question** (balance, invoices, status, stock, price, reports, help, "are you a
+   bot"): answered by the same action that answers it outside a form, then the form asks its
+   question again, saying where it stands ("Back to your order for Apex Steel.");
+6. anything else: an answer that could not be used. The question is asked again, never in the
+   same words: the second time it says what is accepted, with buttons and how to get out;
+   from the third, it offers a person.
+
+This is Rasa's unhappy-path design (rules conditioned on `active_loop`) moved into the
+forms' validation action, so that the side question is answered and the form resumed in the
+same turn, and so that one table serves every form instead of a rule per form and intent
+(docs/dialogue.md). A form left half-way ends like a finished one (its rule runs the form's
+last action, which does nothing without an answer), so test stories and the running bot
+agree; only a switch names the next action itself (`FollowupAction`).
+"""
+
+from __future__ import annotations
+
+import re
+from abc import abstractmethod
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.account import ActionLinkAccount
+from actions.approvals import ActionApproveOrder
+from actions.base import ErpAction, Events, turn_request_id
+from actions.catalog import ActionStockAndPrice
+from actions.erp_client import ErpClient, ErpError, ErpUnavailable
+from actions.finance import ActionCustomerBalance, ActionMyInvoices, ActionOverdueInvoices
+from actions.orders import ActionListMyOrders, ActionOrderStatus, ActionTrackShipment
+from actions.replies import UNAVAILABLE, responses_of, say_refusal
+from actions.reports import ActionLowStock, ActionSalesReport, ActionTopCustomers
+from telemetry.logs import request_scope
+
+# Slots every form uses for its bookkeeping (domain/forms.yml).
+ATTEMPTS, ASIDE, ASIDES = "form_attempts", "form_aside", "form_asides"
+# Refusals that no other answer can change: the chat is not linked, or its role may not.
+NOT_ALLOWED = frozenset({"IDENTITY_NOT_LINKED", "FORBIDDEN"})
+
+# Side questions answered by a reply of the domain.
+SIDE_REPLIES = {
+    "greet": "utter_greet_in_form",
+    "help": "utter_help",
+    "bot_challenge": "utter_iamabot",
+    "thank": "utter_you_are_welcome",
+    "out_of_scope": "utter_out_of_scope_in_form",
+}
+# Side questions answered by the action that answers them outside a form.
+SIDE_ACTIONS: dict[str, type[ErpAction]] = {
+    "check_order_status": ActionOrderStatus,
+    "list_my_orders": ActionListMyOrders,
+    "track_shipment": ActionTrackShipment,
+    "check_stock": ActionStockAndPrice,
+    "check_price": ActionStockAndPrice,
+    "my_invoices": ActionMyInvoices,
+    "customer_balance": ActionCustomerBalance,
+    "overdue_invoices": ActionOverdueInvoices,
+    "sales_report": ActionSalesReport,
+    "top_customers": ActionTopCustomers,
+    "low_stock": ActionLowStock,
+    "approve_order": ActionApproveOrder,
+    "link_account": ActionLinkAccount,
+}
+# Intents that start another flow: the form in progress is left for it.
+SWITCHES = {
+    "cancel_order": "cancel_form",
+    "request_return": "return_form",
+    "reject_order": "reject_form",
+    "place_order": "action_start_order",
+}
+# A side answer may set these context slots (which order was discussed, which were listed),
+# never a slot the form is filling.
+CONTEXT_SLOTS = frozenset({"order_number", "listed_orders"})
+
+_POLITE = r"(?:\s*(?:,|\.|!)?\s*(?:please|thanks|thank you|thx|ok|okay|then|for now|bye))*"
+EXIT_PHRASES = re.compile(
+    r"^\s*(?:(?:no|ok|okay|oh|hmm|actually|sorry|wait)[,.!]?\s+)*"
+    r"(?:stop(?: it| that| this| here| there)?|quit|exit|abort|halt|enough"
+    r"|forget (?:it|that|this|about it|the (?:whole )?(?:order|thing|return))"
+    r"|never ?mind|nvm|cancel(?: (?:that|this|it|everything|all|the order|this order|the return"
+    r"|this return|the whole thing|the rejection))?|no,? thanks?|no,? thank you|not now"
+    r"|leave it|drop it|scrap (?:it|that|this)|skip it|i changed my mind|changed my mind"
+    r"|don'?t bother|bye|goodbye|good bye|see you|cheers)"
+    rf"{_POLITE}\s*[.!]*\s*$",
+    re.IGNORECASE,
+)
+HANDOFF_PHRASES = re.compile(
+    r"\b(?:agent|human|a person|real person|someone real|operator|representative"
+    r"|customer service|talk to (?:someone|somebody|a person)|speak to (?:someone|somebody))\b",
+    re.IGNORECASE,
+)
+# "my last order", "the previous one", "SO-2026-00042": a message about an existing order.
+EXISTING_ORDER = re.compile(
+    r"\b(?:SO-\d{4}-\d{5}|(?:my|the|our) (?:last|latest|most recent|previous|other|old|"
+    r"earlier|first|second|third|open|pending) (?:order|one)|order \d+)\b",
+    re.IGNORECASE,
+)
+# How sure the model must be before its reading alone takes the user out of a form.
+SURE = 0.8
+PLAIN_NO = frozenset({"no", "nope", "nah", "no thanks", "no thank you", "not really"})
+QUESTION_START = re.compile(
+    r"^\s*(?:what|what's|whats|how|how's|where|where's|when|when's|which|who|who's|why|is|are"
+    r"|do|does|did|can|could|will|would|should|have|has|show|tell|list|give me|any|anything)\b",
+    re.IGNORECASE,
+)
+
+
+def intent_of(tracker: Tracker) -> str:
+    return str((tracker.latest_message.get("intent") or {}).get("name") or "")
+
+
+def text_of(tracker: Tracker) -> str:
+    return str(tracker.latest_message.get("text") or "")
+
+
+def is_question(text: str) -> bool:
+    return text.rstrip().endswith("?") or bool(QUESTION_START.match(text))
+
+
+def is_exit(tracker: Tracker, yes_no: bool = False) -> bool:
+    """ "Stop", "forget it", "bye"; at a yes/no question a plain "no" is an answer instead."""
+    text = text_of(tracker)
+    if EXIT_PHRASES.match(text) and not (yes_no and text.strip(" .!").lower() in PLAIN_NO):
+        return True
+    # the model's reading alone only when it is sure: "blah blah" may read as goodbye
+    intent, sure = intent_of(tracker), confidence(tracker) >= SURE
+    if intent == "goodbye" and sure:
+        return True
+    if intent == "deny" and sure and not yes_no and len(text.split()) <= 4:
+        return True
+    return intent == "cancel_order" and not EXISTING_ORDER.search(text)
+
+
+def confidence(tracker: Tracker) -> float:
+    return float((tracker.latest_message.get("intent") or {}).get("confidence") or 0.0)
+
+
+def wants_person(tracker: Tracker) -> bool:
+    return intent_of(tracker) == "human_handoff" or bool(
+        HANDOFF_PHRASES.search(text_of(tracker)) and len(text_of(tracker).split()) <= 8
+    )
+
+
+class ConversationalForm(FormValidationAction):
+    """A form's validation action that holds the conversation described above and talks to
+    the ERP: an outage or a refusal is said plainly and the question asked again.
+
+    Subclasses set `form`, `working_slots` (slots their extractions set besides the form's
+    own; rasa_sdk passes on only required slots) and say what leaving keeps (`leave`)."""
+
+    @property
+    @abstractmethod
+    def form(self) -> str:
+        """The form's name; subclasses set it as a class attribute (an abstract base is
+        not registered by rasa_sdk)."""
+
+    # The intent that starts this form (never a switch away from it).
+    own_intent: str = ""
+    # Questions a plain "no" answers.
+    yes_no_slots: frozenset[str] = frozenset()
+    working_slots: tuple[str, ...] = ()
+    # The slots a form forgets when it is left.
+    slots: tuple[str, ...] = ()
+    # What to say when the form is left half-way (it may change what it says by overriding
+    # `leave`).
+    left_response = "utter_form_stopped"
+
+    def __init__(self, client: ErpClient | None = None) -> None:
+        self.client = client or ErpClient()
+
+    def name(self) -> str:
+        return f"validate_{self.form}"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> Events:
+        with request_scope(turn_request_id(tracker)):
+            try:
+                return await self.hold(dispatcher, tracker, domain)
+            except ErpUnavailable:
+                dispatcher.utter_message(response=UNAVAILABLE)
+            except ErpError as error:
+                say_refusal(dispatcher, error, responses_of(domain))
+                if error.code in NOT_ALLOWED:  # asking again cannot help: leave the form
+                    return await self.leave(dispatcher, tracker, say=False)
+            return [SlotSet(ATTEMPTS, attempts(tracker) + 1)]
+
+    async def hold(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> Events:
+        requested = tracker.get_slot("requested_slot")
+        if requested is None:  # the form starts: what the first message said is validated
+            return await self.extract_and_validate(dispatcher, tracker, domain)
+        before = dict(tracker.slots)
+        trial = CollectingDispatcher()
+        events = await self.extract_and_validate(trial, tracker, domain)
+        if self.answered(events, before) and not self.side_question_first(tracker):
+            dispatcher.messages.extend(trial.messages)
+            return [*events, SlotSet(ATTEMPTS, 0), SlotSet(ASIDES, 0)]
+        if wants_person(tracker):
+            events = await self.leave(dispatcher, tracker)
+            dispatcher.utter_message(response="utter_handoff")
+            return events
+        if is_exit(tracker, yes_no=requested in self.yes_no_slots):
+            events = await self.leave(dispatcher, tracker)
+            if intent_of(tracker) == "goodbye":
+                dispatcher.utter_message(response="utter_goodbye")
+            return events
+        intent = intent_of(tracker)
+        if intent in SWITCHES and intent != self.own_intent:
+            return [*await self.leave(dispatcher, tracker), FollowupAction(SWITCHES[intent])]
+        if self.side_question(tracker):
+            return await self.answer_aside(dispatcher, tracker, domain)
+        dispatcher.messages.extend(trial.messages)
+        return [*self.progress(events), SlotSet(ATTEMPTS, attempts(tracker) + 1)]
+
+    async def extract_and_validate(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> Events:
+        """rasa_sdk's extraction and validation, keeping the working slots as well."""
+        extracted = await self.get_extraction_events(dispatcher, tracker, domain)
+        tracker.add_slots(extracted)
+        working = [e for e in extracted if e["name"] in self.working_slots]
+        validated = await self._extract_validation_events(dispatcher, tracker, domain)
+        return working + list(validated)
+
+    def answered(self, events: Events, before: dict[str, Any]) -> bool:
+        """Did the message answer the question, or change an earlier answer?"""
+        return any(
+            event.get("event") == "slot"
+            and event["name"] not in ("requested_slot", ATTEMPTS, ASIDE)
+            and event.get("value") != before.get(event["name"])
+            for event in events
+        )
+
+    def progress(self, events: Events) -> Events:
+        """What an unusable answer still records (a form may keep a partial reading)."""
+        return [e for e in events if e.get("event") == "slot" and e["name"] in self.working_slots]
+
+    def side_question_first(self, tracker: Tracker) -> bool:
+        """A question ("how much is BOLT-M8?") is answered, not read as an order line: forms
+        where an answer may look like a question say so here."""
+        return False
+
+    def side_question(self, tracker: Tracker) -> bool:
+        intent = intent_of(tracker)
+        return intent in SIDE_ACTIONS or intent in SIDE_REPLIES
+
+    async def answer_aside(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> Events:
+        intent = intent_of(tracker)
+        events: Events = []
+        if intent in SIDE_REPLIES:
+            dispatcher.utter_message(response=SIDE_REPLIES[intent])
+        else:
+            action: Action = SIDE_ACTIONS[intent](self.client)
+            answered = await action.run(dispatcher, tracker, domain)
+            required = set(self.domain_slots(domain))
+            events = [
+                e
+                for e in answered
+                if e.get("event") == "slot"
+                and e["name"] in CONTEXT_SLOTS
+                and e["name"] not in required
+            ]
+        return [*events, *self.aside_taken(tracker, intent)]
+
+    def aside_taken(self, tracker: Tracker, what: str) -> Events:
+        """A side question was answered: the question comes back (counted, so that two in
+        a row are not asked back in the same words)."""
+        return [
+            SlotSet(ASIDE, what),
+            SlotSet(ATTEMPTS, 0),
+            SlotSet(ASIDES, int(tracker.get_slot(ASIDES) or 0) + 1),
+        ]
+
+    async def leave(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, say: bool = True
+    ) -> Events:
+        """Leave the form half-way: forget its answers and say what was kept."""
+        if say:
+            dispatcher.utter_message(response=self.left_response, **self.left_words(tracker))
+        return [
+            ActiveLoop(None),
+            SlotSet("requested_slot", None),
+            SlotSet(ATTEMPTS, 0),
+            SlotSet(ASIDE, None),
+            SlotSet(ASIDES, 0),
+            *(SlotSet(name, None) for name in self.slots),
+        ]
+
+    def left_words(self, tracker: Tracker) -> dict[str, Any]:
+        return {}
+
+
+def attempts(tracker: Tracker) -> int:
+    return int(tracker.get_slot(ATTEMPTS) or 0)

@@ -1,0 +1,117 @@
+"""How the order form reads an answer in words: a delivery date ("by friday", "asap", "the
+20th"), an address that looks like one, a question about the total, a change said on the way
+("deliver on the 18th", "ship it to 5 Dock Road, Hull HU1 2AB")."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.conversation import is_question
+from actions.dates import parse_date, spoken
+
+NO_DATE = re.compile(
+    r"^(?:no rush|any ?time|any day|whenever|asap|a\.s\.a\.p\.?|as soon as possible|as soon as"
+    r" you can|no date|doesn'?t matter|does not matter|no preference|soon|soonest|urgent"
+    r"|when(?:ever)? (?:it'?s|you'?re) ready|as early as possible)[.! ]*$",
+    re.IGNORECASE,
+)
+# "... asap", "... as soon as possible please" inside a longer message
+NO_DATE_IN_TEXT = re.compile(
+    r"\b(?:asap|a\.s\.a\.p|as soon as (?:possible|you can)|no rush|whenever)\b", re.IGNORECASE
+)
+# "40 BOLT-M8 by friday", "for next tuesday", "deliver on the 18th": the words after the
+# preposition, of which the longest start that reads as a date is the date
+DATE_AFTER = re.compile(r"\b(?:by|for|on|before|until|due)\s+(.+)$", re.IGNORECASE)
+DATE_CHANGE = re.compile(
+    r"\b(?:deliver(?:y|ed)?|ship(?:ped)?|date|need (?:it|them)|arrive|send (?:it|them))\b"
+    r"(?:\s+\w+){0,3}?\s+(?:on|by|for|to|before|until)\s+(.+)$",
+    re.IGNORECASE,
+)
+ADDRESS_CHANGE = re.compile(
+    r"\b(?:(?:change|set|update) (?:the |my )?(?:delivery |shipping )?address to"
+    r"|deliver (?:it |them )?to|ship (?:it |them )?to|send (?:it |them )?to|address is"
+    r"|new address:?|to this address:?)"
+    r"\s+(.+)$",
+    re.IGNORECASE,
+)
+USUAL_ADDRESS = re.compile(
+    r"^(?:(?:yes|yeah|yep|ok|sure)[, ]*)?(?:to )?(?:the |my |our )?(?:usual|same|normal|default"
+    r"|registered)(?: one| address| place| as (?:always|usual|before|last time))?(?: please)?"
+    r"[.! ]*$",
+    re.IGNORECASE,
+)
+POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\b|\b\d{4,5}\b", re.IGNORECASE)
+STREET_WORDS = re.compile(
+    r"\b(?:road|rd|street|st|lane|ln|way|avenue|ave|drive|dr|park|estate|unit|works|yard"
+    r"|farm|house|depot|close|court|place|square|industrial|parade|row|rows|dock|quay|mill"
+    r"|mills|gate|hill|green|terrace|crescent|wharf|site|building|floor|block)\b",
+    re.IGNORECASE,
+)
+# "no, send it to ...", "yes: Unit 4, ..." (but "No. 5 Dock Road" keeps its number)
+LEADING_YES_NO = re.compile(r"^(?:no|yes)[,:!]?\s+(?=\D)", re.IGNORECASE)
+TOTAL_QUESTION = re.compile(
+    r"\b(?:what(?:'s| is| will be) the (?:total|sum|price|cost)|total\?"
+    r"|how much (?:is|will|would|does) (?:it|that|this|the order|my order|everything|all of it)"
+    r"(?: be| cost| come to)?"
+    r"|what (?:does|will|would) (?:it|that|this|the order) (?:cost|come to))",
+    re.IGNORECASE,
+)
+MAX_DAYS_AHEAD = 365
+
+
+def today() -> date:
+    return date.today()
+
+
+def read_date(text: str) -> str | None:
+    """An ISO date, "none" for "as soon as possible", or None when it is not a date."""
+    if NO_DATE.match(text.strip()):
+        return "none"
+    found = parse_date(text, today())
+    return found.isoformat() if found else None
+
+
+def date_in(text: str) -> str | None:
+    """The delivery date a longer message gives ("40 BOLT-M8 by friday", "... asap"), in
+    `read_date`'s terms, or None when it gives none."""
+    if NO_DATE_IN_TEXT.search(text):
+        return "none"
+    for found in DATE_AFTER.finditer(text):
+        words = found.group(1).strip(" .!?").split()
+        for length in range(min(len(words), 5), 0, -1):
+            candidate = " ".join(words[:length])
+            if re.search(r"[a-z]", candidate, re.I) or re.search(r"\d[/.-]\d", candidate):
+                day = parse_date(candidate, today())
+                if day is not None:
+                    return day.isoformat()
+    return None
+
+
+def check_date(value: str, dispatcher: CollectingDispatcher) -> str | None:
+    if value == "none":
+        return value
+    wanted = date.fromisoformat(value)
+    if wanted < today():
+        dispatcher.utter_message(response="utter_date_in_past", date=spoken(wanted))
+        return None
+    if wanted > today() + timedelta(days=MAX_DAYS_AHEAD):
+        dispatcher.utter_message(response="utter_date_too_far", date=spoken(wanted))
+        return None
+    return value
+
+
+def date_words(value: str) -> str:
+    return "as soon as possible" if value == "none" else spoken(date.fromisoformat(value))
+
+
+def looks_like_address(text: str) -> bool:
+    """A delivery address, not a question, a yes or no or a stray word: several words with a
+    number, a postcode or a street word ("Unit 9, Attercliffe Works", "Forge Lane, Rotherham")."""
+    if not 8 <= len(text) <= 300 or is_question(text) or len(text.split()) < 2:
+        return False
+    return bool(POSTCODE.search(text) or STREET_WORDS.search(text)) and bool(
+        re.search(r"[A-Za-z]{3}", text)
+    )

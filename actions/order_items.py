@@ -1,0 +1,239 @@
+"""The lines of an order being written in chat, and every change a message makes to them.
+
+An item is what the user asked for, matched or not:
+`{"mention", "sku", "name", "unit", "quantity", "choices"}`. `sku` is None while the mention
+matches no product or several (`choices` holds the close ones), `quantity` None while not
+said. The order's lines are complete only when every item has both; an item is never dropped
+unless the user removes it, so the preview always shows every line the user asked for.
+
+A message may add lines ("and 10 NUT-M10"), change a quantity ("make it 20", "no, 30 of the
+nuts", "10 more bolts"), remove a line ("remove the bolts", "no washers"), or pick the product
+an unmatched line means (a button, or "the stainless one" typed as its code or name).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from rasa_sdk import Tracker
+
+from actions.erp_client import ErpClient, ErpError
+from actions.order_lines import RequestedLine, bare_quantity, number_value, requested_lines
+
+Item = dict[str, Any]
+Items = list[Item]
+
+REMOVE = re.compile(
+    r"\b(?:remove|delete|drop|take out|take off|cancel|without|no more|leave out"
+    r"|get rid of)\s+(?:the\s+|all\s+(?:the\s+)?|that\s+)?(.+?)\s*(?:line)?[.!]*$",
+    re.IGNORECASE,
+)
+# "no washers", "no bolts after all": a product with "no" before it is taken off.
+NO_PRODUCT = re.compile(r"^\s*(?:and\s+)?no\s+(?!thanks?\b|problem\b|rush\b)([a-z].+?)[.!]*$", re.I)
+REMOVE_THAT = re.compile(r"^(?:it|that|that one|this|this one|that line|this line)$", re.I)
+MORE = re.compile(r"\b(\d{1,7})\s+more\b", re.IGNORECASE)
+STOP_WORDS = frozenset({"the", "of", "a", "an", "x", "pcs", "please", "and", "some"})
+
+
+def words_of(text: str) -> set[str]:
+    """Lower-case words, plurals folded ("nuts" → "nut", "boxes" → "box")."""
+    found = set()
+    for word in re.findall(r"[a-z0-9]+(?:[.x][0-9]+)?", text.lower()):
+        if word in STOP_WORDS:
+            continue
+        if len(word) > 3 and word.endswith("es") and word[:-2].endswith(("x", "sh", "ch", "s")):
+            word = word[:-2]
+        elif len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+            word = word[:-1]
+        found.add(word)
+    return found
+
+
+def matches(item: Item, mention: str) -> bool:
+    """Does a mention ("the nuts", "BOLT-M8", "pallets") mean this item of the order?"""
+    wanted = words_of(mention)
+    if not wanted:
+        return False
+    sku = (item.get("sku") or "").lower()
+    if mention.strip().lower() == sku:
+        return True
+    known = words_of(" ".join([item.get("mention") or "", item.get("name") or "", sku]))
+    known |= words_of(sku.replace("-", " "))
+    return wanted <= known
+
+
+def complete(items: Items) -> Items | None:
+    """The order lines once every item is matched and has a quantity, else None."""
+    if items and all(item["sku"] and item["quantity"] for item in items):
+        return [dict(item) for item in items]
+    return None
+
+
+def first_open(items: Items) -> Item | None:
+    """The item the form asks about next: unmatched first, then without a quantity."""
+    return next((i for i in items if not i["sku"]), None) or next(
+        (i for i in items if not i["quantity"]), None
+    )
+
+
+async def find(client: ErpClient, chat: str, wanted: RequestedLine) -> Item:
+    """The catalog product a mention means: matched, or unmatched with the close ones."""
+    item: Item = {
+        "mention": wanted.mention,
+        "sku": None,
+        "name": None,
+        "unit": None,
+        "quantity": wanted.quantity,
+        "choices": [],
+    }
+    if wanted.is_sku:
+        try:
+            return product_item(item, await client.product(chat, wanted.mention.upper()))
+        except ErpError as error:
+            if error.code != "NOT_FOUND":
+                raise
+    found = [p for p in await client.products(chat, wanted.mention, limit=5) if p.get("active", 1)]
+    words = wanted.mention.strip().lower()
+    exact = [p for p in found if words in (p["sku"].lower(), p["name"].lower())]
+    if exact or len(found) == 1:
+        return product_item(item, (exact or found)[0])
+    item["choices"] = [{"sku": p["sku"], "name": p["name"]} for p in found[:4]]
+    return item
+
+
+def product_item(item: Item, product: dict[str, Any]) -> Item:
+    return {
+        **item,
+        "sku": product["sku"],
+        "name": product["name"],
+        "unit": product.get("unit"),
+        "choices": [],
+    }
+
+
+class Change:
+    """What one message did to the items, for the reply ("Changed: 20 x PALLET-WRAP-500")."""
+
+    def __init__(self) -> None:
+        self.changed: Items = []  # added, or matched to a product
+        self.updated: Items = []  # already on the order, with a new quantity
+        self.removed: Items = []
+
+    def __bool__(self) -> bool:
+        return bool(self.changed or self.updated or self.removed)
+
+
+async def apply_message(
+    client: ErpClient, tracker: Tracker, items: Items, asked: bool
+) -> tuple[Items, Change]:
+    """The items after the latest message. `asked`: the form's question is about the items,
+    so a bare number answers the open item's quantity and a product name resolves it."""
+    text = str(tracker.latest_message.get("text") or "").strip()
+    entities = tracker.latest_message.get("entities", [])
+    items = [dict(item) for item in items]
+    change = Change()
+    if removal := (REMOVE.search(text) or NO_PRODUCT.match(text)):
+        target = removal.group(1)
+        open_item = first_open(items)
+        if REMOVE_THAT.match(target.strip()):
+            # "remove it": the line asked about; "cancel that" leaves the order instead
+            said_cancel = removal.group(0).lower().startswith("cancel")
+            gone = [open_item] if open_item is not None and not said_cancel else []
+        else:
+            gone = [item for item in items if matches(item, target)]
+        if gone:
+            change.removed = gone
+            return [item for item in items if item not in gone], change
+    wanted = requested_lines(text, entities)
+    if not wanted:
+        return set_bare_quantity(items, text, asked, change)
+    open_item = first_open(items) if asked else None
+    for line in wanted:
+        existing = next((item for item in items if matches(item, line.mention)), None)
+        if existing is not None and existing["sku"]:
+            if line.quantity is not None:
+                more = MORE.search(text)
+                quantity = line.quantity + (existing["quantity"] or 0) if more else line.quantity
+                existing["quantity"] = quantity
+                change.updated.append(existing)
+            continue
+        found = await find(client, tracker.sender_id, line)
+        if open_item is not None and not open_item["sku"] and found["sku"]:
+            # the product the unmatched line meant: it takes that line's place
+            found["quantity"] = found["quantity"] or open_item["quantity"]
+            items[items.index(open_item)] = found
+            open_item = None
+        elif existing is not None:  # the same unmatched words again: nothing new
+            continue
+        else:
+            items.append(found)
+        change.changed.append(found)
+    return items, change
+
+
+FILLER = frozenset(
+    {
+        "actually",
+        "a",
+        "an",
+        "make",
+        "it",
+        "that",
+        "change",
+        "to",
+        "instead",
+        "please",
+        "no",
+        "sorry",
+        "of",
+        "the",
+        "those",
+        "them",
+        "ok",
+        "okay",
+        "just",
+        "then",
+        "only",
+        "want",
+        "need",
+        "i",
+    }
+)
+MAKE_IT = re.compile(r"\b(?:make it|make that|change (?:it|that) to|actually|instead)\b", re.I)
+
+
+def set_bare_quantity(items: Items, text: str, asked: bool, change: Change) -> tuple[Items, Change]:
+    """ "make it 20", "20", "actually 30 pallets": the quantity of the item the words name,
+    else of the item asked about, else of the order's only or last named item."""
+    quantity = bare_quantity(text)
+    if quantity is None or not items:
+        return items, change
+    rest = " ".join(w for w in re.findall(r"[a-z]+", text.lower()) if w not in FILLER)
+    rest = " ".join(w for w in rest.split() if number_word(w) is None)
+    open_item = first_open(items)
+    if rest:  # "20 pallets": the item those words name, or none (never a guess)
+        target = next((item for item in items if matches(item, rest)), None)
+        if target is None:
+            return items, change
+    elif open_item is not None and asked and open_item["sku"]:
+        target = open_item
+    elif MAKE_IT.search(text) or len(items) == 1:
+        target = items[-1] if len(items) > 1 else items[0]
+    else:
+        return items, change
+    target["quantity"] = quantity
+    change.updated.append(target)
+    return items, change
+
+
+def number_word(word: str) -> int | None:
+    return number_value(word) if word not in ("a", "an") else None
+
+
+def item_words(item: Item) -> str:
+    """ "20 x BOLT-M8 (Hex bolt M8x40 zinc plated)", or the unmatched words as said."""
+    quantity = f"{item['quantity']} x " if item["quantity"] else ""
+    if item["sku"]:
+        return f"{quantity}{item['sku']} ({item['name']})"
+    return f'{quantity}"{item["mention"]}" (not matched yet)'

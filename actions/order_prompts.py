@@ -1,0 +1,280 @@
+"""The order form's questions and its priced preview (`action_ask_<slot>`).
+
+Each is a `FormQuestion` (actions/conversation.py): the plain question first, then what is
+accepted, with buttons and the way out. The preview is the ERP's draft for what was
+collected (created once, edited after each change), so prices, discounts and totals are the
+ERP's, never the bot's; a refusal of the ERP (a quantity over its limit, an unknown product)
+sends the form back to the line concerned, in the user's words.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.base import Events
+from actions.dates import spoken
+from actions.erp_client import ErpError, new_idempotency_key
+from actions.form_questions import FormQuestion
+from actions.order_items import Items, first_open, item_words
+from actions.replies import UNAVAILABLE, field_limit
+
+DECISION_BUTTONS = [
+    {"title": "Confirm", "payload": "/affirm"},
+    {"title": "Change items", "payload": '/inform{"decision": "change_items"}'},
+    {"title": "Change date", "payload": '/inform{"decision": "change_date"}'},
+    {"title": "Change address", "payload": '/inform{"decision": "change_address"}'},
+    {"title": "Cancel the order", "payload": '/inform{"decision": "cancel"}'},
+]
+CHANGE_BUTTONS = DECISION_BUTTONS[1:]
+RETRY_BUTTONS = [
+    {"title": "Try again", "payload": '/inform{"decision": "preview"}'},
+    {"title": "Cancel the order", "payload": '/inform{"decision": "cancel"}'},
+]
+
+
+class OrderQuestion(FormQuestion):
+    def where_we_are(self, tracker: Tracker) -> dict[str, Any]:
+        name = tracker.get_slot("customer_name")
+        if name and tracker.get_slot("ordering_as") == "staff":
+            return {"response": "utter_back_to_order_for", "customer": name}
+        return {"response": "utter_back_to_order"}
+
+
+class ActionAskCustomer(OrderQuestion):
+    action_name = "action_ask_customer"
+    hint_response = "utter_hint_customer"
+
+    async def ask(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> Events:
+        dispatcher.utter_message(response="utter_ask_customer")
+        return []
+
+
+class ActionAskOrderLines(OrderQuestion):
+    """Asks for the items; or which product an unmatched line means; or a missing quantity."""
+
+    action_name = "action_ask_order_lines"
+    hint_response = "utter_hint_order_lines"
+
+    async def ask(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> Events:
+        items: Items = tracker.get_slot("order_items") or []
+        item = first_open(items)
+        if item is None:
+            dispatcher.utter_message(response="utter_ask_order_lines")
+            return []
+        others = [i for i in items if i is not item]
+        if others:
+            dispatcher.utter_message(
+                response="utter_lines_so_far", lines=", ".join(item_words(i) for i in others)
+            )
+        if item["sku"]:
+            dispatcher.utter_message(
+                response="utter_ask_quantity",
+                sku=item["sku"],
+                name=item["name"],
+                unit=item.get("unit") or "pcs",
+            )
+            return []
+        quantity = f"{item['quantity']} " if item["quantity"] else ""
+        buttons = [
+            {"title": f"{c['sku']} ({c['name']})", "payload": f"{quantity}{c['sku']}"}
+            for c in item["choices"]
+        ] + [{"title": "Remove this line", "payload": "remove it"}]
+        response = "utter_which_product" if item["choices"] else "utter_product_not_in_catalog"
+        dispatcher.utter_message(response=response, product=item["mention"], buttons=buttons)
+        return []
+
+    def not_understood(self, tracker: Tracker, tries: int) -> str:
+        said_yes = (tracker.latest_message.get("intent") or {}).get("name") == "affirm"
+        if said_yes and first_open(tracker.get_slot("order_items") or []):
+            return "utter_lines_not_settled"  # "yes" / "confirm" while a line is open
+        return super().not_understood(tracker, tries)
+
+    def hint_for(self, tracker: Tracker) -> str:
+        # a line waiting for its product or quantity: that question again, said differently
+        return "" if first_open(tracker.get_slot("order_items") or []) else self.hint_response
+
+
+class ActionAskDeliveryDate(OrderQuestion):
+    action_name = "action_ask_delivery_date"
+    hint_response = "utter_hint_delivery_date"
+    hint_buttons = [
+        {"title": "As soon as possible", "payload": "as soon as possible"},
+        {"title": "Next Friday", "payload": "next friday"},
+    ]
+
+    async def ask(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> Events:
+        dispatcher.utter_message(response="utter_ask_delivery_date")
+        return []
+
+
+class ActionAskShippingAddress(OrderQuestion):
+    action_name = "action_ask_shipping_address"
+    hint_response = "utter_hint_shipping_address"
+
+    async def ask(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> Events:
+        usual = tracker.get_slot("default_address")
+        if usual:
+            dispatcher.utter_message(
+                response="utter_ask_shipping_address_usual",
+                address=usual,
+                buttons=[{"title": "Yes, the usual address", "payload": "/affirm"}],
+            )
+        else:
+            dispatcher.utter_message(response="utter_ask_shipping_address")
+        return []
+
+    @property
+    def hint_buttons(self) -> list[dict[str, str]]:  # type: ignore[override]
+        return [{"title": "The usual address", "payload": "/affirm"}]
+
+
+def fingerprint(body: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def channel_of(sender: str) -> str:
+    channel = sender.split(":", 1)[0].lower() if ":" in sender else "chat"
+    return channel if channel.isalnum() and len(channel) <= 20 else "chat"
+
+
+def order_request(tracker: Tracker) -> dict[str, Any]:
+    """The ERP request for the order the form has collected."""
+    delivery = tracker.get_slot("delivery_date")
+    return {
+        "customer_code": tracker.get_slot("customer"),
+        "lines": [
+            {"sku": item["sku"], "quantity": item["quantity"]}
+            for item in tracker.get_slot("order_lines") or []
+        ],
+        "requested_delivery_date": None if delivery in (None, "none") else delivery,
+        "shipping_address": tracker.get_slot("shipping_address"),
+        "channel": channel_of(tracker.sender_id),
+    }
+
+
+def preview_lines(order: dict[str, Any]) -> str:
+    rows = []
+    for line in order["lines"]:
+        discount = f" less {line['discount_pct']} %" if float(line["discount_pct"]) else ""
+        rows.append(
+            f"• {line['quantity']} x {line['sku']} ({line['name']}) at {line['unit_price']}"
+            f"{discount} = {line['line_total']}"
+        )
+    return "\n".join(rows)
+
+
+class ActionAskOrderDecision(OrderQuestion):
+    """The priced preview: the ERP's draft for what was collected, with the choices; after
+    "no", the question what to change."""
+
+    action_name = "action_ask_order_decision"
+    hint_response = "utter_hint_order_decision"
+    hint_buttons = DECISION_BUTTONS[:-1]
+
+    async def ask(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> Events:
+        change = tracker.get_slot("order_change")
+        if change in ("ask", "items"):
+            response = "utter_what_to_change" if change == "ask" else "utter_how_to_change_items"
+            buttons = CHANGE_BUTTONS if change == "ask" else []
+            dispatcher.utter_message(response=response, buttons=buttons)
+            return [SlotSet("order_change", None)]
+        chat, key = tracker.sender_id, tracker.get_slot("order_key") or new_idempotency_key()
+        body = order_request(tracker)
+        number = tracker.get_slot("draft_number")
+        try:
+            if number:
+                edit = {
+                    k: body[k] for k in ("lines", "requested_delivery_date", "shipping_address")
+                }
+                draft = await self.client.edit_order(
+                    chat, number, edit, f"{key}-edit-{fingerprint(edit)}"
+                )
+            else:
+                draft = await self.client.create_order(
+                    chat, body, f"{key}-create-{fingerprint(body)}"
+                )
+        except ErpError as error:
+            refused = self.line_refused(error, tracker, dispatcher)
+            if refused is None:
+                raise
+            return refused
+        delivery = tracker.get_slot("delivery_date")
+        dispatcher.utter_message(
+            response="utter_order_preview",
+            order_number=draft["number"],
+            customer=f"{draft['customer_name']} ({draft['customer_code']})",
+            lines=preview_lines(draft),
+            total=draft["total"],
+            delivery=spoken(date.fromisoformat(delivery))
+            if delivery not in (None, "none")
+            else "as soon as possible",
+            address=draft["shipping_address"] or "(none)",
+            buttons=DECISION_BUTTONS,
+        )
+        return [
+            SlotSet("draft_number", draft["number"]),
+            SlotSet("order_key", key),
+            SlotSet("order_change", None),
+        ]
+
+    def line_refused(
+        self, error: ErpError, tracker: Tracker, dispatcher: CollectingDispatcher
+    ) -> Events | None:
+        """A line the ERP would not take: back to that line, saying why in plain words."""
+        items: Items = [dict(i) for i in tracker.get_slot("order_items") or []]
+        limit = field_limit(error, "quantity")
+        if error.code == "VALIDATION_ERROR" and limit is not None:
+            index = limit["line"]
+            if index is None or index >= len(items):
+                return None
+            item = items[index]
+            dispatcher.utter_message(
+                response="utter_quantity_over_limit",
+                limit=f"{limit['value']:,}",
+                sku=item["sku"],
+                unit=item.get("unit") or "pcs",
+            )
+            item["quantity"] = None
+        elif error.code in ("UNKNOWN_PRODUCT", "PRODUCT_INACTIVE"):
+            gone = set(error.details.get("skus") or [])
+            for item in items:
+                if item["sku"] in gone:
+                    dispatcher.utter_message(response="utter_product_not_sold", sku=item["sku"])
+                    item.update(sku=None, name=None, choices=[])
+        else:
+            return None
+        return [
+            SlotSet("order_items", items),
+            SlotSet("order_lines", None),
+            SlotSet("requested_slot", "order_lines"),
+        ]
+
+    # No preview without the ERP: say why, and offer to try again, change or cancel.
+    def say_unavailable(self, dispatcher: CollectingDispatcher) -> None:
+        dispatcher.utter_message(response=UNAVAILABLE, buttons=RETRY_BUTTONS)
+
+    def say_refused(
+        self, dispatcher: CollectingDispatcher, error: ErpError, domain: dict[str, Any]
+    ) -> None:
+        super().say_refused(dispatcher, error, domain)
+        dispatcher.utter_message(response="utter_change_or_cancel", buttons=CHANGE_BUTTONS)
+
+    def failure_events(self, tracker: Tracker) -> Events:
+        return [SlotSet("order_decision", None)]
