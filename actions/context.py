@@ -61,15 +61,20 @@ def text_of(tracker: Tracker) -> str:
     return str(tracker.latest_message.get("text") or "")
 
 
-def listed_position(tracker: Tracker) -> str | None:
-    """ "the second one", "number 2", "2": the order at that place in the last list."""
-    listed: list[str] = tracker.get_slot("listed_orders") or []
+def position_said(tracker: Tracker) -> int | None:
+    """ "the second one", "number 2", "2": the place in a list the message names (0-based)."""
     found = POSITION.search(text_of(tracker))
-    if not listed or not found:
+    if not found:
         return None
     word, number, bare = found.groups()
-    index = ORDINALS[word.lower()] if word else int(number or bare) - 1
-    return listed[index] if index < len(listed) else None
+    return ORDINALS[word.lower()] if word else int(number or bare) - 1
+
+
+def listed_position(tracker: Tracker) -> str | None:
+    """The order at the place in the last list the message names."""
+    listed: list[str] = tracker.get_slot("listed_orders") or []
+    index = position_said(tracker)
+    return listed[index] if listed and index is not None and index < len(listed) else None
 
 
 async def recent_orders(

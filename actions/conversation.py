@@ -139,7 +139,9 @@ def is_exit(tracker: Tracker, yes_no: bool = False) -> bool:
     intent, sure = intent_of(tracker), confidence(tracker) >= SURE
     if intent == "goodbye" and sure:
         return True
-    if intent == "deny" and sure and not yes_no and len(text.split()) <= 4:
+    # a bare "no" to a question that is not yes/no is asked again, never a lost order
+    bare_no = text.strip(" .!").lower() in PLAIN_NO - {"no thanks", "no thank you"}
+    if intent == "deny" and sure and not yes_no and not bare_no and len(text.split()) <= 4:
         return True
     return intent == "cancel_order" and not EXISTING_ORDER.search(text)
 

@@ -22,12 +22,14 @@ NO_DATE = re.compile(
 NO_DATE_IN_TEXT = re.compile(
     r"\b(?:asap|a\.s\.a\.p|as soon as (?:possible|you can)|no rush|whenever)\b", re.IGNORECASE
 )
-# "40 BOLT-M8 by friday", "for next tuesday", "deliver on the 18th": the words after the
-# preposition, of which the longest start that reads as a date is the date
-DATE_AFTER = re.compile(r"\b(?:by|for|on|before|until|due)\s+(.+)$", re.IGNORECASE)
-DATE_CHANGE = re.compile(
-    r"\b(?:deliver(?:y|ed)?|ship(?:ped)?|date|need (?:it|them)|arrive|send (?:it|them))\b"
-    r"(?:\s+\w+){0,3}?\s+(?:on|by|for|to|before|until)\s+(.+)$",
+# Words that name a day: a weekday, a month, "today"/"tomorrow", an ordinal, a d/m date.
+DAY_WORDS = re.compile(
+    r"\b(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?\b"
+    r"|\b(?:january|february|march|april|june|july|august|september|october|november"
+    r"|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\b"
+    r"|\b\d{1,2}(?:st|nd|rd|th)? may\b|\bmay \d{1,2}\b"  # "may" alone is a verb
+    r"|\b(?:today|tomorrow|tommorow|tomorow|tmrw|week|month|weeks|days)\b"
+    r"|\b\d{1,2}(?:st|nd|rd|th)\b|\b\d{1,2}[/.]\d{1,2}(?:[/.]\d{2,4})?\b|\b\d{4}-\d{2}-\d{2}\b",
     re.IGNORECASE,
 )
 ADDRESS_CHANGE = re.compile(
@@ -35,6 +37,18 @@ ADDRESS_CHANGE = re.compile(
     r"|deliver (?:it |them )?to|ship (?:it |them )?to|send (?:it |them )?to|address is"
     r"|new address:?|to this address:?)"
     r"\s+(.+)$",
+    re.IGNORECASE,
+)
+# The words a date phrase is made of; a window with any other word ("50 NUT-M6 by friday")
+# is not tried, so a quantity never becomes a year.
+DATE_TOKEN = re.compile(
+    r"^(?:\d{1,2}(?:st|nd|rd|th)?|\d{4}|\d{1,2}[/.]\d{1,2}(?:[/.]\d{2,4})?|\d{4}-\d{2}-\d{2}"
+    r"|next|this|coming|the|of|on|by|for|in|end|before|until|a|one|two|three|four|fortnight"
+    r"|[a-z]+day|[a-z]{3,9})$",
+    re.IGNORECASE,
+)
+USUAL_IN_TEXT = re.compile(
+    r"\b(?:the|my|our) (?:usual|normal|registered) (?:address|place|one)\b|\bsame address\b",
     re.IGNORECASE,
 )
 USUAL_ADDRESS = re.compile(
@@ -75,19 +89,31 @@ def read_date(text: str) -> str | None:
 
 
 def date_in(text: str) -> str | None:
-    """The delivery date a longer message gives ("40 BOLT-M8 by friday", "... asap"), in
-    `read_date`'s terms, or None when it gives none."""
+    """The delivery date a longer message gives ("40 BOLT-M8 by friday", "... asap",
+    "deliver next friday to the usual address", "wait no, the 18th"), in `read_date`'s terms,
+    or None when it gives none. Only words that name a day count ("friday", "18th",
+    "tomorrow", "15/12", "9 december"), so a quantity is never read as a date."""
     if NO_DATE_IN_TEXT.search(text):
         return "none"
-    for found in DATE_AFTER.finditer(text):
-        words = found.group(1).strip(" .!?").split()
-        for length in range(min(len(words), 5), 0, -1):
-            candidate = " ".join(words[:length])
-            if re.search(r"[a-z]", candidate, re.I) or re.search(r"\d[/.-]\d", candidate):
-                day = parse_date(candidate, today())
-                if day is not None:
-                    return day.isoformat()
+    words = re.sub(r"[,;!?]", " ", text).split()
+    for start in range(len(words)):
+        for length in range(min(len(words) - start, 4), 0, -1):
+            window = words[start : start + length]
+            candidate = " ".join(window)
+            if not DAY_WORDS.search(candidate) or not all(DATE_TOKEN.match(w) for w in window):
+                continue
+            day = parse_date(candidate, today())
+            if day is not None:
+                return day.isoformat()
     return None
+
+
+def entity_date(said: str | None) -> str | None:
+    """The model's `date` entity, read only when it names a day: a misread "50" is no date
+    (it would be the year 2050)."""
+    if not said or not (NO_DATE.match(said.strip()) or DAY_WORDS.search(said)):
+        return None
+    return read_date(said)
 
 
 def check_date(value: str, dispatcher: CollectingDispatcher) -> str | None:

@@ -30,13 +30,14 @@ from actions.conversation import (
 from actions.erp_client import ErpError, new_idempotency_key
 from actions.order_answers import (
     ADDRESS_CHANGE,
-    DATE_CHANGE,
     LEADING_YES_NO,
     TOTAL_QUESTION,
     USUAL_ADDRESS,
+    USUAL_IN_TEXT,
     check_date,
     date_in,
     date_words,
+    entity_date,
     looks_like_address,
     read_date,
 )
@@ -187,18 +188,14 @@ class ValidateOrderForm(ConversationalForm):
         if requested is None:
             return {}
         text = text_of(tracker).strip()
+        if is_question(text):
+            return {}
         said = entity(tracker, "date")
-        changed = DATE_CHANGE.search(text)
         about_items = bool(requested_lines(text, []) or bare_quantity(text))
-        if requested == "delivery_date" and not is_question(text) and not about_items:
-            found = read_date(said or text) or read_date(text)
-        elif said or changed:
-            found = (read_date(said) if said else None) or date_in(text)
-        else:
-            return {}
-        if found is None:
-            return {}
-        return {"delivery_date": found}
+        found = entity_date(said) or date_in(text)
+        if requested == "delivery_date" and not about_items:
+            found = found or read_date(text)  # the answer itself: "friday", "asap"
+        return {"delivery_date": found} if found else {}
 
     async def validate_delivery_date(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Any
@@ -232,8 +229,10 @@ class ValidateOrderForm(ConversationalForm):
             address = given.group(1) if given else LEADING_YES_NO.sub("", text)
         elif given := ADDRESS_CHANGE.search(text):
             address = given.group(1)
-            if usual and USUAL_ADDRESS.match(address):
+            if usual and (USUAL_ADDRESS.match(address) or USUAL_IN_TEXT.search(address)):
                 return {"shipping_address": usual}
+        elif usual and USUAL_IN_TEXT.search(text):  # "... next friday to the usual address"
+            return {"shipping_address": usual}
         else:
             return {}
         address = address.strip(" .")

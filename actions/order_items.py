@@ -151,12 +151,15 @@ async def apply_message(
     open_item = first_open(items) if asked else None
     for line in wanted:
         existing = next((item for item in items if matches(item, line.mention)), None)
+        if existing is not None and line.quantity is not None:
+            # "30 of the nuts", "10 more washers": a new quantity for a line already there,
+            # matched or not
+            more = MORE.search(text)
+            quantity = line.quantity + (existing["quantity"] or 0) if more else line.quantity
+            existing["quantity"] = quantity
+            change.updated.append(existing)
+            continue
         if existing is not None and existing["sku"]:
-            if line.quantity is not None:
-                more = MORE.search(text)
-                quantity = line.quantity + (existing["quantity"] or 0) if more else line.quantity
-                existing["quantity"] = quantity
-                change.updated.append(existing)
             continue
         found = await find(client, tracker.sender_id, line)
         if open_item is not None and not open_item["sku"] and found["sku"]:
@@ -175,6 +178,10 @@ async def apply_message(
 FILLER = frozenset(
     {
         "actually",
+        "wait",
+        "oh",
+        "sorry",
+        "more",
         "a",
         "an",
         "make",
@@ -185,7 +192,6 @@ FILLER = frozenset(
         "instead",
         "please",
         "no",
-        "sorry",
         "of",
         "the",
         "those",
@@ -200,6 +206,49 @@ FILLER = frozenset(
         "i",
     }
 )
+# a selling unit after the number ("make it 8 bags") names no product
+UNIT_WORDS = frozenset(
+    {
+        "pcs",
+        "pc",
+        "piece",
+        "pieces",
+        "unit",
+        "units",
+        "box",
+        "boxes",
+        "bag",
+        "bags",
+        "pack",
+        "packs",
+        "roll",
+        "rolls",
+        "set",
+        "sets",
+        "pair",
+        "pairs",
+        "can",
+        "cans",
+        "case",
+        "cases",
+        "carton",
+        "cartons",
+        "cartridge",
+        "cartridges",
+        "bottle",
+        "bottles",
+        "reel",
+        "reels",
+        "metre",
+        "metres",
+        "meter",
+        "meters",
+        "m",
+        "lot",
+        "lots",
+        "of",
+    }
+)
 MAKE_IT = re.compile(r"\b(?:make it|make that|change (?:it|that) to|actually|instead)\b", re.I)
 
 
@@ -209,7 +258,9 @@ def set_bare_quantity(items: Items, text: str, asked: bool, change: Change) -> t
     quantity = bare_quantity(text)
     if quantity is None or not items:
         return items, change
-    rest = " ".join(w for w in re.findall(r"[a-z]+", text.lower()) if w not in FILLER)
+    rest = " ".join(
+        w for w in re.findall(r"[a-z]+", text.lower()) if w not in FILLER and w not in UNIT_WORDS
+    )
     rest = " ".join(w for w in rest.split() if number_word(w) is None)
     open_item = first_open(items)
     if rest:  # "20 pallets": the item those words name, or none (never a guess)
@@ -222,7 +273,8 @@ def set_bare_quantity(items: Items, text: str, asked: bool, change: Change) -> t
         target = items[-1] if len(items) > 1 else items[0]
     else:
         return items, change
-    target["quantity"] = quantity
+    more = MORE.search(text) is not None  # "10 more": on top of what is there
+    target["quantity"] = quantity + (target["quantity"] or 0) if more else quantity
     change.updated.append(target)
     return items, change
 

@@ -13,7 +13,7 @@ from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import Events
-from actions.context import numbered_buttons, order_referred, recent_orders
+from actions.context import numbered_buttons, order_referred, position_said, recent_orders
 from actions.conversation import (
     ConversationalForm,
     intent_of,
@@ -53,6 +53,12 @@ class OrderTargetForm(ConversationalForm):
         if tracker.get_slot("requested_slot") not in (None, "target_order"):
             return {}
         number = await order_referred(self.client, tracker, self.statuses or None)
+        listed = tracker.get_slot("listed_orders") or []
+        place = position_said(tracker)
+        if number is None and listed and place is not None:  # "the second one" of one
+            dispatcher.utter_message(
+                response="utter_no_such_position", position=place + 1, count=len(listed)
+            )
         return {"target_order": number} if number else {}
 
     async def validate_target_order(

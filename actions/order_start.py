@@ -17,7 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.base import ErpAction, Events, entity
 from actions.conversation import text_of
 from actions.erp_client import ErpClient, ErpError, ErpUnavailable, new_idempotency_key
-from actions.order_answers import check_date, date_in, read_date
+from actions.order_answers import check_date, date_in, entity_date
 from actions.order_items import apply_message, complete
 
 ORDERING_ROLES = {"customer", "sales_rep", "manager", "admin"}
@@ -83,7 +83,7 @@ class ActionStartOrder(ErpAction):
             customer = named.upper() if named else None
         items, _ = await apply_message(self.client, tracker, [], asked=True)
         said_date = entity(tracker, "date")
-        delivery = (read_date(said_date) if said_date else None) or date_in(text_of(tracker))
+        delivery = entity_date(said_date) or date_in(text_of(tracker))
         if delivery and delivery != "none":
             delivery = check_date(delivery, dispatcher)
         return [

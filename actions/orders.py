@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from typing import Any
 
@@ -21,6 +22,13 @@ from actions.context import (
 from actions.dates import spoken
 from actions.erp_client import ErpClient
 from actions.replies import status_words
+
+# "what was on it?", "what's in my last order", "which items": the lines too
+ASKS_FOR_LINES = re.compile(
+    r"\bwhat(?:'s| is| was| were)? (?:in|on)\b|\bwhat did (?:i|we) order\b|\b(?:lines|items"
+    r"|contents|products)\b",
+    re.IGNORECASE,
+)
 
 
 async def order_meant(
@@ -93,6 +101,11 @@ class ActionOrderStatus(ErpAction):
             total=order["total"],
             arrival=arrival_words(order),
         )
+        if ASKS_FOR_LINES.search(str(tracker.latest_message.get("text") or "")):
+            lines = "\n".join(
+                f"• {line['quantity']} x {line['sku']} ({line['name']})" for line in order["lines"]
+            )
+            dispatcher.utter_message(response="utter_order_lines", lines=lines)
         if order.get("tracking_number"):
             dispatcher.utter_message(
                 response="utter_order_tracking",

@@ -227,12 +227,15 @@ def test_quantities_dates_and_addresses_are_read_or_asked_again(erp: RunningErp)
         assert "shipping_address" not in set_, not_an_address
         # asked again: as an answer that could not be used, or after answering the question
         assert set_.get("form_attempts") == 1 or set_.get("form_aside"), not_an_address
-    # an address that reads like "no" is still an address; a bare "no" leaves the form
+    # an address that reads like "no" is still an address
     text = "No. 5 Dock Road, Liverpool L20 8AA"
     _, set_ = answer(form, chat, text, form_name="order_form", slots=asking_address, intent="deny")
     assert set_["shipping_address"] == text
+    # a bare "no" is asked again (never a lost order); "no thanks" leaves the form
+    _, set_ = answer(form, chat, "no", form_name="order_form", slots=asking_address, intent="deny")
+    assert set_["form_attempts"] == 1
     said, set_ = answer(
-        form, chat, "no", form_name="order_form", slots=asking_address, intent="deny"
+        form, chat, "no thanks", form_name="order_form", slots=asking_address, intent="deny"
     )
     assert said[0]["response"] == "utter_order_left"
     assert set_["requested_slot"] is None
