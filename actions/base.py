@@ -78,6 +78,14 @@ def turn_key(tracker: Tracker, what: str) -> str:
     return f"{what}-{message}"
 
 
+def intent_of(tracker: Tracker) -> str:
+    return str((tracker.latest_message.get("intent") or {}).get("name") or "")
+
+
+def text_of(tracker: Tracker) -> str:
+    return str(tracker.latest_message.get("text") or "")
+
+
 def entity(tracker: Tracker, name: str) -> str | None:
     value = next(tracker.get_latest_entity_values(name), None)
     return str(value) if value is not None else None

@@ -14,7 +14,7 @@ from typing import Any
 
 from rasa_sdk import Tracker
 
-from actions.base import entity
+from actions.base import entity, text_of
 from actions.erp_client import ErpClient
 
 # "open orders": everything not yet at its end (delivered, cancelled) and not a dropped draft.
@@ -55,10 +55,6 @@ OPEN_WORDS = re.compile(
     r"current|on the way|still coming|waiting)\b",
     re.IGNORECASE,
 )
-
-
-def text_of(tracker: Tracker) -> str:
-    return str(tracker.latest_message.get("text") or "")
 
 
 def position_said(tracker: Tracker) -> int | None:

@@ -36,7 +36,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.account import ActionLinkAccount
 from actions.approvals import ActionApproveOrder
-from actions.base import ErpAction, Events, turn_request_id
+from actions.base import ErpAction, Events, intent_of, text_of, turn_request_id
 from actions.catalog import ActionStockAndPrice
 from actions.erp_client import ErpClient, ErpError, ErpUnavailable
 from actions.finance import ActionCustomerBalance, ActionMyInvoices, ActionOverdueInvoices
@@ -116,14 +116,6 @@ QUESTION_START = re.compile(
     r"|do|does|did|can|could|will|would|should|have|has|show|tell|list|give me|any|anything)\b",
     re.IGNORECASE,
 )
-
-
-def intent_of(tracker: Tracker) -> str:
-    return str((tracker.latest_message.get("intent") or {}).get("name") or "")
-
-
-def text_of(tracker: Tracker) -> str:
-    return str(tracker.latest_message.get("text") or "")
 
 
 def is_question(text: str) -> bool:

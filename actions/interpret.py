@@ -10,9 +10,8 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.base import ErpAction, Events, entity
+from actions.base import ErpAction, Events, entity, intent_of, text_of
 from actions.context import listed_position
-from actions.conversation import intent_of, text_of
 from actions.order_lines import requested_lines
 from actions.order_start import ActionStartOrder
 from actions.orders import ActionOrderStatus

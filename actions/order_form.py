@@ -18,14 +18,12 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.base import Events, entity
+from actions.base import Events, entity, intent_of, text_of
 from actions.conversation import (
     SIDE_ACTIONS,
     ConversationalForm,
-    intent_of,
     is_exit,
     is_question,
-    text_of,
 )
 from actions.erp_client import ErpError, new_idempotency_key
 from actions.order_answers import (
@@ -72,8 +70,6 @@ class ValidateOrderForm(ConversationalForm):
         "default_address",
         "customer_name",
         "order_change",
-        "draft_number",
-        "order_key",
     )
     slots = ORDER_SLOTS
     left_response = "utter_order_left"

@@ -123,6 +123,7 @@ class ActionAskDeliveryDate(OrderQuestion):
 class ActionAskShippingAddress(OrderQuestion):
     action_name = "action_ask_shipping_address"
     hint_response = "utter_hint_shipping_address"
+    hint_buttons = [{"title": "The usual address", "payload": "/affirm"}]
 
     async def ask(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
@@ -137,10 +138,6 @@ class ActionAskShippingAddress(OrderQuestion):
         else:
             dispatcher.utter_message(response="utter_ask_shipping_address")
         return []
-
-    @property
-    def hint_buttons(self) -> list[dict[str, str]]:  # type: ignore[override]
-        return [{"title": "The usual address", "payload": "/affirm"}]
 
 
 def fingerprint(body: dict[str, Any]) -> str:

@@ -12,14 +12,12 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.base import Events
+from actions.base import Events, intent_of, text_of
 from actions.context import numbered_buttons, order_referred, position_said, recent_orders
 from actions.conversation import (
     ConversationalForm,
-    intent_of,
     is_exit,
     is_question,
-    text_of,
 )
 from actions.erp_client import ErpError
 from actions.form_questions import FormQuestion

@@ -14,8 +14,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.base import ErpAction, Events, entity
-from actions.conversation import text_of
+from actions.base import ErpAction, Events, entity, text_of
 from actions.erp_client import ErpClient, ErpError, ErpUnavailable, new_idempotency_key
 from actions.order_answers import check_date, date_in, entity_date
 from actions.order_items import apply_message, complete

@@ -8,8 +8,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.base import ErpAction, Events, turn_key
-from actions.conversation import text_of
+from actions.base import ErpAction, Events, text_of, turn_key
 from actions.form_questions import FormQuestion
 from actions.order_items import matches
 from actions.order_lines import requested_lines
