@@ -53,6 +53,7 @@ def product_out(product: Product) -> ProductOut:
         reorder_point=product.reorder_point,
         reorder_qty=product.reorder_qty,
         active=product.active,
+        search_terms=product.search_terms,
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Any, ClassVar, Generic, Self, TypeVar
+from typing import Annotated, Any, ClassVar, Generic, Literal, Self, TypeVar
 
 from pydantic import (
     AfterValidator,
@@ -43,6 +43,8 @@ Quantity = Annotated[int, Field(strict=True, ge=1, le=100_000)]
 Amount = Annotated[Decimal, Field(ge=0, le=MAX_AMOUNT, decimal_places=2)]
 DiscountPct = Annotated[Decimal, Field(ge=0, le=100, decimal_places=2)]
 Count = Annotated[int, Field(strict=True, ge=0, le=10_000_000)]
+# Trade names a product is also searched by, comma-separated: "rawlplug, wall anchor".
+SearchTerms = Annotated[Text, StringConstraints(max_length=500)]
 
 
 class Input(BaseModel):
@@ -87,6 +89,10 @@ class ProductOut(BaseModel):
     reorder_point: int
     reorder_qty: int
     active: bool
+    search_terms: str = ""
+    # with `q`: how well the product matches (0..1) and whether it matches the whole query
+    relevance: float | None = None
+    match: Literal["full", "partial"] | None = None
 
 
 class ProductCreate(Input):
@@ -96,6 +102,7 @@ class ProductCreate(Input):
     unit: Annotated[Text, StringConstraints(min_length=1, max_length=16)] = "pcs"
     reorder_point: Count = 0
     reorder_qty: Count = 0
+    search_terms: SearchTerms = ""
 
 
 class ProductPatch(PatchInput):
@@ -105,6 +112,7 @@ class ProductPatch(PatchInput):
     reorder_point: Count | None = None
     reorder_qty: Count | None = None
     active: bool | None = None
+    search_terms: SearchTerms | None = None
 
 
 class CustomerOut(BaseModel):
@@ -115,6 +123,8 @@ class CustomerOut(BaseModel):
     active: bool
     shipping_address: str | None
     email: str | None
+    relevance: float | None = None  # with `q`: see ProductOut
+    match: Literal["full", "partial"] | None = None
 
 
 class CustomerCreate(Input):

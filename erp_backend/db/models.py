@@ -69,6 +69,8 @@ class Product(Base):
     reorder_point: Mapped[int] = mapped_column(Integer, default=0)
     reorder_qty: Mapped[int] = mapped_column(Integer, default=0)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # other words people use for it, comma-separated ("rawlplug, wall anchor"): searched too
+    search_terms: Mapped[str] = mapped_column(String(500), default="", server_default="")
     created_at: Mapped[datetime]
     stock: Mapped[Stock] = relationship(back_populates="product", lazy="joined")
 

@@ -34,7 +34,7 @@ from erp_backend.domain.orders import OrderStatus, order_number
 from erp_backend.domain.principals import Role
 from erp_backend.services import orders as order_service
 from erp_backend.services.identity import actor_for, ensure_principal
-from erp_backend.services.seed_data import CARRIERS, CUSTOMERS, PRODUCTS, STAFF
+from erp_backend.services.seed_data import CARRIERS, CUSTOMERS, PRODUCTS, SEARCH_TERMS, STAFF
 
 CREDIT_LIMITS = [2_000, 5_000, 10_000, 15_000, 25_000, 40_000, 60_000, 100_000, 150_000]
 TERMS = [14, 30, 30, 30, 45, 60]
@@ -83,6 +83,7 @@ def _products(session: Session, now: datetime) -> list[Product]:
             reorder_point=reorder_point,
             reorder_qty=reorder_qty,
             active=True,
+            search_terms=SEARCH_TERMS.get(sku, ""),
             created_at=now - timedelta(days=400),
         )
         product.stock = Stock(on_hand=on_hand, reserved=0)

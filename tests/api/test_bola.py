@@ -54,6 +54,7 @@ MATRIX: dict[tuple[str, str], Kind] = {
     ("POST", f"{V1}/stock/receipts"): Kind.ROLE,
     ("GET", f"{V1}/replenishment-requests"): Kind.ROLE,
     ("GET", f"{V1}/replenishment/proposals"): Kind.ROLE,
+    ("GET", f"{V1}/customers"): Kind.LIST,
     ("GET", f"{V1}/customers/{{code}}"): Kind.OWN,
     ("GET", f"{V1}/customers/{{code}}/credit"): Kind.OWN,
     ("GET", f"{V1}/customers/{{code}}/statement"): Kind.OWN,

@@ -35,6 +35,49 @@ def test_catalog_search_and_inactive_products(client: TestClient, world: World) 
     assert wildcard.json()["items"] == []  # LIKE wildcards are matched literally
 
 
+def test_products_are_ranked_for_words(client: TestClient, world: World) -> None:
+    manager = world.headers("manager")
+    for sku, name, terms in [
+        ("HB-M12", "Hex bolt M12x60 zinc plated", ""),
+        ("HB-M12-SS", "Hex bolt M12x60 stainless A2", ""),
+        ("PLUG-8", "Nylon wall plug 8 mm", "rawlplug"),
+    ]:
+        body = {"sku": sku, "name": name, "unit_price": "0.10", "search_terms": terms}
+        assert client.post("/api/v1/products", json=body, headers=manager).status_code == 201
+
+    def first(q: str) -> dict[str, object]:
+        items = client.get("/api/v1/products", params={"q": q}, headers=world.headers("CUST-A"))
+        found: dict[str, object] = items.json()["items"][0]
+        return found
+
+    bolts = first("m12 bolts")
+    assert (bolts["sku"], bolts["match"]) == ("HB-M12", "full")  # stainless only when said
+    assert first("stainless bolts m12")["sku"] == "HB-M12-SS"
+    assert first("rawlplugs")["sku"] == "PLUG-8"  # a search term, plural
+    assert first("wal plugs 8mm")["sku"] == "PLUG-8"  # a typo
+    assert first("cat6 cable bolts")["match"] == "partial"
+    # search terms are edited like the rest, and searched at once
+    client.patch("/api/v1/products/HB-M12-SS", json={"search_terms": "a2 bolt"}, headers=manager)
+    assert first("a2 bolt")["sku"] == "HB-M12-SS"
+    client.patch("/api/v1/products/PLUG-8", json={"active": False}, headers=manager)
+    plugs = client.get("/api/v1/products", params={"q": "rawlplug"}, headers=manager)
+    assert "PLUG-8" not in {p["sku"] for p in plugs.json()["items"]}
+
+
+def test_customers_by_name(client: TestClient, world: World) -> None:
+    body = {"code": "cust-bk", "name": "Baker & Sons Construction", "credit_limit": "100.00"}
+    client.post("/api/v1/customers", json=body, headers=world.headers("manager"))
+    found = client.get(
+        "/api/v1/customers", params={"q": "bakers and son"}, headers=world.headers("rep")
+    ).json()["items"]
+    assert (found[0]["code"], found[0]["match"]) == ("CUST-BK", "full")
+    # a customer finds only itself, whatever it asks
+    own = client.get("/api/v1/customers", params={"q": "baker"}, headers=world.headers("CUST-A"))
+    assert {c["code"] for c in own.json()["items"]} <= {"CUST-A"}
+    listed = client.get("/api/v1/customers", headers=world.headers("CUST-A")).json()["items"]
+    assert [c["code"] for c in listed] == ["CUST-A"]
+
+
 def test_customers_and_credit(client: TestClient, world: World) -> None:
     body = {"code": "cust-new", "name": "New Ltd", "credit_limit": "2500.00"}
     created = client.post("/api/v1/customers", json=body, headers=world.headers("manager"))

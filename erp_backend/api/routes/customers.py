@@ -2,17 +2,47 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Query
 from fastapi.responses import JSONResponse
 
-from erp_backend.api.context import Ctx, IdempotencyKey
+from erp_backend.api.context import Ctx, IdempotencyKey, decode_cursor, encode_cursor
 from erp_backend.api.presenters import customer_out
-from erp_backend.api.schemas import CreditOut, CustomerCreate, CustomerOut, CustomerPatch
+from erp_backend.api.schemas import CreditOut, CustomerCreate, CustomerOut, CustomerPatch, Page
 from erp_backend.domain.money import to_money
 from erp_backend.services import catalog
 
 router = APIRouter(prefix="/customers", tags=["customers"])
 CodePath = Annotated[str, Path(max_length=32)]
+
+
+@router.get("", response_model=Page[CustomerOut])
+def list_customers(
+    ctx: Ctx,
+    q: Annotated[str | None, Query(max_length=100)] = None,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> Page[CustomerOut]:
+    """Customers the caller may see (staff: all, a customer: itself). With `q`, those best
+    matching a name as people say it ("baker and sons", "harbour marine", "the marine
+    supply people") or a code, best first, each with its `relevance` and `match` ("full"
+    when the whole query matched); one page, no cursor. Without `q`, in code order, a page
+    at a time."""
+    if q and q.strip():
+        ranked = ctx.read(lambda s, actor: catalog.search_customers(s, actor, q, limit))
+        return Page[CustomerOut](
+            items=[
+                customer_out(r.item).model_copy(
+                    update={"relevance": round(r.hit.relevance, 3), "match": r.match}
+                )
+                for r in ranked
+            ],
+            next_cursor=None,
+        )
+    after = decode_cursor(cursor)
+    found = ctx.read(lambda s, actor: catalog.list_customers(s, actor, after, limit))
+    items = [customer_out(customer) for customer in found]
+    next_cursor = encode_cursor(items[-1].code) if len(items) == limit else None
+    return Page[CustomerOut](items=items, next_cursor=next_cursor)
 
 
 @router.get("/{code}", response_model=CustomerOut)

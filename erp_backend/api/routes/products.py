@@ -22,8 +22,23 @@ def list_products(
     cursor: Annotated[str | None, Query(max_length=200)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> Page[ProductOut]:
+    """Active products. With `q`, the best matches for the words of a query ("m8 bolts",
+    "8mm washers", "drywal screws"), best first, each with its `relevance` and whether it
+    matches the whole query (`match`); one page, no cursor. Without `q`, every active
+    product in SKU order, a page at a time."""
+    if q and q.strip():
+        ranked = ctx.read(lambda s, actor: catalog.search_products(s, actor, q, limit))
+        return Page[ProductOut](
+            items=[
+                product_out(r.item).model_copy(
+                    update={"relevance": round(r.hit.relevance, 3), "match": r.match}
+                )
+                for r in ranked
+            ],
+            next_cursor=None,
+        )
     after = decode_cursor(cursor)
-    products = ctx.read(lambda s, actor: catalog.search_products(s, actor, q, after, limit))
+    products = ctx.read(lambda s, actor: catalog.list_products(s, actor, after, limit))
     items = [product_out(product) for product in products]
     next_cursor = encode_cursor(items[-1].sku) if len(items) == limit else None
     return Page[ProductOut](items=items, next_cursor=next_cursor)

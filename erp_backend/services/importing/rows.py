@@ -112,6 +112,7 @@ KINDS: dict[str, Kind] = {
                 Column("reorder_point", cells.count, required=False),
                 Column("reorder_qty", cells.count, required=False),
                 Column("active", cells.boolean, required=False),
+                Column("search_terms", cells.text(500), required=False),
             ),
         ),
         Kind("stock", "sku", (Column("sku", SKU), Column("on_hand", cells.count))),

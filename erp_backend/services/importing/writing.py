@@ -76,7 +76,13 @@ def write_products(
     if not all(r.ok for r in records):
         return Outcome("products"), []
     existing = _ids(session, Product.sku, Product.id, _keys(records))
-    defaults: dict[str, Any] = {"unit": "pcs", "reorder_point": 0, "reorder_qty": 0, "active": True}
+    defaults: dict[str, Any] = {
+        "unit": "pcs",
+        "reorder_point": 0,
+        "reorder_qty": 0,
+        "active": True,
+        "search_terms": "",
+    }
     new = [defaults | r.values | {"created_at": now} for r in records if r.key not in existing]
     changed = [{"id": existing[r.key], **r.values} for r in records if r.key in existing]
     created = _insert(session, Product, new, progress, returning=Product.id)
