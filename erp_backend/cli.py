@@ -76,8 +76,10 @@ def _migrate(settings: ErpSettings) -> int:
 
 
 def _seed(settings: ErpSettings) -> int:
+    from erp_backend.domain.money import set_business_currency
     from erp_backend.services.seed import already_seeded, seed_demo
 
+    set_business_currency(settings.currency)
     sessions = make_session_factory(make_engine(settings.database_url))
     with unit_of_work(sessions) as session:
         if already_seeded(session):

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from erp_backend.domain.money import DEFAULT_CURRENCY, valid_currency
 from erp_backend.domain.replenishment import ReplenishmentPolicy
 
 
@@ -39,6 +40,14 @@ class ErpSettings(BaseSettings):
     )
     # With a token, GET /metrics needs `Authorization: Bearer <token>`; empty: open.
     metrics_token: SecretStr = SecretStr("")
+    # The business's currency, ISO 4217 (ERP_CURRENCY); stored with every price, order,
+    # invoice and payment written from then on.
+    currency: str = DEFAULT_CURRENCY
+
+    @field_validator("currency")
+    @classmethod
+    def _iso_currency(cls, value: str) -> str:
+        return valid_currency(value)
 
     def replenishment_policy(self) -> ReplenishmentPolicy:
         return ReplenishmentPolicy(

@@ -23,6 +23,7 @@ from erp_backend.api.routes import (
 )
 from erp_backend.api.sweeper import periodic_sweep
 from erp_backend.db.engine import make_session_factory
+from erp_backend.domain.money import DEFAULT_CURRENCY, set_business_currency
 from erp_backend.domain.replenishment import ReplenishmentPolicy
 from telemetry.http import HttpTelemetry
 
@@ -36,6 +37,7 @@ def create_app(
     sweep_every_seconds: float | None = None,
     replenishment: ReplenishmentPolicy | None = None,
     metrics_token: str = "",
+    currency: str = DEFAULT_CURRENCY,
 ) -> FastAPI:
     """The API on `engine`. With `sweep_every_seconds`, the process also runs the periodic
     sweep (overdue invoices, expired idempotency keys) while it serves. `GET /metrics` asks
@@ -50,6 +52,7 @@ def create_app(
             '`{"code", "message", "details"}` with stable codes.'
         ),
     )
+    set_business_currency(currency)
     app.state.engine = engine
     app.state.sessions = make_session_factory(engine)
     app.state.read_sessions = make_session_factory(engine, read_only=True)

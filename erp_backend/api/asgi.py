@@ -24,4 +24,5 @@ def app_from_settings() -> FastAPI:
         sweep_every_seconds=settings.sweep_every_seconds,
         replenishment=settings.replenishment_policy(),
         metrics_token=settings.metrics_token.get_secret_value(),
+        currency=settings.currency,
     )

@@ -10,6 +10,7 @@ import calendar
 import io
 from decimal import Decimal
 
+from erp_backend.domain.money import currency_symbol, format_money
 from erp_backend.services.reports import MonthlySales
 
 NAVY, GREY, AMBER = "#1f4e79", "#b8c4d0", "#c77700"
@@ -67,12 +68,13 @@ def _value(amount: Decimal | None) -> float | None:
 
 
 def _short_amount(value: float) -> str:
+    symbol = currency_symbol()
     if abs(value) >= 1_000_000:
-        return f"{value / 1_000_000:.1f}M"
+        return f"{symbol}{value / 1_000_000:.1f}M"
     if abs(value) >= 1_000:
-        return f"{value / 1_000:.0f}k"
-    return f"{value:.0f}"
+        return f"{symbol}{value / 1_000:.0f}k"
+    return f"{symbol}{value:.0f}"
 
 
 def _amount(value: Decimal) -> str:
-    return f"{value:,.2f}"
+    return format_money(value)

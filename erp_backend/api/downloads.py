@@ -41,8 +41,16 @@ def invoice_rows(invoice: InvoiceDetailOut) -> list[Row]:
         ("Issued", invoice.issued_on.isoformat()),
         ("Due", invoice.due_on.isoformat()),
         ("Status", invoice.status),
+        ("Currency", invoice.currency),
         (),
-        ("SKU", "Description", "Quantity", "Unit price", "Discount %", "Line total"),
+        (
+            "SKU",
+            "Description",
+            "Quantity",
+            f"Unit price ({invoice.currency})",
+            "Discount %",
+            f"Line total ({invoice.currency})",
+        ),
     ]
     rows += [
         (line.sku, line.name, line.quantity, line.unit_price, line.discount_pct, line.line_total)
@@ -63,8 +71,17 @@ def statement_rows(statement: StatementOut) -> list[Row]:
     rows: list[Row] = [
         ("Statement", f"{statement.customer_code} {statement.customer_name}"),
         ("Period", period),
+        ("Currency", statement.currency),
         (),
-        ("Date", "Type", "Reference", "Description", "Debit", "Credit", "Balance"),
+        (
+            "Date",
+            "Type",
+            "Reference",
+            "Description",
+            f"Debit ({statement.currency})",
+            f"Credit ({statement.currency})",
+            f"Balance ({statement.currency})",
+        ),
         ("", "", "", "Opening balance", "", "", statement.opening_balance),
     ]
     rows += [

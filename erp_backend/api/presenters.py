@@ -33,7 +33,7 @@ from erp_backend.db.models import (
     ReplenishmentRequest,
     ReturnRequest,
 )
-from erp_backend.domain.money import ZERO, to_money
+from erp_backend.domain.money import ZERO, business_currency, to_money
 from erp_backend.domain.orders import OrderStatus, allowed_actions
 from erp_backend.domain.receivables import days_overdue
 from erp_backend.services.forecast import ProductForecast
@@ -43,6 +43,7 @@ from erp_backend.services.invoicing import status_of
 def product_out(product: Product) -> ProductOut:
     stock = product.stock
     return ProductOut(
+        currency=product.currency or business_currency(),
         sku=product.sku,
         name=product.name,
         unit_price=to_money(product.unit_price),
@@ -84,6 +85,7 @@ def order_out(order: Order) -> OrderOut:
         if action.value != "allocate"
     ]
     return OrderOut(
+        currency=order.currency or business_currency(),
         number=order.number,
         status=order.status,
         customer_code=order.customer.code,
@@ -142,6 +144,7 @@ def replenishment_out(request: ReplenishmentRequest) -> ReplenishmentOut:
 
 def invoice_out(invoice: Invoice, today: date) -> InvoiceOut:
     return InvoiceOut(
+        currency=invoice.currency or business_currency(),
         number=invoice.number,
         order_number=invoice.order.number if invoice.order else None,
         customer_code=invoice.customer.code,

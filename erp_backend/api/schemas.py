@@ -15,7 +15,7 @@ from pydantic import (
     model_validator,
 )
 
-from erp_backend.domain.money import MAX_AMOUNT
+from erp_backend.domain.money import MAX_AMOUNT, business_currency
 
 T = TypeVar("T")
 
@@ -79,6 +79,7 @@ class ErrorBody(BaseModel):
 
 
 class ProductOut(BaseModel):
+    currency: str = Field(default_factory=business_currency)  # ISO 4217
     sku: str
     name: str
     unit_price: Decimal
@@ -116,6 +117,7 @@ class ProductPatch(PatchInput):
 
 
 class CustomerOut(BaseModel):
+    currency: str = Field(default_factory=business_currency)  # ISO 4217
     code: str
     name: str
     credit_limit: Decimal
@@ -148,6 +150,7 @@ class CustomerPatch(PatchInput):
 
 
 class CreditOut(BaseModel):
+    currency: str = Field(default_factory=business_currency)  # ISO 4217
     customer_code: str
     credit_limit: Decimal
     exposure: Decimal
@@ -198,6 +201,7 @@ class OrderLineOut(BaseModel):
 
 
 class OrderOut(BaseModel):
+    currency: str = Field(default_factory=business_currency)  # ISO 4217
     number: str
     status: str
     customer_code: str
@@ -344,6 +348,7 @@ class ShipIn(Input):
 
 
 class InvoiceOut(BaseModel):
+    currency: str = Field(default_factory=business_currency)  # ISO 4217
     number: str
     order_number: str | None  # null for an opening invoice taken over by `import invoices`
     customer_code: str
@@ -369,6 +374,7 @@ class PaymentIn(Input):
 
 
 class PaymentOut(BaseModel):
+    currency: str = Field(default_factory=business_currency)  # ISO 4217
     id: int
     amount: Decimal
     received_on: date
@@ -394,6 +400,7 @@ class AgingRowOut(AgingTotalsOut):
 
 
 class AgingOut(BaseModel):
+    currency: str = Field(default_factory=business_currency)  # ISO 4217
     as_of: date
     customers: list[AgingRowOut]
     totals: AgingTotalsOut
@@ -410,6 +417,7 @@ class StatementEntryOut(BaseModel):
 
 
 class StatementOut(BaseModel):
+    currency: str = Field(default_factory=business_currency)  # ISO 4217
     customer_code: str
     customer_name: str
     start: date | None
@@ -439,6 +447,7 @@ class ReturnLineOut(BaseModel):
 
 
 class ReturnOut(BaseModel):
+    currency: str = Field(default_factory=business_currency)  # ISO 4217
     number: str
     order_number: str
     customer_code: str
@@ -474,6 +483,7 @@ class MonthOfSalesOut(BaseModel):
 
 
 class MonthlySalesOut(BaseModel):
+    currency: str = Field(default_factory=business_currency)  # ISO 4217
     year: int
     months: list[MonthOfSalesOut]
     orders: int
@@ -482,6 +492,30 @@ class MonthlySalesOut(BaseModel):
     data_since: date | None  # the first order: comparisons before it are null
     last_year_same_period_revenue: Decimal | None
     growth_vs_last_year_pct: Decimal | None
+
+
+class PeriodSalesOut(BaseModel):
+    currency: str = Field(default_factory=business_currency)  # ISO 4217
+    start: date
+    end: date  # inclusive
+    orders: int
+    revenue: Decimal
+    # the period before: as many months earlier for a period from the 1st of a month
+    # (March -> February, Q3 -> Q2), else the same number of days just before
+    previous_start: date
+    previous_end: date
+    previous_revenue: Decimal | None  # null where the data does not cover it
+    last_year_revenue: Decimal | None  # the same dates a year earlier
+    growth_vs_previous_pct: Decimal | None
+    growth_vs_last_year_pct: Decimal | None
+
+
+class OrderVolumeOut(BaseModel):
+    start: date
+    end: date
+    received: int  # orders submitted in the period
+    shipped: int
+    delivered: int
 
 
 class AbcItemOut(BaseModel):
@@ -501,6 +535,7 @@ class AbcClassSummaryOut(BaseModel):
 
 
 class AbcOut(BaseModel):
+    currency: str = Field(default_factory=business_currency)  # ISO 4217
     by: str
     start: date
     end: date

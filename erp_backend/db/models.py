@@ -23,6 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, WriteOnlyMapped, mapped_column, relationship
 
 from erp_backend.db.types import Money, Percent, UTCDateTime
+from erp_backend.domain.money import DEFAULT_CURRENCY, business_currency
 
 # BigInteger ids on PostgreSQL, INTEGER PRIMARY KEY (the rowid) on SQLite.
 IdType = BigInteger().with_variant(Integer, "sqlite")
@@ -65,6 +66,9 @@ class Product(Base):
     sku: Mapped[str] = mapped_column(String(40), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     unit_price: Mapped[Decimal] = mapped_column(Money())
+    currency: Mapped[str] = mapped_column(
+        String(3), default=business_currency, server_default=DEFAULT_CURRENCY
+    )
     unit: Mapped[str] = mapped_column(String(16), default="pcs")
     reorder_point: Mapped[int] = mapped_column(Integer, default=0)
     reorder_qty: Mapped[int] = mapped_column(Integer, default=0)
@@ -206,6 +210,9 @@ class Order(Base):
     requested_delivery_date: Mapped[date | None] = mapped_column(Date)
     shipping_address: Mapped[str | None] = mapped_column(Text)
     total: Mapped[Decimal] = mapped_column(Money())
+    currency: Mapped[str] = mapped_column(
+        String(3), default=business_currency, server_default=DEFAULT_CURRENCY
+    )
     approval_reasons: Mapped[list[Any]] = mapped_column(default=list)
     rejection_reason: Mapped[str | None] = mapped_column(Text)
     carrier: Mapped[str | None] = mapped_column(String(60))
@@ -289,6 +296,9 @@ class Invoice(Base):
     issued_on: Mapped[date] = mapped_column(Date)
     due_on: Mapped[date] = mapped_column(Date, index=True)
     total: Mapped[Decimal] = mapped_column(Money())
+    currency: Mapped[str] = mapped_column(
+        String(3), default=business_currency, server_default=DEFAULT_CURRENCY
+    )
     paid: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0"))
     credited: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0"))
     overdue_notified_on: Mapped[date | None] = mapped_column(Date)
@@ -315,6 +325,9 @@ class Payment(Base):
     invoice_id: Mapped[int] = mapped_column(ForeignKey("invoices.id"), index=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
     amount: Mapped[Decimal] = mapped_column(Money())
+    currency: Mapped[str] = mapped_column(
+        String(3), default=business_currency, server_default=DEFAULT_CURRENCY
+    )
     received_on: Mapped[date] = mapped_column(Date)
     reference: Mapped[str | None] = mapped_column(String(80))
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("principals.id"))

@@ -41,6 +41,8 @@ TERMS = [14, 30, 30, 30, 45, 60]
 INACTIVE = {"CUST-0030", "CUST-0036"}
 # Slow payers: their recent invoices stay unpaid, so new orders meet the credit check.
 SLOW_PAYERS = {"CUST-0012": 2_000, "CUST-0022": 5_000}
+# Late payers: invoices now and then left open past their due date (up to 90 days).
+LATE_PAYERS = {"CUST-0002", "CUST-0007", "CUST-0013", "CUST-0019", "CUST-0027"}
 
 
 @dataclass(frozen=True)
@@ -257,14 +259,7 @@ def _past_invoice(
 ) -> Invoice:
     due_on = shipped_on + timedelta(days=customer.payment_terms_days)
     days_past_due = (now.date() - due_on).days
-    if customer.code in SLOW_PAYERS and days_past_due > -30:
-        paid = Decimal(0)
-    elif days_past_due > 20:
-        paid = order.total if rng.random() < 0.96 else to_money(order.total * Decimal("0.5"))
-    elif days_past_due > -10:
-        paid = order.total if rng.random() < 0.7 else Decimal(0)
-    else:
-        paid = order.total if rng.random() < 0.25 else Decimal(0)
+    paid = _paid(rng, order.total, customer.code, days_past_due)
     invoice = Invoice(
         number=f"INV-{shipped_on.year}-{sequences['INV', shipped_on.year]:05d}",
         order=order,
@@ -295,6 +290,26 @@ def _past_invoice(
             )
         )
     return invoice
+
+
+def _paid(rng: random.Random, total: Decimal, code: str, days_past_due: int) -> Decimal:
+    """What was paid of an invoice, as a real business's ledger looks on the day of seeding:
+    everything more than 90 days past due was collected; most customers pay on time or a few
+    days late; a few late payers leave invoices open up to 90 days past due; the slow
+    payers' recent invoices are all open (so their new orders meet the credit check)."""
+    if days_past_due > 90:
+        return total
+    if code in SLOW_PAYERS:
+        return Decimal(0) if days_past_due > -30 else total
+    if days_past_due <= 0:  # not due yet: some pay early
+        return total if rng.random() < 0.3 else Decimal(0)
+    if code in LATE_PAYERS:
+        roll = rng.random()
+        if roll < 0.45:
+            return Decimal(0)
+        return to_money(total * Decimal("0.5")) if roll < 0.55 else total
+    # the others pay late only by days: nothing of theirs is open two weeks past due
+    return total if days_past_due > 14 or rng.random() < 0.93 else Decimal(0)
 
 
 def _past_events(session: Session, rng: random.Random) -> None:

@@ -90,6 +90,8 @@ MATRIX: dict[tuple[str, str], Kind] = {
     ("GET", f"{V1}/reports/monthly-sales"): Kind.ROLE,
     ("GET", f"{V1}/reports/monthly-sales.png"): Kind.ROLE,
     ("GET", f"{V1}/reports/abc"): Kind.ROLE,
+    ("GET", f"{V1}/reports/sales"): Kind.ROLE,
+    ("GET", f"{V1}/reports/order-volume"): Kind.ROLE,
     ("GET", f"{V1}/reports/kpis"): Kind.ROLE,
     ("GET", f"{V1}/reports/low-stock"): Kind.ROLE,
     ("GET", "/metrics"): Kind.PUBLIC,

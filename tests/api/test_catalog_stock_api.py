@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import Engine
 
+from erp_backend.api.app import create_app
+from tests.api.conftest import MovableClock
 from tests.world import World
 
 
@@ -94,6 +97,7 @@ def test_customers_and_credit(client: TestClient, world: World) -> None:
     client.post(f"/api/v1/orders/{order['number']}/submit", headers=world.headers("rep"))
     credit = client.get("/api/v1/customers/CUST-NEW/credit", headers=world.headers("rep")).json()
     assert credit == {
+        "currency": "GBP",
         "customer_code": "CUST-NEW",
         "credit_limit": "2500.00",
         "exposure": "4.00",
@@ -187,3 +191,27 @@ def test_null_clears_an_optional_field(client: TestClient, world: World) -> None
     assert response.status_code == 200
     assert response.json()["email"] is None
     assert response.json()["name"] == "CUST-A Ltd"
+
+
+def test_the_business_currency_is_stored_and_said(
+    engine: Engine, world: World, clock: MovableClock
+) -> None:
+    """A business in euros (ERP_CURRENCY=EUR): what is written from then on is in euros."""
+    app = create_app(engine, clock=clock, currency="eur")
+    try:
+        with TestClient(app) as euros:
+            body = {"sku": "EU-1", "name": "Euro widget", "unit_price": "2.00"}
+            made = euros.post("/api/v1/products", json=body, headers=world.headers("manager"))
+            assert made.json()["currency"] == "EUR"
+            order = euros.post(
+                "/api/v1/orders",
+                json={"customer_code": "CUST-A", "lines": [{"sku": "EU-1", "quantity": 3}]},
+                headers=world.headers("rep"),
+            ).json()
+            assert (order["currency"], order["total"]) == ("EUR", "6.00")
+            credit = euros.get("/api/v1/customers/CUST-A/credit", headers=world.headers("rep"))
+            assert credit.json()["currency"] == "EUR"
+    finally:
+        create_app(engine, clock=clock)  # back to the default for the other tests
+    with pytest.raises(ValueError, match="ISO 4217"):
+        create_app(engine, currency="pounds")

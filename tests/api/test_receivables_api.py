@@ -168,11 +168,14 @@ def test_downloads_open_in_a_spreadsheet(client: TestClient, world: World) -> No
     rows = list(csv.reader(io.StringIO(response.text.lstrip("\ufeff"))))
     assert rows[0] == ["Invoice", invoice["number"]]
     assert ["WIDGET", "WIDGET test item", "4", "1.00", "0.00", "4.00"] in rows
+    assert ["Currency", "GBP"] in rows  # every amount says its currency
+    assert "Unit price (GBP)" in rows[rows.index(["Currency", "GBP"]) + 2]
     assert rows[-1][-2:] == ["Balance", "4.00"]
     statement = client.get(
         "/api/v1/customers/CUST-A/statement.csv", headers=world.headers("finance")
     )
     lines = list(csv.reader(io.StringIO(statement.text.lstrip("\ufeff"))))
+    assert ["Currency", "GBP"] in lines
     assert lines[-1][-4:] == ["Closing balance", "", "", "4.00"]
     foreign = client.get(
         f"/api/v1/invoices/{invoice['number']}.csv", headers=world.headers("CUST-B")

@@ -170,3 +170,33 @@ def test_low_stock_lists_products_under_their_reorder_point(
     ]
     refused = client.get("/api/v1/reports/low-stock", headers=world.headers("CUST-A"))
     assert (refused.status_code, refused.json()["code"]) == (403, "FORBIDDEN")
+
+
+@pytest.mark.usefixtures("sales")
+def test_sales_of_any_period_with_growth(
+    client: TestClient, world: World, sessions: sessionmaker[Session]
+) -> None:
+    place(sessions, world, [("BOLT-M8", 100)], at=datetime(2026, 2, 10, 9, tzinfo=UTC))
+    march = client.get(
+        "/api/v1/reports/sales?from=2026-03-01&to=2026-03-31", headers=world.headers("finance")
+    ).json()
+    assert (march["orders"], march["revenue"]) == (1, "28.00")
+    assert (march["previous_start"], march["previous_end"]) == ("2026-02-01", "2026-02-28")
+    assert (march["previous_revenue"], march["growth_vs_previous_pct"]) == ("14.00", "100.0")
+    assert (march["last_year_revenue"], march["growth_vs_last_year_pct"]) == ("0.00", None)
+    # April 2025 against April 2024: before the first order, so no comparison
+    april = client.get(
+        "/api/v1/reports/sales?from=2025-04-01&to=2025-04-30", headers=world.headers("manager")
+    ).json()
+    assert (april["revenue"], april["last_year_revenue"]) == ("14.00", None)
+
+
+@pytest.mark.usefixtures("sales")
+def test_order_volume_of_a_period(client: TestClient, world: World) -> None:
+    march = client.get(
+        "/api/v1/reports/order-volume?from=2026-03-01&to=2026-03-31",
+        headers=world.headers("manager"),
+    ).json()
+    assert (march["received"], march["shipped"], march["delivered"]) == (1, 0, 0)
+    refused = client.get("/api/v1/reports/order-volume", headers=world.headers("CUST-A"))
+    assert refused.status_code == 403

@@ -79,3 +79,19 @@ def test_demo_statements_add_up(sessions: sessionmaker[Session]) -> None:
         # only recently overdue invoices wait for the sweep to announce them
         waiting = invoicing.sweep_overdue(session, NOW)
         assert 0 < len(waiting) < 60
+
+
+def test_demo_receivables_look_like_a_real_business(sessions: sessionmaker[Session]) -> None:
+    """Relative to the day it is seeded: most invoices paid, a few customers overdue, none
+    by more than 90 days (the seed once left 30 of 36 overdue, the oldest by 308 days)."""
+    with unit_of_work(sessions) as session:
+        seed_demo(session, NOW)
+    with unit_of_work(sessions) as session:
+        invoices = list(session.scalars(select(Invoice)))
+        unpaid = [i for i in invoices if i.paid + i.credited < i.total]
+        overdue = [i for i in unpaid if i.due_on < NOW.date()]
+        oldest = max((NOW.date() - i.due_on).days for i in overdue)
+        late_customers = {i.customer_id for i in overdue}
+    assert len(unpaid) < 0.15 * len(invoices)
+    assert 3 <= len(late_customers) <= 14  # of 36
+    assert 30 <= oldest <= 90

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -106,3 +107,29 @@ def test_percentiles_interpolate_like_numpy() -> None:
     assert spread([]) == Spread(0, None, None)
     found = spread([30.0, 2.0, 6.0])
     assert (found.count, found.median_hours, found.p90_hours) == (3, 6.0, 25.2)
+
+
+def test_the_period_before_follows_the_calendar() -> None:
+    from erp_backend.services.period_reports import previous_period
+
+    assert previous_period(date(2026, 3, 1), date(2026, 3, 31)) == (
+        date(2026, 2, 1),
+        date(2026, 2, 28),
+    )
+    assert previous_period(date(2026, 7, 1), date(2026, 9, 30)) == (
+        date(2026, 4, 1),
+        date(2026, 6, 30),
+    )
+    assert previous_period(date(2026, 12, 1), date(2026, 12, 4)) == (
+        date(2026, 11, 1),
+        date(2026, 11, 4),
+    )
+    assert previous_period(date(2025, 1, 1), date(2025, 12, 31)) == (
+        date(2024, 1, 1),
+        date(2024, 12, 31),
+    )
+    # last week (Monday to Sunday): the week before
+    assert previous_period(date(2026, 11, 23), date(2026, 11, 29)) == (
+        date(2026, 11, 16),
+        date(2026, 11, 22),
+    )

@@ -85,6 +85,7 @@ def record_payment(
         invoice, payment = invoicing.record_payment(s, actor, number.upper(), request, now)
         s.flush()
         return PaymentOut(
+            currency=payment.currency or invoice.currency,
             id=payment.id,
             amount=payment.amount,
             received_on=payment.received_on,

@@ -17,17 +17,22 @@ from erp_backend.api.schemas import (
     LowStockOut,
     MonthlySalesOut,
     MonthOfSalesOut,
+    OrderVolumeOut,
     Page,
+    PeriodSalesOut,
     SpreadOut,
 )
 from erp_backend.domain.errors import DomainError, ErrorCode
 from erp_backend.domain.reports import AbcClass, AbcThresholds, Spread, share_pct
-from erp_backend.services import kpis, reports
+from erp_backend.services import kpis, period_reports, reports
 
 router = APIRouter(tags=["reports"])
 Year = Annotated[int | None, Query(ge=2000, le=2100, description="default: this year")]
 From = Annotated[date | None, Query(alias="from")]
 To = Annotated[date | None, Query(alias="to", description="inclusive; default: today")]
+# A report's period, and the one it is compared with, stay within these (a year before
+# 1901 has no year before it to compare with).
+EARLIEST, LATEST = date(1901, 1, 1), date(2999, 12, 31)
 Threshold = Annotated[Decimal, Query(gt=0, le=100, decimal_places=2)]
 
 
@@ -68,7 +73,21 @@ def get_monthly_sales_chart(ctx: Ctx, year: Year = None) -> Response:
 
 def _period(ctx: Ctx, start: date | None, end: date | None, default_days: int) -> tuple[date, date]:
     last = end or ctx.clock().date()
+    if last < EARLIEST or last > LATEST or (start is not None and start < EARLIEST):
+        raise DomainError(
+            ErrorCode.VALIDATION_ERROR,
+            f"Periods run between {EARLIEST} and {LATEST}.",
+            start=start.isoformat() if start else None,
+            end=last.isoformat(),
+        )
     first = start or last - timedelta(days=default_days - 1)
+    if first < EARLIEST:
+        raise DomainError(
+            ErrorCode.VALIDATION_ERROR,
+            f"Periods run between {EARLIEST} and {LATEST}.",
+            start=first.isoformat(),
+            end=last.isoformat(),
+        )
     if first > last:
         raise DomainError(
             ErrorCode.VALIDATION_ERROR,
@@ -77,6 +96,27 @@ def _period(ctx: Ctx, start: date | None, end: date | None, default_days: int) -
             end=last.isoformat(),
         )
     return first, last
+
+
+@router.get("/reports/sales", response_model=PeriodSalesOut)
+def get_sales(ctx: Ctx, start: From = None, end: To = None) -> PeriodSalesOut:
+    """Booked orders and revenue of any period (default: the last 30 days), with growth
+    against the period before (for a period from the 1st of a month, the same days as many
+    months earlier: March against February, Q3 against Q2; else the same number of days
+    just before) and the same dates a year earlier (null where the data does not cover the
+    base)."""
+    first, last = _period(ctx, start, end, 30)
+    found = ctx.read(lambda s, actor: period_reports.sales_in_period(s, actor, first, last))
+    return PeriodSalesOut(**vars(found))
+
+
+@router.get("/reports/order-volume", response_model=OrderVolumeOut)
+def get_order_volume(ctx: Ctx, start: From = None, end: To = None) -> OrderVolumeOut:
+    """How many orders were received (submitted), shipped and delivered in the period
+    (default: the last 7 days)."""
+    first, last = _period(ctx, start, end, 7)
+    found = ctx.read(lambda s, actor: period_reports.order_volume(s, actor, first, last))
+    return OrderVolumeOut(**vars(found))
 
 
 @router.get("/reports/abc", response_model=AbcOut)
