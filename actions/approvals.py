@@ -11,7 +11,9 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import ErpAction, Events, turn_key
 from actions.context import order_referred
+from actions.customer_match import customer_in_question
 from actions.erp_client import ErpClient, ErpError
+from actions.formatting import money_of
 from actions.replies import status_words
 
 HELD = frozenset({"pending_approval"})
@@ -50,10 +52,24 @@ class ActionApproveOrder(ErpAction):
         return [SlotSet("order_number", order["number"])]
 
 
+class ActionPendingApprovals(ErpAction):
+    """ "What's waiting for approval?", "my orders on hold", "anything on hold for apex?"."""
+
+    action_name = "action_pending_approvals"
+
+    async def answer(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> Events:
+        return await list_waiting_for_approval(self.client, dispatcher, tracker)
+
+
 async def list_waiting_for_approval(
     client: ErpClient, dispatcher: CollectingDispatcher, tracker: Tracker
 ) -> Events:
-    waiting = await client.my_orders(tracker.sender_id, status="pending_approval", limit=5)
+    customer = await customer_in_question(client, tracker)
+    waiting = await client.my_orders(
+        tracker.sender_id, status="pending_approval", customer=customer, limit=5
+    )
     if not waiting:
         dispatcher.utter_message(response="utter_nothing_to_approve")
         return []
@@ -73,7 +89,7 @@ async def list_waiting_for_approval(
     dispatcher.utter_message(
         response="utter_waiting_for_approval",
         orders="\n".join(
-            f"{index}. {o['number']} {o['customer_name']} ({o['customer_code']}), {o['total']}: "
+            f"{index}. {o['number']} {o['customer_name']} ({o['customer_code']}), {money_of(o)}: "
             + ", ".join(o["approval_reasons"]).lower()
             for index, o in enumerate(waiting, start=1)
         ),

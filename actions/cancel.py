@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import ErpAction, Events, turn_key
 from actions.erp_client import ErpError
+from actions.formatting import money_of
 from actions.order_reference import (
     YES_NO,
     ActionAskTargetOrder,
@@ -76,7 +77,7 @@ class ActionAskCancelConfirmed(YesNoQuestion):
             response="utter_ask_cancel_confirmed",
             order_number=order["number"],
             status=status_words(order["status"]),
-            total=order["total"],
+            total=money_of(order),
             buttons=YES_NO,
         )
         return []

@@ -8,6 +8,8 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import ErpAction, Events, entity
+from actions.formatting import money_of
+from actions.product_match import choose
 
 
 class ActionStockAndPrice(ErpAction):
@@ -22,18 +24,19 @@ class ActionStockAndPrice(ErpAction):
         if wanted is None:
             dispatcher.utter_message(response="utter_ask_which_product")
             return []
-        found = await self.client.products(tracker.sender_id, wanted, limit=3)
-        if not found:
+        choice = choose(await self.client.products(tracker.sender_id, wanted, limit=5), wanted)
+        if choice.product is None and not choice.close:
             dispatcher.utter_message(response="utter_product_not_found", product=wanted)
             return []
-        exact = [p for p in found if p["sku"] == wanted.strip().upper()]
-        for product in exact or found:  # "BOLT-M8" means BOLT-M8, not also BOLT-M8-SS
+        if not choice.carried:
+            dispatcher.utter_message(response="utter_product_not_carried", product=wanted)
+        for product in [choice.product] if choice.product else choice.close:
             dispatcher.utter_message(
                 response="utter_stock_and_price",
                 sku=product["sku"],
                 name=product["name"],
                 available=product["available"],
                 unit=product["unit"],
-                unit_price=product["unit_price"],
+                unit_price=money_of(product, "unit_price"),
             )
         return []

@@ -15,6 +15,7 @@ from typing import Any
 from rasa_sdk import Tracker
 
 from actions.base import entity, text_of
+from actions.customer_match import customer_in_question
 from actions.erp_client import ErpClient
 
 # "open orders": everything not yet at its end (delivered, cancelled) and not a dropped draft.
@@ -57,6 +58,16 @@ OPEN_WORDS = re.compile(
 )
 
 
+# "SO-2026-00042" as people type it: "so-2026-42", "SO 2026 00042", "2026-00042"
+ORDER_NUMBER = re.compile(r"^(?:so)?[- ]?(\d{4})[- ](\d{1,5})$", re.IGNORECASE)
+
+
+def canonical_order_number(said: str) -> str | None:
+    """The order number as the ERP writes it, from any of the ways people type it."""
+    found = ORDER_NUMBER.match(said.strip())
+    return f"SO-{found.group(1)}-{int(found.group(2)):05d}" if found else None
+
+
 def position_said(tracker: Tracker) -> int | None:
     """ "the second one", "number 2", "2": the place in a list the message names (0-based)."""
     found = POSITION.search(text_of(tracker))
@@ -74,10 +85,15 @@ def listed_position(tracker: Tracker) -> str | None:
 
 
 async def recent_orders(
-    client: ErpClient, chat: str, statuses: frozenset[str] | None = None, limit: int = 5
+    client: ErpClient,
+    chat: str,
+    statuses: frozenset[str] | None = None,
+    limit: int = 5,
+    customer: str | None = None,
 ) -> list[dict[str, Any]]:
-    """The chat's most recent orders, newest first, only those in `statuses` when given."""
-    orders = await client.my_orders(chat, limit=50 if statuses else limit)
+    """The chat's most recent orders, newest first, only those in `statuses` when given, only
+    `customer`'s when given (staff asking about one customer)."""
+    orders = await client.my_orders(chat, customer=customer, limit=50 if statuses else limit)
     if statuses:
         orders = [o for o in orders if o["status"] in statuses]
     return orders[:limit]
@@ -88,14 +104,18 @@ async def order_referred(
 ) -> str | None:
     """The number of the order the latest message means, or None when it means none."""
     named = entity(tracker, "order_number")
-    if named:
-        return named.upper()
+    if named and (number := canonical_order_number(named)):
+        return number
     listed = listed_position(tracker)
     if listed:
         return listed
     text = text_of(tracker)
     if LATEST.search(text):
-        latest = await recent_orders(client, tracker.sender_id, statuses or NOT_A_DRAFT, limit=1)
+        # "northfield's last order", "their most recent one": that customer's, not anyone's
+        customer = await customer_in_question(client, tracker)
+        latest = await recent_orders(
+            client, tracker.sender_id, statuses or NOT_A_DRAFT, limit=1, customer=customer
+        )
         return str(latest[0]["number"]) if latest else None
     discussed = tracker.get_slot("order_number")
     if discussed and THE_ONE_DISCUSSED.search(text):

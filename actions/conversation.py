@@ -35,14 +35,27 @@ from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.account import ActionLinkAccount
-from actions.approvals import ActionApproveOrder
+from actions.analytics import (
+    ActionDemandForecast,
+    ActionKpis,
+    ActionOrderVolume,
+    ActionSalesReport,
+    ActionTopProducts,
+)
+from actions.approvals import ActionApproveOrder, ActionPendingApprovals
 from actions.base import ErpAction, Events, intent_of, text_of, turn_request_id
 from actions.catalog import ActionStockAndPrice
 from actions.erp_client import ErpClient, ErpError, ErpUnavailable
-from actions.finance import ActionCustomerBalance, ActionMyInvoices, ActionOverdueInvoices
+from actions.finance import (
+    ActionCustomerBalance,
+    ActionMyInvoices,
+    ActionOverdueInvoices,
+    ActionReceivables,
+    ActionStatement,
+)
 from actions.orders import ActionListMyOrders, ActionOrderStatus, ActionTrackShipment
 from actions.replies import UNAVAILABLE, responses_of, say_refusal
-from actions.reports import ActionLowStock, ActionSalesReport, ActionTopCustomers
+from actions.reports import ActionLowStock, ActionTopCustomers
 from telemetry.logs import request_scope
 
 # Slots every form uses for its bookkeeping (domain/forms.yml).
@@ -68,10 +81,17 @@ SIDE_ACTIONS: dict[str, type[ErpAction]] = {
     "my_invoices": ActionMyInvoices,
     "customer_balance": ActionCustomerBalance,
     "overdue_invoices": ActionOverdueInvoices,
+    "receivables": ActionReceivables,
+    "account_statement": ActionStatement,
     "sales_report": ActionSalesReport,
     "top_customers": ActionTopCustomers,
+    "top_products": ActionTopProducts,
+    "kpi_report": ActionKpis,
+    "order_volume": ActionOrderVolume,
+    "demand_forecast": ActionDemandForecast,
     "low_stock": ActionLowStock,
     "approve_order": ActionApproveOrder,
+    "pending_approvals": ActionPendingApprovals,
     "link_account": ActionLinkAccount,
 }
 # Intents that start another flow: the form in progress is left for it.
@@ -205,7 +225,7 @@ class ConversationalForm(FormValidationAction):
             dispatcher.messages.extend(trial.messages)
             return [*events, SlotSet(ATTEMPTS, 0), SlotSet(ASIDES, 0)]
         if wants_person(tracker):
-            events = await self.leave(dispatcher, tracker)
+            events = await self.hand_over(dispatcher, tracker)
             dispatcher.utter_message(response="utter_handoff")
             return events
         if is_exit(tracker, yes_no=requested in self.yes_no_slots):
@@ -249,14 +269,18 @@ class ConversationalForm(FormValidationAction):
         where an answer may look like a question say so here."""
         return False
 
+    def aside_intent(self, tracker: Tracker) -> str:
+        """What a side question asks: the intent read, unless the form knows better."""
+        return intent_of(tracker)
+
     def side_question(self, tracker: Tracker) -> bool:
-        intent = intent_of(tracker)
+        intent = self.aside_intent(tracker)
         return intent in SIDE_ACTIONS or intent in SIDE_REPLIES
 
     async def answer_aside(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> Events:
-        intent = intent_of(tracker)
+        intent = self.aside_intent(tracker)
         events: Events = []
         if intent in SIDE_REPLIES:
             dispatcher.utter_message(response=SIDE_REPLIES[intent])
@@ -299,6 +323,11 @@ class ConversationalForm(FormValidationAction):
 
     def left_words(self, tracker: Tracker) -> dict[str, Any]:
         return {}
+
+    async def hand_over(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> Events:
+        """The user asks for a person: the form ends here (a form may keep its work for the
+        person to finish)."""
+        return await self.leave(dispatcher, tracker)
 
 
 def attempts(tracker: Tracker) -> int:

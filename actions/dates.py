@@ -15,6 +15,8 @@ from datetime import date, datetime, timedelta
 
 import dateparser
 
+from actions.formatting import day as format_day
+
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _FILLER = re.compile(
     r"^\s*(?:(?:delivered|delivery|deliver|ship|shipped|needed|need it|it)\s+)*"
@@ -71,5 +73,5 @@ def _next_day_of_month(today: date, day: int) -> date | None:
 
 
 def spoken(day: date) -> str:
-    """How the bot says a date back: "Friday 4 December 2026"."""
-    return f"{day:%A} {day.day} {day:%B %Y}"
+    """How the bot says a date back: "Fri 4 Dec" (actions/formatting.py: the one style)."""
+    return format_day(day)

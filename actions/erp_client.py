@@ -15,6 +15,7 @@ import os
 import ssl
 import uuid
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -150,11 +151,13 @@ class ErpClient:
         return page["items"]  # type: ignore[no-any-return]
 
     async def my_orders(
-        self, chat: str, *, status: str | None = None, limit: int = 5
+        self, chat: str, *, status: str | None = None, customer: str | None = None, limit: int = 5
     ) -> list[dict[str, Any]]:
         params: dict[str, Any] = {"limit": limit}
         if status:
             params["status"] = status
+        if customer:
+            params["customer_code"] = customer
         page = await self.call("GET", "/orders", chat=chat, params=params)
         return page["items"]  # type: ignore[no-any-return]
 
@@ -201,6 +204,11 @@ class ErpClient:
             "POST", "/returns", chat=chat, json=request, idempotency_key=idempotency_key
         )
 
+    async def customers(self, chat: str, query: str, limit: int = 5) -> list[dict[str, Any]]:
+        """Customers ranked for a name as people say it (staff; a customer finds itself)."""
+        page = await self.call("GET", "/customers", chat=chat, params={"q": query, "limit": limit})
+        return page["items"]  # type: ignore[no-any-return]
+
     async def products(self, chat: str, query: str, limit: int = 5) -> list[dict[str, Any]]:
         page = await self.call("GET", "/products", chat=chat, params={"q": query, "limit": limit})
         return page["items"]  # type: ignore[no-any-return]
@@ -240,6 +248,26 @@ class ErpClient:
     async def top_customers(self, chat: str) -> dict[str, Any]:
         return await self.call(  # type: ignore[no-any-return]
             "GET", "/reports/abc", chat=chat, params={"by": "customer"}
+        )
+
+    async def ranking(self, chat: str, by: str, start: date, end: date) -> dict[str, Any]:
+        """Products or customers by revenue in a period (the ABC analysis)."""
+        params = {"by": by, "from": start.isoformat(), "to": end.isoformat()}
+        return await self.call("GET", "/reports/abc", chat=chat, params=params)  # type: ignore[no-any-return]
+
+    async def period_report(self, chat: str, report: str, start: date, end: date) -> dict[str, Any]:
+        """/reports/sales, /reports/order-volume or /reports/kpis for a period."""
+        params = {"from": start.isoformat(), "to": end.isoformat()}
+        return await self.call("GET", f"/reports/{report}", chat=chat, params=params)  # type: ignore[no-any-return]
+
+    async def forecast(self, chat: str, sku: str, months: int = 3) -> dict[str, Any]:
+        return await self.call(  # type: ignore[no-any-return]
+            "GET", f"/products/{sku}/forecast", chat=chat, params={"months": months}
+        )
+
+    async def statement(self, chat: str, customer_code: str) -> dict[str, Any]:
+        return await self.call(  # type: ignore[no-any-return]
+            "GET", f"/customers/{customer_code}/statement", chat=chat
         )
 
     async def low_stock(self, chat: str) -> list[dict[str, Any]]:

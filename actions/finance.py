@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import ErpAction, Events, entity
+from actions.customer_match import customer_meant
+from actions.formatting import day, money, money_of
+from actions.reports import ReportAction
 
 
 class ActionMyInvoices(ErpAction):
@@ -21,7 +26,8 @@ class ActionMyInvoices(ErpAction):
             dispatcher.utter_message(response="utter_no_open_invoices")
             return []
         lines = "\n".join(
-            f"• {i['number']} ({i['customer_code']}): {i['balance']} open, due {i['due_on']}"
+            f"• {i['number']} ({i['customer_code']}): {money_of(i, 'balance')} open, "
+            f"due {day(i['due_on'])}"
             + (f", {i['days_overdue']} days overdue" if i["days_overdue"] else "")
             for i in invoices
         )
@@ -38,21 +44,18 @@ class ActionCustomerBalance(ErpAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> Events:
         chat = tracker.sender_id
-        code = entity(tracker, "customer")
-        if code is None:
-            code = (await self.client.me(chat)).get("customer_code")
-        if code is None:
-            dispatcher.utter_message(response="utter_ask_which_customer")
+        customer = await customer_meant(self.client, dispatcher, tracker)
+        if customer is None:
             return []
-        credit = await self.client.credit(chat, code.upper())
+        credit = await self.client.credit(chat, customer)
         dispatcher.utter_message(
             response="utter_customer_balance",
             customer=credit["customer_code"],
-            credit_limit=credit["credit_limit"],
-            exposure=credit["exposure"],
-            available=credit["available"],
+            credit_limit=money_of(credit, "credit_limit"),
+            exposure=money_of(credit, "exposure"),
+            available=money_of(credit, "available"),
         )
-        return []
+        return [SlotSet("customer_discussed", customer)]
 
 
 class ActionOverdueInvoices(ErpAction):
@@ -72,7 +75,8 @@ class ActionOverdueInvoices(ErpAction):
             return []
         late.sort(key=lambda row: -row["oldest_days_overdue"])
         lines = "\n".join(
-            f"• {row['customer_code']} {row['customer_name']}: {row['total']} open, "
+            f"• {row['customer_code']} {row['customer_name']}: "
+            f"{money(row['total'], aging.get('currency'))} open, "
             f"oldest {row['oldest_days_overdue']} days overdue"
             for row in late[:10]
         )
@@ -80,3 +84,76 @@ class ActionOverdueInvoices(ErpAction):
             response="utter_overdue_customers", days=days, count=len(late), customers=lines
         )
         return []
+
+
+class ActionReceivables(ReportAction):
+    """ "Who owes us the most?", "total receivables", "aged debt": the outstanding balance
+    by customer, largest first, with the total and how much of it is overdue."""
+
+    action_name = "action_receivables"
+
+    async def answer(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> Events:
+        aging = await self.client.aging(tracker.sender_id)
+        owing = [row for row in aging["customers"] if Decimal(row["total"]) > 0]
+        if not owing:
+            dispatcher.utter_message(response="utter_nothing_owed")
+            return []
+        owing.sort(key=lambda row: -Decimal(row["total"]))
+        totals = aging["totals"]
+        cur = aging.get("currency")
+        overdue = Decimal(totals["total"]) - Decimal(totals["current"])
+        lines = "\n".join(
+            f"{rank}. {row['customer_code']} {row['customer_name']}: {money(row['total'], cur)}"
+            + (
+                f" ({money(Decimal(row['total']) - Decimal(row['current']), cur)} overdue, oldest "
+                f"{row['oldest_days_overdue']} days)"
+                if row["oldest_days_overdue"] > 0
+                else " (none overdue)"
+            )
+            for rank, row in enumerate(owing[:5], start=1)
+        )
+        dispatcher.utter_message(
+            response="utter_receivables",
+            total=money(totals["total"], cur),
+            count=len(owing),
+            overdue=money(overdue, cur),
+            over_90=money(totals["days_over_90"], cur),
+            customers=lines,
+        )
+        return []
+
+
+class ActionStatement(ErpAction):
+    """ "Send me my statement", "statement for baker and sons": the account's running
+    balance — the latest entries and what is owed."""
+
+    action_name = "action_statement"
+
+    async def answer(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> Events:
+        customer = await customer_meant(self.client, dispatcher, tracker)
+        if customer is None:
+            return []
+        statement = await self.client.statement(tracker.sender_id, customer)
+        entries = statement["entries"][-5:]
+        cur = statement.get("currency")
+        lines = "\n".join(
+            f"• {day(e['date'])} {e['description']}: "
+            + (
+                f"{money(e['debit'], cur)} charged"
+                if Decimal(e["debit"])
+                else f"{money(e['credit'], cur)} paid"
+            )
+            + f", balance {money(e['balance'], cur)}"
+            for e in entries
+        )
+        dispatcher.utter_message(
+            response="utter_statement" if entries else "utter_statement_empty",
+            customer=f"{statement['customer_name']} ({statement['customer_code']})",
+            entries=lines,
+            closing=money(statement["closing_balance"], cur),
+        )
+        return [SlotSet("customer_discussed", customer)]

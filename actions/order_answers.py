@@ -48,7 +48,8 @@ DATE_TOKEN = re.compile(
     re.IGNORECASE,
 )
 USUAL_IN_TEXT = re.compile(
-    r"\b(?:the|my|our) (?:usual|normal|registered) (?:address|place|one)\b|\bsame address\b",
+    r"\b(?:(?:the|my|our|their) )?(?:usual|normal|registered) (?:address|place|site|one)\b"
+    r"|\bsame address\b",
     re.IGNORECASE,
 )
 USUAL_ADDRESS = re.compile(

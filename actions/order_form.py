@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -25,7 +26,9 @@ from actions.conversation import (
     is_exit,
     is_question,
 )
-from actions.erp_client import ErpError, new_idempotency_key
+from actions.customer_match import customer_named
+from actions.erp_client import new_idempotency_key
+from actions.formatting import money_of
 from actions.order_answers import (
     ADDRESS_CHANGE,
     LEADING_YES_NO,
@@ -58,6 +61,15 @@ def say_change(dispatcher: CollectingDispatcher, change: Change, changed_too: bo
         )
 
 
+# A question about a product rather than an order for it: "what's the price on 8mm washers",
+# "how much are the m10 nuts", "do you have zip ties in stock?"
+PRODUCT_QUESTION = re.compile(
+    r"\b(?:price|prices|pricing|cost|costs|how much (?:is|are|for|do|does)|in stock"
+    r"|do you (?:have|stock|sell|carry|do)|any left|available)\b",
+    re.IGNORECASE,
+)
+
+
 class ValidateOrderForm(ConversationalForm):
     """Reads each message of the order form: the answer to its question, and any correction
     of an earlier answer, until the order is confirmed."""
@@ -80,6 +92,20 @@ class ValidateOrderForm(ConversationalForm):
         await drop_draft(self.client, tracker)
         return await super().leave(dispatcher, tracker, say)
 
+    async def hand_over(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> Events:
+        # "talk to a person" in the middle of an order: the draft stays for the team to
+        # finish (nothing is submitted); without one, what was noted is said for them
+        number = tracker.get_slot("draft_number")
+        items: Items = tracker.get_slot("order_items") or []
+        if number:
+            dispatcher.utter_message(response="utter_draft_kept_for_person", order_number=number)
+        elif items:
+            dispatcher.utter_message(
+                response="utter_lines_kept_for_person",
+                lines=", ".join(item_words(i) for i in items),
+            )
+        return await ConversationalForm.leave(self, dispatcher, tracker, say=False)
+
     def side_question(self, tracker: Tracker) -> bool:
         return bool(TOTAL_QUESTION.search(text_of(tracker))) or super().side_question(tracker)
 
@@ -93,7 +119,7 @@ class ValidateOrderForm(ConversationalForm):
         if number:  # the ERP's figure, as the preview showed it
             draft = await self.client.order(tracker.sender_id, number)
             dispatcher.utter_message(
-                response="utter_order_total", order_number=number, total=draft["total"]
+                response="utter_order_total", order_number=number, total=money_of(draft)
             )
         elif items:
             dispatcher.utter_message(
@@ -105,7 +131,19 @@ class ValidateOrderForm(ConversationalForm):
 
     def side_question_first(self, tracker: Tracker) -> bool:
         # "how much is BOLT-M8?", "is the m8 bolt in stock?": a question, not an order line
-        return intent_of(tracker) in SIDE_ACTIONS and is_question(text_of(tracker))
+        text = text_of(tracker)
+        return is_question(text) and (
+            intent_of(tracker) in SIDE_ACTIONS or bool(PRODUCT_QUESTION.search(text))
+        )
+
+    def aside_intent(self, tracker: Tracker) -> str:
+        # "whats the price on 8mm washers" is a price question whatever the model read
+        # (an order line it never becomes)
+        intent = intent_of(tracker)
+        text = text_of(tracker)
+        if intent not in SIDE_ACTIONS and is_question(text) and PRODUCT_QUESTION.search(text):
+            return "check_price"
+        return intent
 
     # --- customer (staff name it; a customer's chat is its own) -------------------------
 
@@ -116,21 +154,26 @@ class ValidateOrderForm(ConversationalForm):
         if not asked and tracker.get_slot("ordering_as") != "staff":
             return {}
         named = entity(tracker, "customer")
-        if named is None or (not asked and named.upper() == tracker.get_slot("customer")):
+        if named is None and asked and not is_question(text_of(tracker)):
+            named = text_of(tracker).strip()  # "baker and sons" typed as the answer
+        if not named or (not asked and named.upper() == tracker.get_slot("customer")):
             return {}
-        return {"customer": named.upper()}
+        return {"customer": named}
 
     async def validate_customer(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Any
     ) -> dict[str, Any]:
         if value is None:
             return {"customer": None}
-        try:
-            customer = await self.client.customer(tracker.sender_id, str(value).upper())
-        except ErpError as error:
-            if error.code != "NOT_FOUND":
-                raise
-            dispatcher.utter_message(response="utter_unknown_customer", customer=value)
+        said = str(value)
+        named = await customer_named(self.client, tracker.sender_id, said)
+        customer = named.customer
+        if customer is None:
+            buttons = [
+                {"title": f"{c['name']} ({c['code']})", "payload": c["code"]} for c in named.close
+            ]
+            response = "utter_which_customer" if named.close else "utter_unknown_customer"
+            dispatcher.utter_message(response=response, customer=said, buttons=buttons)
             return {"customer": None}
         if not customer["active"]:
             dispatcher.utter_message(response="utter_erp_customer_inactive")
@@ -142,14 +185,21 @@ class ValidateOrderForm(ConversationalForm):
             and (await self.client.order(tracker.sender_id, number))["customer_code"]
             != customer["code"]
         ):
-            # another customer: the draft made for the first one goes, a new one is made
+            # another customer: the draft made for the first one goes, a new one is made; the
+            # first one's usual address is not the new one's
             await drop_draft(self.client, tracker)
             changed = {"draft_number": None, "order_key": new_idempotency_key()}
-            if tracker.get_slot("requested_slot") != "customer":
-                dispatcher.utter_message(response="utter_customer_noted", customer=customer["name"])
+            if tracker.get_slot("shipping_address") == tracker.get_slot("default_address"):
+                changed["shipping_address"] = customer["shipping_address"]
+        if changed or not named.exact:
+            # a name matched in words is said back in full, so a wrong match is seen at once
+            dispatcher.utter_message(
+                response="utter_customer_noted", customer=f"{customer['name']} ({customer['code']})"
+            )
         return {
             "customer": customer["code"],
             "customer_name": customer["name"],
+            "customer_discussed": customer["code"],
             "default_address": customer["shipping_address"],
             **changed,
         }

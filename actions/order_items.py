@@ -20,6 +20,7 @@ from rasa_sdk import Tracker
 
 from actions.erp_client import ErpClient, ErpError
 from actions.order_lines import RequestedLine, bare_quantity, number_value, requested_lines
+from actions.product_match import choose
 
 Item = dict[str, Any]
 Items = list[Item]
@@ -87,29 +88,61 @@ async def find(client: ErpClient, chat: str, wanted: RequestedLine) -> Item:
         "quantity": wanted.quantity,
         "choices": [],
     }
+    if wanted.unit and wanted.quantity:
+        item["unit_said"] = f"{wanted.quantity} {wanted.unit.lower()}"
     if wanted.is_sku:
         try:
             return product_item(item, await client.product(chat, wanted.mention.upper()))
         except ErpError as error:
             if error.code != "NOT_FOUND":
                 raise
-    found = [p for p in await client.products(chat, wanted.mention, limit=5) if p.get("active", 1)]
-    words = wanted.mention.strip().lower()
-    exact = [p for p in found if words in (p["sku"].lower(), p["name"].lower())]
-    if exact or len(found) == 1:
-        return product_item(item, (exact or found)[0])
-    item["choices"] = [{"sku": p["sku"], "name": p["name"]} for p in found[:4]]
+    choice = choose(await client.products(chat, wanted.mention, limit=5), wanted.mention)
+    if choice.product is not None:
+        return product_item(item, choice.product)
+    item["choices"] = [{"sku": p["sku"], "name": p["name"]} for p in choice.close]
+    item["carried"] = choice.carried
     return item
 
 
 def product_item(item: Item, product: dict[str, Any]) -> Item:
-    return {
+    matched = {
         **item,
         "sku": product["sku"],
         "name": product["name"],
         "unit": product.get("unit"),
         "choices": [],
+        "carried": True,
     }
+    said = item.get("unit_said")
+    if said and not same_unit(said.split(" ", 1)[1], product.get("unit") or "pcs"):
+        matched["quantity"] = None  # "25 boxes" of what we sell by the piece: asked, not guessed
+    else:
+        matched.pop("unit_said", None)
+    return matched
+
+
+# Words for the same selling unit; plurals are folded first ("boxes" -> "box")
+SAME_UNITS = {
+    "pc": "pcs",
+    "piece": "pcs",
+    "each": "pcs",
+    "unit": "pcs",
+    "metre": "m",
+    "meter": "m",
+    "tube": "cartridge",
+}
+
+
+def same_unit(said: str, selling: str) -> bool:
+    """Is the unit said ("boxes") the product's selling unit ("box")?"""
+
+    def fold(word: str) -> str:
+        word = word.lower().strip()
+        if word not in ("pcs", "m"):
+            word = word[:-2] if word.endswith("xes") else word.rstrip("s") or word
+        return SAME_UNITS.get(word, word)
+
+    return fold(said) == fold(selling)
 
 
 class Change:

@@ -63,8 +63,9 @@ NUMBER = re.compile(rf"{QUANTITY}(?![\w-])", re.I)
 # What may stand between a quantity and its product: "40 ", "10 boxes of ", "5 x ".
 QUANTITY_BEFORE = re.compile(
     rf"{QUANTITY}\s*(?:x|\u00d7|pcs\.?|pieces?( of)?|units?( of)?"
-    r"|(?:box(?:es)?|packs?|packets?|cartons?|rolls?|bags?|sets?|tubes?|pairs?|cans?|cases?"
-    r"|pallets?|reams?|of)(?: of)?|more)?"
+    r"|(?P<unit>box(?:es)?|packs?|packets?|cartons?|rolls?|bags?|sets?|tubes?|pairs?|cans?"
+    r"|cases?|pallets?|reams?|reels?|bottles?|cartridges?|tins?|drums?|metres?|meters?)(?: of)?"
+    r"|of|more)?"
     r"(?:\s+(?:of|the))*\s*$",
     re.I,
 )
@@ -84,6 +85,7 @@ class RequestedLine:
     mention: str
     quantity: int | None
     is_sku: bool
+    unit: str | None = None  # the unit said with the quantity ("boxes" in "25 boxes of")
 
 
 def mentions(text: str, entities: Iterable[dict[str, Any]]) -> list[Mention]:
@@ -115,13 +117,14 @@ def requested_lines(text: str, entities: Iterable[dict[str, Any]]) -> list[Reque
         before = text[previous_end : mention.start]
         next_start = found[index + 1].start if index + 1 < len(found) else len(text)
         after = text[mention.end : next_start]
-        quantity, consumed = None, 0
+        quantity, consumed, unit = None, 0, None
         if before_match := QUANTITY_BEFORE.search(before):
             quantity = number_value(before_match.group(1))
+            unit = before_match.group("unit")
         elif after_match := QUANTITY_AFTER.match(after):
             quantity, consumed = int(after_match.group(1)), after_match.end()
         previous_end = mention.end + consumed
-        lines.append(RequestedLine(mention.text, quantity, mention.is_sku))
+        lines.append(RequestedLine(mention.text, quantity, mention.is_sku, unit))
     return lines
 
 

@@ -15,6 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import ErpAction, Events
 from actions.erp_client import ErpUnavailable
+from actions.formatting import money_of
 from actions.order_start import drop_draft, reset_order
 from actions.replies import status_words
 
@@ -56,7 +57,7 @@ class ActionPlaceOrder(ErpAction):
         status, number = order["status"], order["number"]
         if status == "confirmed":
             dispatcher.utter_message(
-                response="utter_order_confirmed", order_number=number, total=order["total"]
+                response="utter_order_confirmed", order_number=number, total=money_of(order)
             )
         elif status == "pending_approval":
             reasons = " and ".join(
@@ -76,7 +77,7 @@ class ActionPlaceOrder(ErpAction):
                 response="utter_order_status",
                 order_number=number,
                 status=status_words(status),
-                total=order["total"],
+                total=money_of(order),
                 arrival="",
             )
 

@@ -22,6 +22,7 @@ from actions.base import Events
 from actions.dates import spoken
 from actions.erp_client import ErpError, new_idempotency_key
 from actions.form_questions import FormQuestion
+from actions.formatting import money, money_of
 from actions.order_items import Items, first_open, item_words
 from actions.replies import UNAVAILABLE, field_limit
 
@@ -77,6 +78,16 @@ class ActionAskOrderLines(OrderQuestion):
             dispatcher.utter_message(
                 response="utter_lines_so_far", lines=", ".join(item_words(i) for i in others)
             )
+        if item["sku"] and item.get("unit_said"):
+            dispatcher.utter_message(
+                response="utter_ask_quantity_in_selling_unit",
+                said=item["unit_said"],
+                product=item["mention"],
+                sku=item["sku"],
+                name=item["name"],
+                unit=item.get("unit") or "pcs",
+            )
+            return []
         if item["sku"]:
             dispatcher.utter_message(
                 response="utter_ask_quantity",
@@ -90,7 +101,12 @@ class ActionAskOrderLines(OrderQuestion):
             {"title": f"{c['sku']} ({c['name']})", "payload": f"{quantity}{c['sku']}"}
             for c in item["choices"]
         ] + [{"title": "Remove this line", "payload": "remove it"}]
-        response = "utter_which_product" if item["choices"] else "utter_product_not_in_catalog"
+        if not item["choices"]:
+            response = "utter_product_not_in_catalog"
+        elif item.get("carried", True):
+            response = "utter_which_product"
+        else:
+            response = "utter_product_not_carried_closest"
         dispatcher.utter_message(response=response, product=item["mention"], buttons=buttons)
         return []
 
@@ -166,11 +182,12 @@ def order_request(tracker: Tracker) -> dict[str, Any]:
 
 def preview_lines(order: dict[str, Any]) -> str:
     rows = []
+    cur = order.get("currency")
     for line in order["lines"]:
         discount = f" less {line['discount_pct']} %" if float(line["discount_pct"]) else ""
         rows.append(
-            f"• {line['quantity']} x {line['sku']} ({line['name']}) at {line['unit_price']}"
-            f"{discount} = {line['line_total']}"
+            f"• {line['quantity']} x {line['sku']} ({line['name']}) at "
+            f"{money(line['unit_price'], cur)}{discount} = {money(line['line_total'], cur)}"
         )
     return "\n".join(rows)
 
@@ -218,7 +235,7 @@ class ActionAskOrderDecision(OrderQuestion):
             order_number=draft["number"],
             customer=f"{draft['customer_name']} ({draft['customer_code']})",
             lines=preview_lines(draft),
-            total=draft["total"],
+            total=money_of(draft),
             delivery=spoken(date.fromisoformat(delivery))
             if delivery not in (None, "none")
             else "as soon as possible",

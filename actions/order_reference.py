@@ -21,6 +21,7 @@ from actions.conversation import (
 )
 from actions.erp_client import ErpError
 from actions.form_questions import FormQuestion
+from actions.formatting import money_of
 from actions.replies import status_words
 
 YES_NO = [{"title": "Yes", "payload": "/affirm"}, {"title": "No", "payload": "/deny"}]
@@ -123,7 +124,7 @@ class ActionAskTargetOrder(FormQuestion):
         dispatcher.utter_message(
             response="utter_ask_order_number",
             buttons=numbered_buttons(
-                orders, "inform", lambda o: f"{status_words(o['status'])}, {o['total']}"
+                orders, "inform", lambda o: f"{status_words(o['status'])}, {money_of(o)}"
             ),
         )
         return [SlotSet("listed_orders", [o["number"] for o in orders])]

@@ -15,9 +15,12 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import ErpAction, Events, entity, text_of
+from actions.context import LATEST
+from actions.conversation import is_question
 from actions.erp_client import ErpClient, ErpError, ErpUnavailable, new_idempotency_key
 from actions.order_answers import check_date, date_in, entity_date
 from actions.order_items import apply_message, complete
+from actions.order_lines import requested_lines
 
 ORDERING_ROLES = {"customer", "sales_rep", "manager", "admin"}
 ORDER_SLOTS = (
@@ -68,6 +71,12 @@ class ActionStartOrder(ErpAction):
     async def answer(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> Events:
+        text = text_of(tracker)
+        entities = tracker.latest_message.get("entities") or []
+        if is_question(text) and LATEST.search(text) and not requested_lines(text, entities):
+            # "and their last order?", "what about my last order?": about an order there is,
+            # not a new one
+            return [SlotSet("order_allowed", False), FollowupAction("action_order_status")]
         me = await self.client.me(tracker.sender_id)
         if not me["linked"]:
             dispatcher.utter_message(response="utter_how_to_link")
@@ -79,7 +88,7 @@ class ActionStartOrder(ErpAction):
             customer = me["customer_code"]
         else:
             named = entity(tracker, "customer")
-            customer = named.upper() if named else None
+            customer = named or None  # a code or a name: the form resolves it
         items, _ = await apply_message(self.client, tracker, [], asked=True)
         said_date = entity(tracker, "date")
         delivery = entity_date(said_date) or date_in(text_of(tracker))

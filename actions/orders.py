@@ -19,8 +19,10 @@ from actions.context import (
     order_referred,
     recent_orders,
 )
+from actions.customer_match import customer_in_question
 from actions.dates import spoken
 from actions.erp_client import ErpClient
+from actions.formatting import money_of
 from actions.replies import status_words
 
 # "what was on it?", "what's in my last order", "which items": the lines too
@@ -39,13 +41,14 @@ async def order_meant(
     number = await order_referred(client, tracker)
     if number is not None:
         return await client.order(tracker.sender_id, number)
-    open_orders = await recent_orders(client, tracker.sender_id, OPEN_STATUSES)
+    customer = await customer_in_question(client, tracker)
+    open_orders = await recent_orders(client, tracker.sender_id, OPEN_STATUSES, customer=customer)
     if len(open_orders) == 1:
         return open_orders[0]
     if open_orders:
         say_list(dispatcher, open_orders, "utter_which_open_order", "check_order_status")
         return None
-    latest = await recent_orders(client, tracker.sender_id, limit=1)
+    latest = await recent_orders(client, tracker.sender_id, limit=1, customer=customer)
     if not latest:
         dispatcher.utter_message(response="utter_no_orders_yet")
         return None
@@ -61,7 +64,7 @@ def say_list(
     lines = "\n".join(
         f"{index}. {o['number']}"
         + (f" ({o['customer_code']} {o['customer_name']})" if several else "")
-        + f": {status_words(o['status'])}, {o['total']}"
+        + f": {status_words(o['status'])}, {money_of(o)}"
         for index, o in enumerate(orders, start=1)
     )
     dispatcher.utter_message(
@@ -98,7 +101,7 @@ class ActionOrderStatus(ErpAction):
             response="utter_order_status",
             order_number=order["number"],
             status=status_words(order["status"]),
-            total=order["total"],
+            total=money_of(order),
             arrival=arrival_words(order),
         )
         if ASKS_FOR_LINES.search(str(tracker.latest_message.get("text") or "")):
@@ -126,14 +129,16 @@ class ActionListMyOrders(ErpAction):
     ) -> Events:
         only_open = asks_for_open(tracker)
         statuses = OPEN_STATUSES if only_open else None
-        orders = await recent_orders(self.client, tracker.sender_id, statuses)
+        customer = await customer_in_question(self.client, tracker)
+        orders = await recent_orders(self.client, tracker.sender_id, statuses, customer=customer)
+        events: Events = [SlotSet("customer_discussed", customer)] if customer else []
         if not orders:
             dispatcher.utter_message(
                 response="utter_no_open_orders" if only_open else "utter_no_orders_yet"
             )
-            return []
+            return events
         response = "utter_my_open_orders" if only_open else "utter_my_orders"
-        return say_list(dispatcher, orders, response, "check_order_status")
+        return events + say_list(dispatcher, orders, response, "check_order_status")
 
 
 class ActionTrackShipment(ErpAction):

@@ -1,8 +1,8 @@
-"""Sales figures, top customers and what is running low, for the staff who may see them."""
+"""Top customers and what is running low, for the staff who may see them; sales of a period,
+KPIs and forecasts are in actions/analytics.py."""
 
 from __future__ import annotations
 
-import calendar
 from decimal import Decimal
 from typing import Any
 
@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import ErpAction, Events
 from actions.erp_client import ErpError
+from actions.formatting import money
 
 # The gateway draws a chart message as an image: a Telegram photo, an <img> in the web chat.
 MONTHLY_SALES_CHART = "monthly-sales"
@@ -39,40 +40,6 @@ def growth_words(pct: str | None, base: str) -> str:
     return f", {'up' if value > 0 else 'down'} {abs(value)} % on {base}"
 
 
-class ActionSalesReport(ReportAction):
-    """ "Sales this month", "how are we doing vs last year": this month so far and the year
-    to date against the same stretch of last year, with the monthly chart."""
-
-    action_name = "action_sales_report"
-
-    async def answer(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> Events:
-        report = await self.client.monthly_sales(tracker.sender_id)
-        if not report["months"]:
-            dispatcher.utter_message(response="utter_no_sales_yet")
-            return []
-        month = report["months"][-1]
-        name = calendar.month_name[month["month"]]
-        dispatcher.utter_message(
-            response="utter_sales_report",
-            month=name + (" so far" if not month["complete"] else ""),
-            month_orders=month["orders"],
-            month_revenue=month["revenue"],
-            month_growth=growth_words(month["growth_vs_last_year_pct"], f"{name} last year"),
-            year=report["year"],
-            year_orders=report["orders"],
-            year_revenue=report["revenue"],
-            year_growth=growth_words(
-                report["growth_vs_last_year_pct"], "the same period last year"
-            ),
-        )
-        dispatcher.utter_message(
-            json_message={"chart": {"name": MONTHLY_SALES_CHART, "year": report["year"]}}
-        )
-        return []
-
-
 class ActionTopCustomers(ReportAction):
     action_name = "action_top_customers"
 
@@ -85,7 +52,8 @@ class ActionTopCustomers(ReportAction):
             dispatcher.utter_message(response="utter_no_sales_yet")
             return []
         lines = "\n".join(
-            f"{rank}. {item['key']} {item['name']}: {item['revenue']} ({item['share_pct']} %)"
+            f"{rank}. {item['key']} {item['name']}: {money(item['revenue'], abc.get('currency'))}"
+            f" ({item['share_pct']} %)"
             for rank, item in enumerate(buying[:TOP_CUSTOMERS], start=1)
         )
         a_class = next(c for c in abc["classes"] if c["abc_class"] == "A")

@@ -37,6 +37,21 @@ from sklearn.model_selection import GridSearchCV
 from nlu_components import implementation
 
 
+class FittedOnce:
+    """The one estimator, fitted once, shaped like a finished search (`best_estimator_`),
+    which is what SklearnIntentClassifier keeps and persists."""
+
+    def __init__(self, estimator: LogisticRegression) -> None:
+        self.best_estimator_ = estimator
+
+    def fit(self, x: Any, y: np.ndarray) -> FittedOnce:
+        self.best_estimator_.fit(x, y)
+        return self
+
+    def predict_proba(self, x: Any) -> np.ndarray:
+        return self.best_estimator_.predict_proba(x)  # type: ignore[no-any-return]
+
+
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
 class SeededSklearnIntentClassifier(SklearnIntentClassifier):
     @staticmethod
@@ -60,13 +75,18 @@ class SeededSklearnIntentClassifier(SklearnIntentClassifier):
     def _create_classifier(self, num_threads: int, y: np.ndarray) -> Any:
         seed = self.component_config["random_seed"]
         if self.component_config["classifier"] == "logistic":
+            model = LogisticRegression(
+                max_iter=5000,
+                random_state=seed,
+                class_weight=self.component_config["class_weight"],
+            )
+            if len(self.component_config["logistic_C"]) == 1:
+                # one C given: fit it once (a search over one value would still fit it once
+                # per fold, which with 34 intents took minutes)
+                return FittedOnce(model.set_params(C=self.component_config["logistic_C"][0]))
             # C by cross-validation, as for the SVM (and Rasa persists the search's winner)
             return GridSearchCV(
-                LogisticRegression(
-                    max_iter=5000,
-                    random_state=seed,
-                    class_weight=self.component_config["class_weight"],
-                ),
+                model,
                 param_grid={"C": self.component_config["logistic_C"]},
                 n_jobs=num_threads,
                 cv=self._num_cv_splits(y),

@@ -87,7 +87,7 @@ def test_stock_and_price_for_anyone(erp: RunningErp) -> None:
     assert (bolt["response"], bolt["sku"], bolt["unit_price"]) == (
         "utter_stock_and_price",
         "BOLT-M8",
-        "0.14",
+        "£0.14",
     )
     assert int(bolt["available"]) >= 0
     helmets = run(action, anonymous, "how much are helmets", product="helmet")
@@ -104,10 +104,12 @@ def test_invoices_and_balance_of_a_slow_payer(erp: RunningErp) -> None:
     assert invoices["response"] == "utter_open_invoices"
     assert "days overdue" in invoices["invoices"]
     (balance,) = run(ActionCustomerBalance(client), chat, "what's my balance")
-    assert (balance["customer"], balance["credit_limit"]) == ("CUST-0012", "2000.00")
+    assert (balance["customer"], balance["credit_limit"]) == ("CUST-0012", "£2,000.00")
     assert balance["available"].startswith("-")  # a slow payer over the limit
     other = run(ActionCustomerBalance(client), chat, "balance of CUST-0001", customer="CUST-0001")
-    assert other[0]["response"] == "utter_erp_not_found"  # never another customer's figures
+    # never another customer's figures: to a customer, no other customer exists
+    assert other[0]["response"] == "utter_unknown_customer"
+    assert "credit_limit" not in other[0]
 
 
 def test_who_is_more_than_60_days_overdue(erp: RunningErp) -> None:

@@ -136,6 +136,24 @@ def test_leaving_an_order_half_way_stores_nothing(
     assert state(desk, customer) == before
 
 
+def test_a_person_asked_for_at_the_preview_keeps_the_draft_for_them(desk: Desk) -> None:
+    chat = desk.chat(customer="CUST-0010")
+    chat.say("order 25 NUT-M10 as soon as possible", "usual address")
+    number = placed(chat.say("yes", "Here is order"))
+    chat.say("actually can i talk to someone", f"kept as draft {number}", "team")
+    order = desk.order(number)
+    assert order["status"] == "draft"  # not placed, not thrown away
+    assert desk.lines(number) == [("NUT-M10", 25)]
+
+
+def test_a_price_question_in_an_order_is_answered_never_a_line(desk: Desk) -> None:
+    chat = desk.chat(customer="CUST-0011")
+    chat.say("i need 40 BOLT-M8", "when do")
+    chat.say("whats the price on 8mm washers?", "WASHER-8", "£")
+    said = chat.say("friday, usual address", "BOLT-M8")
+    assert "WASHER" not in said  # the question did not become a line
+
+
 def test_never_mind_at_the_preview_drops_the_draft(desk: Desk) -> None:
     before = desk.live("CUST-0010")
     chat = desk.chat(customer="CUST-0010")
@@ -283,7 +301,8 @@ def test_a_rep_changes_the_customer_before_confirming(desk: Desk) -> None:
     chat = desk.chat(staff="tom.becker")
     chat.say("new order for CUST-0025: 40 RIVET-4X10 asap", "usual address")
     first = placed(chat.say("yes", "Here is order", "CUST-0025"))
-    preview = chat.say("sorry, it's for CUST-0026", "now for", "CUST-0026")
+    preview = chat.say("sorry, it's for CUST-0026", "This order is for", "CUST-0026")
+    assert "Kingsway House" in preview  # the new customer's usual address, not the first's
     second = placed(preview)
     assert second != first
     assert desk.order(first)["status"] == "cancelled"

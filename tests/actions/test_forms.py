@@ -20,6 +20,7 @@ from actions.cancel import (
     ValidateCancelForm,
 )
 from actions.erp_client import ErpClient
+from actions.formatting import money
 from actions.order_form import ValidateOrderForm
 from actions.order_place import ActionPlaceOrder
 from actions.order_prompts import ActionAskOrderDecision, ActionAskOrderLines
@@ -251,7 +252,7 @@ def test_preview_then_confirm_places_the_order_once(erp: RunningErp) -> None:
     assert shown["response"] == "utter_order_preview"
     number = shown["order_number"]
     price = Decimal(product(erp, "BOLT-M8")["unit_price"])
-    assert Decimal(shown["total"]) == price * 40
+    assert shown["total"] == money(price * 40, "GBP")  # "£5.60": the amount with its currency
     assert "40 x BOLT-M8" in shown["lines"]
     assert [b["title"] for b in shown["buttons"]] == [
         "Confirm",

@@ -188,7 +188,7 @@ def test_one_conversation_alternates_between_replicas_and_survives_a_restart(
         # turn 3 is A's: refused, so the gateway gives it to B within the same turn
         text, buttons = say(browser, **press(buttons, "Yes, the usual address"))
         assert "40 x BOLT-M8" in text  # the lines and date said before A stopped
-        assert "Friday" in text
+        assert "Fri " in text
         number = NUMBER.search(text)
         assert number is not None
         # turn 4 → B

@@ -6,8 +6,10 @@ from datetime import UTC, datetime
 
 import pytest
 
+from actions.analytics import ActionSalesReport
 from actions.erp_client import ErpClient
-from actions.reports import ActionLowStock, ActionSalesReport, ActionTopCustomers, growth_words
+from actions.formatting import money
+from actions.reports import ActionLowStock, ActionTopCustomers, growth_words
 from tests.actions.chat import linked_chat, run, staff_chat
 from tests.product import RunningErp
 
@@ -21,14 +23,17 @@ def test_sales_this_month_and_the_year_with_its_chart(erp: RunningErp) -> None:
     with erp.as_rep() as http:
         report = http.get("/reports/monthly-sales").json()
     month = report["months"][-1]
-    assert (said["month_orders"], said["month_revenue"]) == (month["orders"], month["revenue"])
+    assert (said["month_orders"], said["month_revenue"]) == (
+        month["orders"],
+        money(month["revenue"], report["currency"]),
+    )
     assert said["month_growth"] == growth_words(
         month["growth_vs_last_year_pct"], f"{today:%B} last year"
     )
     assert (said["year"], said["year_orders"], said["year_revenue"]) == (
         today.year,
         report["orders"],
-        report["revenue"],
+        money(report["revenue"], report["currency"]),
     )
     assert chart["custom"] == {"chart": {"name": "monthly-sales", "year": today.year}}
 

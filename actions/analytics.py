@@ -1,0 +1,227 @@
+"""Managers' questions over a period named in words (actions/periods.py): sales with growth
+against the period before and the same period last year, best products and customers, KPIs,
+order volume, a product's demand forecast."""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.base import Events, entity, text_of
+from actions.dates import spoken
+from actions.erp_client import ErpClient
+from actions.formatting import money, money_of
+from actions.periods import COMPARED_WITH, Period, period_in
+from actions.product_match import choose
+from actions.reports import MONTHLY_SALES_CHART, ReportAction, growth_words
+
+TOP = 5
+
+
+def period_named(tracker: Tracker, today: date | None = None) -> Period | None:
+    """The period the message names ("sales in march"), not the one it compares with ("vs
+    last year"); None when it names none."""
+    today = today or date.today()
+    text = COMPARED_WITH.sub("", text_of(tracker))
+    found = period_in(text, today)
+    said = entity(tracker, "period")
+    if found is None and said and said.lower() in text.lower():
+        found = period_in(said, today)
+    return found
+
+
+def asked_period(tracker: Tracker, default_days: int, today: date | None = None) -> Period:
+    """The period the message names, else the last `default_days` days."""
+    today = today or date.today()
+    found = period_named(tracker, today)
+    if found:
+        return found
+    return Period(today - timedelta(days=default_days - 1), today, f"the last {default_days} days")
+
+
+def span_words(start: str, end: str) -> str:
+    first, last = date.fromisoformat(start), date.fromisoformat(end)
+    if first == last:
+        return spoken(first)
+    return f"{first.day} {first:%B %Y} to {last.day} {last:%B %Y}"
+
+
+async def say_period_sales(
+    client: ErpClient, dispatcher: CollectingDispatcher, tracker: Tracker, period: Period
+) -> Events:
+    """ "sales in march", "q3 vs q2", "how did last year go": the period's booked orders and
+    revenue, growth on the period before and on the same dates a year earlier, and the
+    monthly chart of that year."""
+    report = await client.period_report(tracker.sender_id, "sales", period.start, period.end)
+    before = span_words(report["previous_start"], report["previous_end"])
+    dispatcher.utter_message(
+        response="utter_period_sales",
+        period=period.label,
+        orders=report["orders"],
+        revenue=money_of(report, "revenue"),
+        vs_previous=growth_words(report["growth_vs_previous_pct"], f"the period before ({before})"),
+        vs_last_year=growth_words(report["growth_vs_last_year_pct"], "the same dates last year"),
+    )
+    dispatcher.utter_message(
+        json_message={"chart": {"name": MONTHLY_SALES_CHART, "year": period.end.year}}
+    )
+    return []
+
+
+class ActionSalesReport(ReportAction):
+    """ "Sales", "how are we doing": this month so far and the year to date against the same
+    stretch of last year, with the monthly chart; a period named ("sales in march", "q3")
+    is answered for that period (say_period_sales)."""
+
+    action_name = "action_sales_report"
+
+    async def answer(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> Events:
+        named = period_named(tracker)
+        if named:
+            return await say_period_sales(self.client, dispatcher, tracker, named)
+        report = await self.client.monthly_sales(tracker.sender_id)
+        if not report["months"]:
+            dispatcher.utter_message(response="utter_no_sales_yet")
+            return []
+        month = report["months"][-1]
+        name = calendar.month_name[month["month"]]
+        dispatcher.utter_message(
+            response="utter_sales_report",
+            month=name + (" so far" if not month["complete"] else ""),
+            month_orders=month["orders"],
+            month_revenue=money(month["revenue"], report.get("currency")),
+            month_growth=growth_words(month["growth_vs_last_year_pct"], f"{name} last year"),
+            year=report["year"],
+            year_orders=report["orders"],
+            year_revenue=money_of(report, "revenue"),
+            year_growth=growth_words(
+                report["growth_vs_last_year_pct"], "the same period last year"
+            ),
+        )
+        dispatcher.utter_message(
+            json_message={"chart": {"name": MONTHLY_SALES_CHART, "year": report["year"]}}
+        )
+        return []
+
+
+class ActionTopProducts(ReportAction):
+    """ "best sellers last month", "most ordered products this year": by revenue."""
+
+    action_name = "action_top_products"
+
+    async def answer(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> Events:
+        period = asked_period(tracker, 90)
+        abc = await self.client.ranking(tracker.sender_id, "product", period.start, period.end)
+        selling = [item for item in abc["items"] if Decimal(item["revenue"]) > 0]
+        if not selling:
+            dispatcher.utter_message(response="utter_no_sales_yet")
+            return []
+        lines = "\n".join(
+            f"{rank}. {item['key']} {item['name']}: {money(item['revenue'], abc.get('currency'))}"
+            f" ({item['share_pct']} %)"
+            for rank, item in enumerate(selling[:TOP], start=1)
+        )
+        dispatcher.utter_message(response="utter_top_products", period=period.label, products=lines)
+        return []
+
+
+def hours_words(hours: float | None) -> str:
+    if hours is None:
+        return "no data"
+    return f"{hours:.0f} hours" if hours < 48 else f"{hours / 24:.1f} days"
+
+
+def pct_words(value: str | None) -> str:
+    return "no data" if value is None else f"{value} %"
+
+
+class ActionKpis(ReportAction):
+    """ "kpis", "order cycle time", "on-time delivery last quarter", "fill rate"."""
+
+    action_name = "action_kpis"
+
+    async def answer(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> Events:
+        period = asked_period(tracker, 90)
+        kpis = await self.client.period_report(tracker.sender_id, "kpis", period.start, period.end)
+        cycle = kpis["cycle_time"]["created_to_shipped"]
+        dispatcher.utter_message(
+            response="utter_kpis",
+            period=period.label,
+            orders=kpis["orders"],
+            cycle_median=hours_words(cycle["median_hours"]),
+            cycle_p90=hours_words(cycle["p90_hours"]),
+            on_time=pct_words(kpis["on_time_delivery_pct"]),
+            delivered=kpis["delivered_with_date"],
+            fill_rate=pct_words(kpis["fill_rate_pct"]),
+            held=pct_words(kpis["held_for_approval_pct"]),
+        )
+        return []
+
+
+class ActionOrderVolume(ReportAction):
+    """ "how many orders did we ship last week", "orders received this month"."""
+
+    action_name = "action_order_volume"
+
+    async def answer(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> Events:
+        period = asked_period(tracker, 7)
+        volume = await self.client.period_report(
+            tracker.sender_id, "order-volume", period.start, period.end
+        )
+        dispatcher.utter_message(
+            response="utter_order_volume",
+            period=period.label,
+            span=span_words(volume["start"], volume["end"]),
+            received=volume["received"],
+            shipped=volume["shipped"],
+            delivered=volume["delivered"],
+        )
+        return []
+
+
+class ActionDemandForecast(ReportAction):
+    """ "forecast demand for BOLT-M8", "how many m8 bolts will we sell next month"."""
+
+    action_name = "action_demand_forecast"
+
+    async def answer(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> Events:
+        wanted = entity(tracker, "sku") or entity(tracker, "product")
+        if wanted is None:
+            dispatcher.utter_message(response="utter_ask_forecast_product")
+            return []
+        choice = choose(await self.client.products(tracker.sender_id, wanted, limit=5), wanted)
+        if choice.product is None:
+            names = ", ".join(f"{p['sku']} ({p['name']})" for p in choice.close) or "none"
+            dispatcher.utter_message(response="utter_forecast_which", product=wanted, close=names)
+            return []
+        found = await self.client.forecast(tracker.sender_id, choice.product["sku"])
+        months = "\n".join(
+            f"• {month['month']}: about {round(month['quantity'])} {choice.product['unit']}"
+            for month in found["forecast"]
+        )
+        recent = found["history"][-3:]
+        dispatcher.utter_message(
+            response="utter_demand_forecast",
+            sku=found["sku"],
+            name=found["name"],
+            months=months,
+            recent=", ".join(f"{m['month']} {round(m['quantity'])}" for m in recent) or "none",
+            available=found["available"],
+            reorder_point=found["reorder_point"],
+        )
+        return []

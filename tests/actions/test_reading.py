@@ -1,0 +1,89 @@
+"""How the actions read people's words without the ERP: periods, order numbers typed loosely,
+units, and what to do with the ERP's ranked search."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from actions.context import canonical_order_number
+from actions.formatting import day, money
+from actions.order_items import same_unit
+from actions.periods import period_in
+from actions.product_match import choose
+
+TODAY = date(2026, 12, 4)  # a Friday
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end", "label"),
+    [
+        ("sales in march", date(2026, 3, 1), date(2026, 3, 31), "March 2026"),
+        ("december", date(2026, 12, 1), date(2026, 12, 4), "December 2026"),  # so far
+        ("q3 please", date(2026, 7, 1), date(2026, 9, 30), "Q3 2026"),
+        ("last quarter", date(2026, 7, 1), date(2026, 9, 30), "Q3 2026"),
+        ("how did 2025 go", date(2025, 1, 1), date(2025, 12, 31), "2025"),
+        ("ytd", date(2026, 1, 1), date(2026, 12, 4), "2026 so far"),
+        ("orders shipped last week", date(2026, 11, 23), date(2026, 11, 29), "last week"),
+        ("november 2025", date(2025, 11, 1), date(2025, 11, 30), "November 2025"),
+        ("the last 30 days", date(2026, 11, 5), date(2026, 12, 4), "the last 30 days"),
+        ("sales for may", date(2026, 5, 1), date(2026, 5, 31), "May 2026"),
+    ],
+)
+def test_periods_in_words(text: str, start: date, end: date, label: str) -> None:
+    found = period_in(text, TODAY)
+    assert found is not None
+    assert (found.start, found.end, found.label) == (start, end, label)
+
+
+def test_no_period_where_none_is_named() -> None:
+    assert period_in("may i see the sales", TODAY) is None  # "may" here is no month
+    assert period_in("how are we doing", TODAY) is None
+    assert period_in("how are we doing vs last year", TODAY) is None  # this year, compared
+    found = period_in("q3 vs q2", TODAY)
+    assert found is not None
+    assert found.label == "Q3 2026"
+
+
+@pytest.mark.parametrize(
+    ("typed", "number"),
+    [
+        ("SO-2026-00042", "SO-2026-00042"),
+        ("so-2026-42", "SO-2026-00042"),
+        ("SO 2026 00052", "SO-2026-00052"),
+        ("2026-00039", "SO-2026-00039"),
+        ("42", None),  # a bare number could be a quantity
+    ],
+)
+def test_order_numbers_as_people_type_them(typed: str, number: str | None) -> None:
+    assert canonical_order_number(typed) == number
+
+
+def test_units_said_and_selling_units() -> None:
+    assert same_unit("boxes", "box")
+    assert same_unit("pieces", "pcs")
+    assert same_unit("metres", "m")
+    assert not same_unit("boxes", "pcs")  # "25 boxes of m8 bolts": asked, not guessed
+
+
+def test_what_the_desk_does_with_a_ranked_search() -> None:
+    zinc = {"sku": "BOLT-M8", "match": "full", "relevance": 0.87}
+    steel = {"sku": "BOLT-M8-SS", "match": "full", "relevance": 0.85}
+    assert choose([zinc, steel], "m8 bolts").product == zinc  # one clear lead: taken
+    short = {"sku": "CABLE-TIE-200", "match": "full", "relevance": 0.84}
+    long = {"sku": "CABLE-TIE-300", "match": "full", "relevance": 0.84}
+    tie = choose([short, long], "zip ties")
+    assert (tie.product, tie.close) == (None, [short, long])  # asked
+    partial = {"sku": "CABLE-TIE-200", "match": "partial", "relevance": 0.32}
+    none = choose([partial], "cat6 cable")
+    assert (none.product, none.carried, none.close) == (None, False, [partial])
+    assert choose([steel, zinc], "BOLT-M8").product == zinc  # a code typed exactly
+
+
+def test_money_and_dates_one_way() -> None:
+    assert money("1234.5", "GBP") == "£1,234.50"
+    assert money("-100.08", "GBP") == "-£100.08"
+    assert money("12", "EUR") == "€12.00"
+    assert day(date(2026, 12, 11), TODAY) == "Fri 11 Dec"
+    assert day(date(2027, 1, 4), TODAY) == "Mon 4 Jan 2027"
