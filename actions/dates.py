@@ -10,6 +10,7 @@ understood, so the user can correct it.
 
 from __future__ import annotations
 
+import calendar
 import re
 from datetime import date, datetime, timedelta
 
@@ -26,6 +27,8 @@ _FILLER = re.compile(
 _WEEKDAY = re.compile(r"^(?:(this|next|coming)\s+)?(" + "|".join(WEEKDAYS) + r")$", re.I)
 _DAY_OF_MONTH = re.compile(r"^(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)$", re.I)
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# "end of the month", "end of next month", "end of the week": dateparser reads none of them
+_END_OF = re.compile(r"^(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?(next\s+)?(month|week)$", re.I)
 SETTINGS = {"PREFER_DATES_FROM": "future", "DATE_ORDER": "DMY", "RETURN_AS_TIMEZONE_AWARE": False}
 
 
@@ -39,6 +42,9 @@ def parse_date(text: str, today: date) -> date | None:
             return date.fromisoformat(words)
         except ValueError:
             return None
+    end_of = _END_OF.match(words)
+    if end_of:
+        return _end_of(today, end_of.group(2).lower(), bool(end_of.group(1)))
     weekday = _WEEKDAY.match(words)
     if weekday:
         return _weekday(today, WEEKDAYS.index(weekday.group(2).lower()), weekday.group(1))
@@ -48,6 +54,20 @@ def parse_date(text: str, today: date) -> date | None:
     base = datetime(today.year, today.month, today.day, 12)
     parsed = dateparser.parse(words, languages=["en"], settings={**SETTINGS, "RELATIVE_BASE": base})
     return parsed.date() if parsed else None
+
+
+def _end_of(today: date, unit: str, following: bool) -> date:
+    """The last working day people mean: a month's last day, a week's Friday (the next one
+    when that day has come)."""
+    if unit == "week":
+        friday = today + timedelta(days=(4 - today.weekday()) % 7)
+        if friday <= today:
+            friday += timedelta(days=7)
+        return friday + timedelta(days=7) if following else friday
+    year, month = today.year, today.month
+    if following or today.day == calendar.monthrange(year, month)[1]:
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return date(year, month, calendar.monthrange(year, month)[1])
 
 
 def _weekday(today: date, weekday: int, qualifier: str | None) -> date:

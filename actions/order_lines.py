@@ -4,7 +4,8 @@
 Rasa finds the products (`sku` from the catalog's lookup table, `product` names learned
 from examples); this module pairs each with its quantity by position in the text, which
 the entity extractor cannot do: the number right before a product ("40 BOLT-M8",
-"10 boxes of earplugs", "ten office chairs", "a drill") or written after it with a marker
+"10 boxes of earplugs", "ten office chairs", "2k screws", "a drill") or written after it
+with a marker
 ("BOLT-M8 x 40", "BOLT-M8: 40"). Quantities in words go up to the thousands ("two hundred
 and fifty", "a dozen"); larger ones people write in digits. A product without a quantity
 keeps `quantity=None` so the bot can ask for it.
@@ -58,7 +59,7 @@ WORDS_NUMBER = (
     rf"(?:[- ](?:and[- ])?(?:(?:{_WORD})(?:[- ](?:{_WORD}))?|dozen|hundred|thousand))*"
 )
 # a quantity in digits ("1,000", "40") or in words; group 1 is its text
-QUANTITY = rf"(?<![\w.,-])(\d{{1,3}}(?:,\d{{3}})+|\d{{1,7}}|{WORDS_NUMBER})"
+QUANTITY = rf"(?<![\w.,-])(\d{{1,3}}(?:[.,]\d)?k|\d{{1,3}}(?:,\d{{3}})+|\d{{1,7}}|{WORDS_NUMBER})"
 NUMBER = re.compile(rf"{QUANTITY}(?![\w-])", re.I)
 # What may stand between a quantity and its product: "40 ", "10 boxes of ", "5 x ".
 QUANTITY_BEFORE = re.compile(
@@ -132,6 +133,8 @@ def number_value(written: str) -> int | None:
     """The value of "1,000", "40", "ten", "twenty-five", "a dozen", "two hundred and fifty";
     None for words that are not a number ("a" alone is one: "a drill")."""
     if written[0].isdigit():
+        if written.lower().endswith("k"):  # "2k", "1.5k": thousands, as people write them
+            return int(float(written[:-1].replace(",", ".")) * 1000)
         return int(written.replace(",", ""))
     total = current = 0
     for word in re.split(r"[- ]+", written.lower()):

@@ -8,8 +8,10 @@ from datetime import date
 import pytest
 
 from actions.context import canonical_order_number
+from actions.dates import parse_date
 from actions.formatting import day, money
 from actions.order_items import same_unit
+from actions.order_lines import number_value
 from actions.periods import period_in
 from actions.product_match import choose
 
@@ -58,6 +60,28 @@ def test_no_period_where_none_is_named() -> None:
 )
 def test_order_numbers_as_people_type_them(typed: str, number: str | None) -> None:
     assert canonical_order_number(typed) == number
+
+
+@pytest.mark.parametrize(
+    ("said", "meant"),
+    [
+        ("end of the month", date(2026, 12, 31)),
+        ("end of next month", date(2027, 1, 31)),
+        ("in two weeks", date(2026, 12, 18)),
+        ("15/12", date(2026, 12, 15)),
+        ("the 20th", date(2026, 12, 20)),
+        ("by friday", date(2026, 12, 11)),  # said on a Friday: the next one
+    ],
+)
+def test_delivery_dates_as_people_write_them(said: str, meant: date) -> None:
+    assert parse_date(said, TODAY) == meant
+
+
+def test_quantities_as_people_write_them() -> None:
+    assert number_value("2k") == 2000
+    assert number_value("1.5k") == 1500
+    assert number_value("a dozen") == 12
+    assert number_value("twenty") == 20
 
 
 def test_units_said_and_selling_units() -> None:
