@@ -156,4 +156,6 @@ class ActionStatement(ErpAction):
             entries=lines,
             closing=money(statement["closing_balance"], cur),
         )
+        # the whole statement as a file: a link in the web chat, a document on Telegram
+        dispatcher.utter_message(json_message={"file": {"name": "statement", "customer": customer}})
         return [SlotSet("customer_discussed", customer)]

@@ -24,7 +24,7 @@ from typing import Any
 
 import httpx
 
-from bot.charts import Chart, chart_from
+from bot.charts import Chart, File, chart_from, file_from
 from bot.metrics import METRICS
 from telemetry.logs import REQUEST_ID_HEADER, request_scope
 
@@ -54,8 +54,14 @@ class Reply:
     buttons: tuple[Button, ...] = ()
     image_url: str | None = None
     chart: Chart | None = None  # a chart to draw in (bot/charts.py)
+    file: File | None = None  # a file to offer (a statement as CSV)
     # the assistant asked for a person (utter_handoff carries {"handoff": true})
     handoff: bool = False
+
+    @property
+    def shows_something(self) -> bool:
+        """Text, buttons, a picture or a file: something a chat can show."""
+        return bool(self.text or self.buttons or self.image_url or self.chart or self.file)
 
 
 @dataclass(frozen=True)
@@ -133,8 +139,9 @@ def reply_from(item: Any) -> Reply | None:
         buttons=buttons,
         image_url=item.get("image") if isinstance(item.get("image"), str) else None,
         chart=chart_from(custom.get("chart")),
+        file=file_from(custom.get("file")),
         handoff=custom.get("handoff") is True,
     )
-    if not (reply.text or reply.buttons or reply.image_url or reply.chart or reply.handoff):
+    if not (reply.shows_something or reply.handoff):
         return None
     return reply

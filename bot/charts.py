@@ -1,4 +1,5 @@
-"""Charts in chat: the assistant names a chart, the gateway draws it in as a picture.
+"""Charts and files in chat: the assistant names a chart or a file (a statement), the gateway
+brings it in as a picture or a download.
 
 An action cannot hand a picture through Rasa (its messages are JSON kept in the tracker), so
 it sends `{"chart": {"name": "monthly-sales", "year": 2026}}`. The gateway fetches the PNG from
@@ -11,6 +12,7 @@ Only the charts listed here can be fetched: the gateway is not a way into the re
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +22,11 @@ log = logging.getLogger(__name__)
 
 # chart name -> the ERP path that draws it
 CHARTS = {"monthly-sales": "/reports/monthly-sales.png"}
+# file name -> the ERP path of the CSV (a customer's statement: the ERP decides who may have it)
+FILES = {"statement": "/customers/{customer}/statement.csv"}
+CUSTOMER_CODE = re.compile(r"^[A-Z0-9][A-Z0-9._-]{0,31}$")
+FILE_UNAVAILABLE = "The file could not be made just now; the figures above are current."
+MAX_FILE_BYTES = 5_000_000
 UNAVAILABLE = "The chart could not be drawn just now; the figures above are current."
 MAX_PNG_BYTES = 5_000_000
 
@@ -44,8 +51,35 @@ def chart_from(value: Any) -> Chart | None:
     return Chart(name, year)
 
 
+@dataclass(frozen=True)
+class File:
+    """A file the assistant offers the chat: `{"file": {"name": "statement", "customer": …}}`."""
+
+    name: str
+    customer: str
+
+    @property
+    def filename(self) -> str:
+        return f"{self.name}-{self.customer}.csv"
+
+    @property
+    def web_path(self) -> str:
+        return f"/chat/files/{self.name}.csv?customer={self.customer}"
+
+
+def file_from(value: Any) -> File | None:
+    """The file an assistant message offers; None for anything not a known file."""
+    if not isinstance(value, dict):
+        return None
+    name, customer = value.get("name"), value.get("customer")
+    if name not in FILES or not isinstance(customer, str) or not CUSTOMER_CODE.match(customer):
+        return None
+    return File(name, customer)
+
+
 class ChartSource:
-    """Fetches chart PNGs from the ERP for a chat. Without a service key there are none."""
+    """Fetches chart PNGs and CSV files from the ERP for a chat. Without a service key there
+    are none."""
 
     def __init__(self, erp_url: str, service_key: str, timeout_seconds: float = 15.0) -> None:
         self._key = service_key
@@ -77,5 +111,26 @@ class ChartSource:
             or len(response.content) > MAX_PNG_BYTES
         ):
             log.warning("chart %s for %s: ERP answered %s", chart.name, chat, response.status_code)
+            return None
+        return response.content
+
+    async def csv(self, chat: str, file: File) -> bytes | None:
+        """The file's bytes, fetched as the chat (so the ERP refuses another's statement), or
+        None when the ERP is unreachable or refuses."""
+        if not self._key:
+            return None
+        try:
+            response = await self._http.get(
+                FILES[file.name].format(customer=file.customer),
+                headers={"Authorization": f"Bearer {self._key}", "X-Chat-Identity": chat},
+            )
+        except httpx.HTTPError as error:
+            log.warning("file %s for %s: ERP not reached (%r)", file.name, chat, error)
+            return None
+        kind = response.headers.get("content-type", "")
+        if response.status_code != 200 or not kind.startswith("text/csv"):
+            log.warning("file %s for %s: ERP answered %s", file.name, chat, response.status_code)
+            return None
+        if len(response.content) > MAX_FILE_BYTES:
             return None
         return response.content

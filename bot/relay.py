@@ -61,7 +61,7 @@ class Relay:
         replies = [
             await self.remember_buttons(chat, reply)
             for reply in turn.replies
-            if reply.text or reply.buttons or reply.image_url or reply.chart
+            if reply.shows_something
         ]
         if self.handoff.staffed:  # kept only to show whoever takes the chat over
             lines = [("user", said)] + [("bot", reply.text) for reply in replies if reply.text]

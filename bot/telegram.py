@@ -17,7 +17,7 @@ import logging
 from collections.abc import Awaitable, Sequence
 from typing import TYPE_CHECKING
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.constants import ChatAction, ChatType, MessageLimit
 from telegram.error import TelegramError
 from telegram.ext import (
@@ -33,8 +33,8 @@ from telegram.ext import (
 )
 
 from bot.assistant import Button, Reply
+from bot.charts import FILE_UNAVAILABLE, ChartSource
 from bot.charts import UNAVAILABLE as CHART_UNAVAILABLE
-from bot.charts import ChartSource
 from bot.metrics import METRICS
 from bot.store import GatewayStore
 
@@ -237,6 +237,13 @@ class TelegramChannel:
                     await counted(bot.send_message(chat_id, CHART_UNAVAILABLE))
                 else:
                     await counted(bot.send_photo(chat_id, png))
+            if reply.file:
+                content = await self.charts.csv(identity(chat_id), reply.file)
+                if content is None:
+                    await counted(bot.send_message(chat_id, FILE_UNAVAILABLE))
+                else:
+                    document = InputFile(content, filename=reply.file.filename)
+                    await counted(bot.send_document(chat_id, document))
             for index, part in enumerate(parts):
                 last = index == len(parts) - 1
                 await counted(

@@ -25,7 +25,7 @@ from pydantic import BaseModel, Field, model_validator
 from starlette.middleware.sessions import SessionMiddleware
 
 from bot.assistant import Reply
-from bot.charts import CHARTS, Chart, ChartSource
+from bot.charts import CHARTS, Chart, ChartSource, file_from
 from bot.limits import SlidingWindow
 from bot.push import WebPush
 from bot.store import GatewayStore
@@ -177,6 +177,27 @@ def create_web_app(
             return problem(404, "NOT_FOUND", "The chart is not available.")
         return Response(png, media_type="image/png", headers={"Cache-Control": "private, no-store"})
 
+    @app.get("/chat/files/{name}.csv", include_in_schema=False)
+    async def file(name: str, request: Request, customer: str = Query(max_length=32)) -> Response:
+        """A file the assistant offered this chat (a statement), from the ERP for this chat's
+        account: another customer's is refused by the ERP."""
+        if "id" not in request.session:
+            return problem(401, "NO_SESSION", "Open the chat page first.")
+        wanted = file_from({"name": name, "customer": customer})
+        if wanted is None:
+            return problem(404, "NOT_FOUND", "There is no such file.")
+        content = await charts.csv(chat_of(request), wanted)
+        if content is None:
+            return problem(404, "NOT_FOUND", "The file is not available.")
+        return Response(
+            content,
+            media_type="text/csv; charset=utf-8",
+            headers={
+                "Cache-Control": "private, no-store",
+                "Content-Disposition": f'attachment; filename="{wanted.filename}"',
+            },
+        )
+
     @app.get("/chat/events")
     async def events(request: Request) -> Response:
         """Server-sent events: messages the gateway pushes to this browser's chat."""
@@ -219,8 +240,11 @@ def problem(
 
 
 def as_json(reply: Reply) -> dict[str, Any]:
-    return {
+    shown: dict[str, Any] = {
         "text": reply.text,
         "buttons": [{"title": button.title, "payload": button.payload} for button in reply.buttons],
         "image_url": reply.image_url or (reply.chart.web_path if reply.chart else None),
     }
+    if reply.file:  # a download the page offers as a link (a statement)
+        shown["file"] = {"url": reply.file.web_path, "name": reply.file.filename}
+    return shown

@@ -27,6 +27,14 @@ function addMessage(mine, reply) {
     image.alt = reply.text || "chart";
     item.appendChild(image);
   }
+  if (reply.file && reply.file.url) {
+    const link = document.createElement("a");
+    link.className = "file";
+    link.href = reply.file.url;
+    link.download = reply.file.name;
+    link.textContent = "Download " + reply.file.name;
+    item.appendChild(link);
+  }
   if (reply.buttons && reply.buttons.length) {
     const row = document.createElement("div");
     row.className = "buttons";

@@ -123,6 +123,10 @@ def test_a_statement_for_a_customer_named_in_words(desk: Desk) -> None:
         "Apex Steel Fabrication (CUST-0004)",
         pounds(statement["closing_balance"]),
     )
+    (offered,) = [r["file"] for r in chat.last if r.get("file")]
+    download = chat.client.get(offered["url"])  # the whole statement, as a file
+    assert download.status_code == 200
+    assert "Apex Steel Fabrication" in download.content.decode("utf-8-sig")
 
 
 def test_a_manager_asks_for_a_named_month_with_growth(desk: Desk) -> None:

@@ -54,6 +54,11 @@ def script(sender: str, message: str) -> list[dict[str, Any]]:
             {"text": "November so far: 38 orders."},
             {"custom": {"chart": {"name": "monthly-sales", "year": year}}},
         ]
+    if message == "my statement":  # what action_statement sends after its summary
+        return [
+            {"text": "Statement for Apex Steel Fabrication (CUST-0004)."},
+            {"custom": {"file": {"name": "statement", "customer": "CUST-0004"}}},
+        ]
     if message == "chart please":
         return [{"text": "This year's sales", "image": "http://127.0.0.1:9/chart.png"}]
     return [{"text": f"You said: {message}"}]

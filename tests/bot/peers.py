@@ -167,7 +167,7 @@ class BotApi:
             return await self._updates_after(
                 int(params.get("offset") or 0), float(params.get("timeout") or 0)
             )
-        if method in ("sendMessage", "sendPhoto"):
+        if method in ("sendMessage", "sendPhoto", "sendDocument"):
             message: dict[str, Any] = {
                 "message_id": next(self._next_message_id),
                 "date": int(time.time()),
@@ -176,6 +176,8 @@ class BotApi:
             }
             if method == "sendMessage":
                 message["text"] = params.get("text", "")
+            elif method == "sendDocument":
+                message["document"] = {"file_id": "d1", "file_unique_id": "u2"}
             else:
                 message["photo"] = [
                     {"file_id": "p1", "file_unique_id": "u1", "width": 1, "height": 1}

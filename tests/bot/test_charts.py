@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 import pytest
 
-from bot.charts import UNAVAILABLE, Chart, chart_from
+from bot.charts import FILE_UNAVAILABLE, UNAVAILABLE, Chart, File, chart_from, file_from
 from tests.bot.conftest import TOKEN, Gateway
 from tests.bot.peers import BotApi, RasaRest
 from tests.product import RunningErp, seeded_erp
@@ -108,3 +108,61 @@ def test_the_web_page_shows_the_chart_its_account_may_see(
         assert unknown.status_code == 404
         bad_year = manager.get("/chat/charts/monthly-sales.png?year=soon")
         assert (bad_year.status_code, bad_year.json()["code"]) == (422, "VALIDATION_ERROR")
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ({"name": "statement", "customer": "CUST-0004"}, File("statement", "CUST-0004")),
+        ({"name": "statement", "customer": "../orders"}, None),  # a code, nothing else
+        ({"name": "invoices", "customer": "CUST-0004"}, None),  # only the files it knows
+        ("statement", None),
+    ],
+)
+def test_only_known_files_are_offered(value: Any, expected: File | None) -> None:
+    assert file_from(value) == expected
+
+
+def test_the_statement_as_a_file_for_its_own_account_only(
+    erp: RunningErp, rasa: RasaRest, bot_api: BotApi, gateway: Gateway
+) -> None:
+    """The web page gets a download link the gateway serves as the chat; Telegram gets a
+    document; another customer's chat asking for CUST-0004's statement gets words."""
+    erp.link(f"telegram:{CUSTOMER_CHAT}", customer_code="CUST-0004")
+    erp.link(f"telegram:{MANAGER_CHAT + 10}", customer_code="CUST-0005")
+    settings = {
+        "telegram_bot_token": TOKEN,
+        "telegram_api_url": f"{bot_api.url}/bot",
+        "erp_url": erp.url,
+        "erp_service_key": erp.service_key,
+    }
+    with (
+        gateway(rasa.url, **settings) as url,
+        httpx.Client(base_url=url, timeout=30) as own,
+        httpx.Client(base_url=url, timeout=30) as other,
+    ):
+        identity = own.post("/chat/session").json()["identity"]
+        erp.link(identity, customer_code="CUST-0004")
+        replies = own.post("/chat/messages", json={"text": "my statement"}).json()["replies"]
+        link = replies[-1]["file"]
+        assert link == {
+            "url": "/chat/files/statement.csv?customer=CUST-0004",
+            "name": "statement-CUST-0004.csv",
+        }
+        got = own.get(link["url"])
+        assert got.status_code == 200, got.text
+        assert got.headers["content-type"].startswith("text/csv")
+        assert 'filename="statement-CUST-0004.csv"' in got.headers["content-disposition"]
+        assert "CUST-0004" in got.content.decode("utf-8-sig")
+        assert got.content.decode("utf-8-sig").splitlines()[2].split(",") == ["Currency", "GBP"]
+        theirs = other.post("/chat/session").json()["identity"]
+        erp.link(theirs, customer_code="CUST-0005")
+        refused = other.get(link["url"])  # CUST-0005 asking for CUST-0004's statement
+        assert (refused.status_code, refused.json()["code"]) == (404, "NOT_FOUND")
+
+        bot_api.push(said(CUSTOMER_CHAT, "my statement"))
+        (document,) = bot_api.wait_for("sendDocument", chat_id=CUSTOMER_CHAT)
+        assert document["document"] == "<file>"  # uploaded bytes
+        bot_api.push(said(MANAGER_CHAT + 10, "my statement"))  # CUST-0005's chat
+        bot_api.wait_for("sendMessage", count=2, chat_id=MANAGER_CHAT + 10)
+        assert bot_api.texts_to(MANAGER_CHAT + 10)[-1] == FILE_UNAVAILABLE
