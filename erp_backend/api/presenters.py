@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import date
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
 
 from erp_backend.api.schemas import (
     CustomerOut,
@@ -14,6 +18,7 @@ from erp_backend.api.schemas import (
     OrderEventOut,
     OrderLineOut,
     OrderOut,
+    Page,
     ProductOut,
     ReplenishmentOut,
     ReplenishmentPolicyOut,
@@ -36,8 +41,11 @@ from erp_backend.db.models import (
 from erp_backend.domain.money import ZERO, business_currency, to_money
 from erp_backend.domain.orders import OrderStatus, allowed_actions
 from erp_backend.domain.receivables import days_overdue
+from erp_backend.services.catalog import Ranked
 from erp_backend.services.forecast import ProductForecast
 from erp_backend.services.invoicing import status_of
+
+M = TypeVar("M", bound=BaseModel)
 
 
 def product_out(product: Product) -> ProductOut:
@@ -236,4 +244,17 @@ def proposal_out(found: ProductForecast) -> ReplenishmentProposalOut:
         proposed_reorder_point=found.proposed_reorder_point,
         proposed_reorder_qty=found.proposed_reorder_qty,
         reasons=found.reasons,
+    )
+
+
+def ranked_page(ranked: Sequence[Ranked[Any]], present: Callable[[Any], M]) -> Page[M]:
+    """One page of search results, best first, each with its `relevance` and `match`."""
+    return Page[M](
+        items=[
+            present(r.item).model_copy(
+                update={"relevance": round(r.hit.relevance, 3), "match": r.match}
+            )
+            for r in ranked
+        ],
+        next_cursor=None,
     )

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Path, Query
 from fastapi.responses import JSONResponse
 
 from erp_backend.api.context import Ctx, IdempotencyKey, decode_cursor, encode_cursor
-from erp_backend.api.presenters import customer_out
+from erp_backend.api.presenters import customer_out, ranked_page
 from erp_backend.api.schemas import CreditOut, CustomerCreate, CustomerOut, CustomerPatch, Page
 from erp_backend.domain.money import to_money
 from erp_backend.services import catalog
@@ -29,15 +29,7 @@ def list_customers(
     at a time."""
     if q and q.strip():
         ranked = ctx.read(lambda s, actor: catalog.search_customers(s, actor, q, limit))
-        return Page[CustomerOut](
-            items=[
-                customer_out(r.item).model_copy(
-                    update={"relevance": round(r.hit.relevance, 3), "match": r.match}
-                )
-                for r in ranked
-            ],
-            next_cursor=None,
-        )
+        return ranked_page(ranked, customer_out)
     after = decode_cursor(cursor)
     found = ctx.read(lambda s, actor: catalog.list_customers(s, actor, after, limit))
     items = [customer_out(customer) for customer in found]

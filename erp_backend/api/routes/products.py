@@ -6,7 +6,7 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse
 
 from erp_backend.api.context import Ctx, IdempotencyKey, decode_cursor, encode_cursor
-from erp_backend.api.presenters import forecast_out, product_out
+from erp_backend.api.presenters import forecast_out, product_out, ranked_page
 from erp_backend.api.schemas import ForecastOut, Page, ProductCreate, ProductOut, ProductPatch
 from erp_backend.domain.replenishment import ReplenishmentPolicy
 from erp_backend.services import catalog, forecast
@@ -28,15 +28,7 @@ def list_products(
     product in SKU order, a page at a time."""
     if q and q.strip():
         ranked = ctx.read(lambda s, actor: catalog.search_products(s, actor, q, limit))
-        return Page[ProductOut](
-            items=[
-                product_out(r.item).model_copy(
-                    update={"relevance": round(r.hit.relevance, 3), "match": r.match}
-                )
-                for r in ranked
-            ],
-            next_cursor=None,
-        )
+        return ranked_page(ranked, product_out)
     after = decode_cursor(cursor)
     products = ctx.read(lambda s, actor: catalog.list_products(s, actor, after, limit))
     items = [product_out(product) for product in products]
