@@ -11,9 +11,12 @@ fuzzily (rapidfuzz, for words of four letters or more that start with the same l
 by how rare they are in the collection (inverse document frequency), so "m8" counts for
 more than "zinc".
 
-A document's relevance is 0.8 x the share of the query it matches plus 0.2 x the share of
-its own name the query covers: of two products that both match "m8 bolts", the one whose
-name says nothing more distinctive (zinc plated, not stainless A2) comes first. Ties go to
+A document's relevance is 0.8 x the share of the query it matches plus 0.2 x how little of
+its own name the query leaves unsaid: the weight of the name's words the query covers
+against that plus the weight of the most distinctive word it does not. Of two products that
+both match "m8 bolts" or "m10 bolts", the one whose name adds nothing distinctive (zinc
+plated, not stainless A2; hex, not carriage; not nyloc, not wing) comes first: the plain
+product is what people mean when they name no variant. Ties go to
 the shorter, then the alphabetically first key. Only documents matching some query term are
 returned.
 """
@@ -190,11 +193,15 @@ class SearchIndex:
         if not name:
             return QUERY_SHARE * share
         said = set(asked) | {a + b for a, b in pairwise(asked)}
-        weight = [self._idf.get(t, self._unknown_weight) for t in name]
-        covered = sum(
-            w for t, w in zip(name, weight, strict=True) if t in said or self._near(t, said)
-        )
-        return QUERY_SHARE * share + (1 - QUERY_SHARE) * covered / sum(weight)
+        covered = 0.0
+        left = 0.0  # the most distinctive word of the name the query did not say
+        for term in name:
+            weight = self._idf.get(term, self._unknown_weight)
+            if term in said or self._near(term, said):
+                covered += weight
+            else:
+                left = max(left, weight)
+        return QUERY_SHARE * share + (1 - QUERY_SHARE) * covered / (covered + left)
 
     @staticmethod
     def _near(word: str, said: set[str]) -> bool:
