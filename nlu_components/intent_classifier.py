@@ -24,13 +24,19 @@ cross-validation), seeded, over more than the dense sentence vector.
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
+import scipy.sparse.linalg  # noqa: F401 - sparse.linalg.norm
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
 from rasa.nlu.classifiers.sklearn_intent_classifier import SklearnIntentClassifier
 from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, TEXT
 from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+from rasa.utils.tensorflow.constants import FEATURIZERS
+from scipy import sparse
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV
 
@@ -97,10 +103,34 @@ class SeededSklearnIntentClassifier(SklearnIntentClassifier):
         search.verbose = 0
         return search
 
-    def _get_sentence_features(self, message: Message) -> np.ndarray:
-        """The dense sentence vector, then the chosen featurizers' sparse sentence features
-        (in the order the message carries them, which is the pipeline's order)."""
-        parts = [SklearnIntentClassifier._get_sentence_features(message)]
+    def train(self, training_data: TrainingData) -> Resource:
+        """Rasa's training, on a sparse matrix: the bags of words and letters are tens of
+        thousands of mostly-zero columns, which as a dense matrix made the logistic
+        regression's fit slow and its memory large (same features, same model)."""
+        labels = [e.get("intent") for e in training_data.intent_examples]
+        if len(set(labels)) < 2:
+            return super().train(training_data)  # Rasa warns and skips
+        y = self.transform_labels_str2num(labels)
+        examples = [
+            message
+            for message in training_data.intent_examples
+            if message.features_present(
+                attribute=TEXT, featurizers=self.component_config.get(FEATURIZERS)
+            )
+        ]
+        x = sparse.vstack([self._get_sentence_features(example) for example in examples])
+        self.clf = self._create_classifier(self.component_config["num_threads"], y)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # sklearn's ill-defined F-score warnings
+            self.clf.fit(x.tocsr(), y)
+        self.persist()
+        return self._resource
+
+    def _get_sentence_features(self, message: Message) -> sparse.csr_matrix:
+        """One row: the dense sentence vector, then the chosen featurizers' sparse sentence
+        features (in the order the message carries them, which is the pipeline's order)."""
+        dense = SklearnIntentClassifier._get_sentence_features(message)
+        parts = [sparse.csr_matrix(np.asarray(dense, dtype=np.float64).reshape(1, -1))]
         raw = self.component_config["sparse_features_of"]
         normalized = self.component_config["normalized_features_of"]
         for features in message.features:
@@ -111,10 +141,10 @@ class SeededSklearnIntentClassifier(SklearnIntentClassifier):
             ):
                 continue
             origins = [features.origin] if isinstance(features.origin, str) else features.origin
-            block = np.asarray(features.features.todense(), dtype=np.float64).ravel()
+            block = sparse.csr_matrix(features.features, dtype=np.float64).reshape(1, -1)
             if any(name in origin for name in raw for origin in origins):
                 parts.append(block)
             elif any(name in origin for name in normalized for origin in origins):
-                length = np.linalg.norm(block)
+                length = sparse.linalg.norm(block)
                 parts.append(block / length if length else block)
-        return np.concatenate(parts)
+        return sparse.hstack(parts, format="csr")
