@@ -5,6 +5,7 @@ order volume, a product's demand forecast."""
 from __future__ import annotations
 
 import calendar
+from abc import abstractmethod
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -111,27 +112,65 @@ class ActionSalesReport(ReportAction):
         return []
 
 
-class ActionTopProducts(ReportAction):
-    """ "best sellers last month", "most ordered products this year": by revenue."""
+class RankingAction(ReportAction):
+    """ "best sellers last month", "biggest customers in 2025": products or customers by
+    revenue in the period named, else in the last `default_days` days (the ABC analysis)."""
 
-    action_name = "action_top_products"
+    by = "product"
+    default_days = 90
 
     async def answer(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> Events:
-        period = asked_period(tracker, 90)
-        abc = await self.client.ranking(tracker.sender_id, "product", period.start, period.end)
-        selling = [item for item in abc["items"] if Decimal(item["revenue"]) > 0]
-        if not selling:
-            dispatcher.utter_message(response="utter_no_sales_yet")
+        period = asked_period(tracker, self.default_days)
+        abc = await self.client.ranking(tracker.sender_id, self.by, period.start, period.end)
+        ranked = [item for item in abc["items"] if Decimal(item["revenue"]) > 0]
+        if not ranked:
+            dispatcher.utter_message(response="utter_no_sales_in_period", period=period.label)
             return []
         lines = "\n".join(
             f"{rank}. {item['key']} {item['name']}: {money(item['revenue'], abc.get('currency'))}"
             f" ({item['share_pct']} %)"
-            for rank, item in enumerate(selling[:TOP], start=1)
+            for rank, item in enumerate(ranked[:TOP], start=1)
         )
-        dispatcher.utter_message(response="utter_top_products", period=period.label, products=lines)
+        self.say(dispatcher, period, lines, abc)
         return []
+
+    @abstractmethod
+    def say(
+        self, dispatcher: CollectingDispatcher, period: Period, lines: str, abc: dict[str, Any]
+    ) -> None:
+        """Utters the ranking."""
+
+
+class ActionTopProducts(RankingAction):
+    action_name = "action_top_products"
+
+    def say(
+        self, dispatcher: CollectingDispatcher, period: Period, lines: str, abc: dict[str, Any]
+    ) -> None:
+        dispatcher.utter_message(response="utter_top_products", period=period.label, products=lines)
+
+
+class ActionTopCustomers(RankingAction):
+    """ "top customers", "biggest customers in 2025": the last twelve months unless a period
+    is named; with how many customers make the first ABC class."""
+
+    action_name = "action_top_customers"
+    by = "customer"
+    default_days = 365
+
+    def say(
+        self, dispatcher: CollectingDispatcher, period: Period, lines: str, abc: dict[str, Any]
+    ) -> None:
+        a_class = next(c for c in abc["classes"] if c["abc_class"] == "A")
+        dispatcher.utter_message(
+            response="utter_top_customers",
+            period=period.label,
+            customers=lines,
+            a_count=a_class["count"],
+            a_pct=abc["a_pct"],
+        )
 
 
 def hours_words(hours: float | None) -> str:

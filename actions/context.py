@@ -68,9 +68,21 @@ def canonical_order_number(said: str) -> str | None:
     return f"SO-{found.group(1)}-{int(found.group(2)):05d}" if found else None
 
 
+# "the last one on that list", "the bottom one", "last on the list": the list's end
+END_OF_LIST = re.compile(
+    r"\b(?:(?:last|bottom)(?: one| order)? (?:on|in|of) (?:the|that|this|your) list"
+    r"|(?:the )?bottom (?:one|order)|(?:the )?last one listed)\b",
+    re.IGNORECASE,
+)
+
+
 def position_said(tracker: Tracker) -> int | None:
-    """ "the second one", "number 2", "2": the place in a list the message names (0-based)."""
-    found = POSITION.search(text_of(tracker))
+    """ "the second one", "number 2", "2": the place in a list the message names (0-based);
+    -1 for the list's last ("the last one on that list")."""
+    text = text_of(tracker)
+    if END_OF_LIST.search(text):
+        return -1
+    found = POSITION.search(text)
     if not found:
         return None
     word, number, bare = found.groups()
@@ -81,7 +93,9 @@ def listed_position(tracker: Tracker) -> str | None:
     """The order at the place in the last list the message names."""
     listed: list[str] = tracker.get_slot("listed_orders") or []
     index = position_said(tracker)
-    return listed[index] if listed and index is not None and index < len(listed) else None
+    if not listed or index is None or index >= len(listed):
+        return None
+    return listed[index]
 
 
 async def recent_orders(
@@ -110,7 +124,7 @@ async def order_referred(
     if listed:
         return listed
     text = text_of(tracker)
-    if LATEST.search(text):
+    if LATEST.search(text) and not END_OF_LIST.search(text):
         # "northfield's last order", "their most recent one": that customer's, not anyone's
         customer = await customer_in_question(client, tracker)
         latest = await recent_orders(

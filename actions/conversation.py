@@ -40,6 +40,7 @@ from actions.analytics import (
     ActionKpis,
     ActionOrderVolume,
     ActionSalesReport,
+    ActionTopCustomers,
     ActionTopProducts,
 )
 from actions.approvals import ActionApproveOrder, ActionPendingApprovals
@@ -55,7 +56,7 @@ from actions.finance import (
 )
 from actions.orders import ActionListMyOrders, ActionOrderStatus, ActionTrackShipment
 from actions.replies import UNAVAILABLE, responses_of, say_refusal
-from actions.reports import ActionLowStock, ActionTopCustomers
+from actions.reports import ActionLowStock
 from telemetry.logs import request_scope
 
 # Slots every form uses for its bookkeeping (domain/forms.yml).

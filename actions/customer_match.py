@@ -80,7 +80,37 @@ async def customer_meant(
     own = (await client.me(chat)).get("customer_code")
     if own:
         return str(own)
+    found = await customer_in_text(client, chat, text_of(tracker))
+    if found is not None:
+        return found
     dispatcher.utter_message(response="utter_ask_which_customer")
+    return None
+
+
+# words of a question that are never a customer's name on their own
+WINDOW_WORD = re.compile(r"^[a-z][a-z&'-]{2,}$")
+MOST_WORDS = 3
+MIN_LONE_WORD = 6  # a word alone names a customer only when it is this long ("stonegate")
+
+
+async def customer_in_text(client: ErpClient, chat: str, text: str) -> str | None:
+    """A customer named in a staff question the entity tagger did not mark ("whats northfeild
+    joinery's balance"): the longest run of one to three words that the ERP's search matches
+    in full to one customer, clearly ahead of the next; None when no run does. Only for
+    questions about one customer, which otherwise ask "which customer?" (never for filters
+    of a list, where a wrong guess would hide the rest)."""
+    words = [w.strip(".,!?;:").lower() for w in text.split()]
+    words = [w[:-2] if w.endswith("'s") else w for w in words]
+    for length in range(MOST_WORDS, 0, -1):
+        for start in range(len(words) - length + 1):
+            window = words[start : start + length]
+            if not all(WINDOW_WORD.match(w) for w in window):
+                continue
+            if length == 1 and len(window[0]) < MIN_LONE_WORD:
+                continue  # "sign" would be Thornton Signs & Displays
+            named = await customer_named(client, chat, " ".join(window))
+            if named.customer is not None:
+                return str(named.customer["code"])
     return None
 
 

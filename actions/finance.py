@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -9,7 +10,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.base import ErpAction, Events, entity
+from actions.base import ErpAction, Events, entity, text_of
 from actions.customer_match import customer_meant
 from actions.formatting import day, money, money_of
 from actions.reports import ReportAction
@@ -58,6 +59,9 @@ class ActionCustomerBalance(ErpAction):
         return [SlotSet("customer_discussed", customer)]
 
 
+OVER_DAYS = re.compile(r"\b(?:over|more than|older than|past|beyond|>)\s*(\d{1,3})\b", re.I)
+
+
 class ActionOverdueInvoices(ErpAction):
     """ "Who is more than 60 days overdue?" — the aging report, for finance and managers."""
 
@@ -67,6 +71,8 @@ class ActionOverdueInvoices(ErpAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> Events:
         days_text = entity(tracker, "days")
+        if not (days_text and days_text.isdigit()) and (said := OVER_DAYS.search(text_of(tracker))):
+            days_text = said.group(1)  # "and over 90?" after the list: the tagger's miss
         days = int(days_text) if days_text and days_text.isdigit() else 0
         aging = await self.client.aging(tracker.sender_id, more_than_days_overdue=days)
         late = [row for row in aging["customers"] if row["oldest_days_overdue"] > days]

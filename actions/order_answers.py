@@ -134,6 +134,25 @@ def date_words(value: str) -> str:
     return "as soon as possible" if value == "none" else spoken(date.fromisoformat(value))
 
 
+UK_POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\b", re.IGNORECASE)
+# "their unit 4, ...", "the site - 3 canal wharf, ...", "our yard: ...": words before the address
+ADDRESS_LEAD = re.compile(
+    r"^(?:(?:to|at)\s+)?(?:(?:their|our|my)\s+)?"
+    r"(?:(?:the\s+)?(?:site|yard|depot|new site|job)\s*[-:,]\s*)?(?:(?:their|our|my)\s+)?",
+    re.IGNORECASE,
+)
+
+
+def clean_address(text: str) -> str:
+    """The address alone, as it goes on the delivery note: what stands before it ("their",
+    "the site -") and a remark after its postcode ("- not the head office") left out."""
+    text = text.strip(" .")
+    if postcode := UK_POSTCODE.search(text):  # elsewhere the town may follow the postcode
+        text = text[: postcode.end()]
+    stripped = ADDRESS_LEAD.sub("", text, count=1).strip(" ,-:")
+    return stripped if looks_like_address(stripped) else text
+
+
 def looks_like_address(text: str) -> bool:
     """A delivery address, not a question, a yes or no or a stray word: several words with a
     number, a postcode or a street word ("Unit 9, Attercliffe Works", "Forge Lane, Rotherham")."""

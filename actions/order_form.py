@@ -36,6 +36,7 @@ from actions.order_answers import (
     USUAL_ADDRESS,
     USUAL_IN_TEXT,
     check_date,
+    clean_address,
     date_in,
     date_words,
     entity_date,
@@ -281,7 +282,7 @@ class ValidateOrderForm(ConversationalForm):
             return {"shipping_address": usual}
         else:
             return {}
-        address = address.strip(" .")
+        address = clean_address(address)
         return {"shipping_address": address} if looks_like_address(address) else {}
 
     # --- the preview's answer -------------------------------------------------------------

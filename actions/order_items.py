@@ -19,7 +19,14 @@ from typing import Any
 from rasa_sdk import Tracker
 
 from actions.erp_client import ErpClient, ErpError
-from actions.order_lines import RequestedLine, bare_quantity, number_value, requested_lines
+from actions.order_lines import (
+    QUANTITY,
+    RequestedLine,
+    bare_quantity,
+    number_value,
+    requested_lines,
+    wanted_numbers,
+)
 from actions.product_match import choose
 
 Item = dict[str, Any]
@@ -34,6 +41,12 @@ REMOVE = re.compile(
 NO_PRODUCT = re.compile(r"^\s*(?:and\s+)?no\s+(?!thanks?\b|problem\b|rush\b)([a-z].+?)[.!]*$", re.I)
 REMOVE_THAT = re.compile(r"^(?:it|that|that one|this|this one|that line|this line)$", re.I)
 MORE = re.compile(r"\b(\d{1,7})\s+more\b", re.IGNORECASE)
+# the product just discussed, at the start of an order: "twenty of them", "i'll take those"
+REFERRED = re.compile(
+    rf"(?:{QUANTITY}\s+(?:of\s+)?(?:them|those|these)\b"
+    r"|\b(?:take|have|order|want|need)\s+(?:them|those|these|it|one)\b)",
+    re.IGNORECASE,
+)
 STOP_WORDS = frozenset({"the", "of", "a", "an", "x", "pcs", "please", "and", "some"})
 
 
@@ -179,11 +192,19 @@ async def apply_message(
             change.removed = gone
             return [item for item in items if item not in gone], change
     wanted = requested_lines(text, entities)
+    discussed = tracker.get_slot("product_discussed")
+    if discussed and "," not in discussed and not items and (referred := REFERRED.search(text)):
+        # "ok white is fine, twenty of them": the product of the answer just given
+        quantity = referred.group(1) and number_value(referred.group(1))
+        wanted = [RequestedLine(str(discussed), quantity or None, True), *wanted]
     if not wanted:
         return set_bare_quantity(items, text, asked, change)
     open_item = first_open(items) if asked else None
     for line in wanted:
         existing = next((item for item in items if matches(item, line.mention)), None)
+        if existing is not None and line.quantity is None and len(wanted) == 1:
+            # "make the silicone twelve not 10", "the wood screws should be 1500"
+            line = RequestedLine(line.mention, bare_quantity_in(text), line.is_sku, line.unit)
         if existing is not None and line.quantity is not None:
             # "30 of the nuts", "10 more washers": a new quantity for a line already there,
             # matched or not
@@ -296,12 +317,14 @@ def set_bare_quantity(items: Items, text: str, asked: bool, change: Change) -> t
     )
     rest = " ".join(w for w in rest.split() if number_word(w) is None)
     open_item = first_open(items)
-    if rest:  # "20 pallets": the item those words name, or none (never a guess)
-        target = next((item for item in items if matches(item, rest)), None)
-        if target is None:
-            return items, change
+    named = next((item for item in items if rest and matches(item, rest)), None)
+    if named is not None:  # "20 pallets": the item those words name
+        target = named
     elif open_item is not None and asked and open_item["sku"]:
+        # the quantity asked for, whatever else the answer says ("100 a box so 2500 then")
         target = open_item
+    elif rest:  # words that name no item: never a guess
+        return items, change
     elif MAKE_IT.search(text) or len(items) == 1:
         target = items[-1] if len(items) > 1 else items[0]
     else:
@@ -310,6 +333,12 @@ def set_bare_quantity(items: Items, text: str, asked: bool, change: Change) -> t
     target["quantity"] = quantity + (target["quantity"] or 0) if more else quantity
     change.updated.append(target)
     return items, change
+
+
+def bare_quantity_in(text: str) -> int | None:
+    """The one number of a message that can be a quantity wanted, if it has one."""
+    numbers = wanted_numbers(text)
+    return number_value(numbers[0].group(1)) if len(numbers) == 1 else None
 
 
 def number_word(word: str) -> int | None:

@@ -73,6 +73,16 @@ QUANTITY_BEFORE = re.compile(
 QUANTITY_AFTER = re.compile(r"^\s*(?:x|\u00d7|\*|:|qty:?|quantity:?)\s*(\d{1,7})(?![\w-])", re.I)
 
 
+# what may stand between two product words tagged apart that are one product
+JOINS = re.compile(r"[ \t-]{1,2}")
+# a size after product words: "300mm", "16 mm", "4x40", "3.5x35", "m10", "1m", "size l"
+SIZE_AFTER = re.compile(
+    r"\s*(?:\d+(?:\.\d+)?\s*(?:mm|cm|ml|m)\b|\d+(?:\.\d+)?\s*x\s*\d+(?:\s*mm)?\b|m\d{1,2}\b"
+    r"|size\s+(?:xs|s|m|l|xl|xxl)\b|(?:xs|xl|xxl)\b)",
+    re.IGNORECASE,
+)
+
+
 @dataclass(frozen=True)
 class Mention:
     text: str
@@ -105,8 +115,30 @@ def mentions(text: str, entities: Iterable[dict[str, Any]]) -> list[Mention]:
     for mention in found:
         if kept and mention.start < kept[-1].end:
             continue
+        previous = kept[-1] if kept else None
+        if (
+            previous is not None
+            and not (previous.is_sku or mention.is_sku)
+            and JOINS.fullmatch(text[previous.end : mention.start])
+        ):
+            # "clear" + "silicon" tagged apart: one product, "clear silicon"
+            kept[-1] = Mention(
+                text[previous.start : mention.end], previous.start, mention.end, False
+            )
+            continue
         kept.append(mention)
-    return kept
+    return [with_size(text, mention) for mention in kept]
+
+
+def with_size(text: str, mention: Mention) -> Mention:
+    """A size written right after the product words belongs to them: "zip ties 300mm",
+    "wood screws 4x40", "washers 16mm", "threaded rod m10"."""
+    if mention.is_sku:
+        return mention
+    size = SIZE_AFTER.match(text, mention.end)
+    if not size:
+        return mention
+    return Mention(text[mention.start : size.end()], mention.start, size.end(), False)
 
 
 def requested_lines(text: str, entities: Iterable[dict[str, Any]]) -> list[RequestedLine]:
@@ -153,15 +185,47 @@ def number_value(written: str) -> int | None:
     return total + current
 
 
+# A number that is not the quantity wanted: "not 10", "instead of 10" (the old one), "100 a
+# box", "100 per pack" (a pack's size), "16mm", "4x40" (a size)
+NOT_WANTED_BEFORE = re.compile(r"\b(?:not|instead of|rather than|than|from)\s*$", re.I)
+NOT_WANTED_AFTER = re.compile(
+    r"^\s*(?:(?:a|an|per|in a|to a|each)\s+(?:box|bag|pack|packet|carton|roll|case|set|tube)"
+    r"|mm\b|cm\b|ml\b|x\s*\d)",
+    re.I,
+)
+# Words that say a number is the quantity, however long the message: "so 2500 of them then",
+# "should be 1500", "make the silicone twelve"
+QUANTITY_SAID = re.compile(
+    r"(?:\b(?:so|make it|make that|make them|should be|it's|its|we need|need|want|order)\s+$)"
+    r"|(?:^\s*(?:of (?:them|those|each)|pcs|pieces|then|please|in total|altogether|not)\b)",
+    re.I,
+)
+
+
+def wanted_numbers(text: str) -> list[re.Match[str]]:
+    """The numbers of a message that may be a quantity wanted (not "a", not a replaced
+    number, not a pack size or a product size)."""
+    return [
+        found
+        for found in NUMBER.finditer(text)
+        if found.group(1).lower() not in ("a", "an")
+        and not NOT_WANTED_BEFORE.search(text[: found.start()])
+        and not NOT_WANTED_AFTER.match(text[found.end() :])
+    ]
+
+
 def bare_quantity(text: str) -> int | None:
     """A message that is only a quantity ("40", "40 please", "make it 1,000", "twelve",
-    "a dozen"); a lone "a" or "an" is not one."""
-    numbers = [
-        found for found in NUMBER.finditer(text) if found.group(1).lower() not in ("a", "an")
-    ]
+    "a dozen"), or one that says which of its numbers is the quantity ("100 a box so 2500
+    of them then", "twelve not 10"); a lone "a" or "an" is not one."""
+    numbers = wanted_numbers(text)
     if len(numbers) != 1:
         return None
-    rest = (text[: numbers[0].start()] + text[numbers[0].end() :]).strip(" .!")
-    if len(rest.split()) > 4:
+    number = numbers[0]
+    rest = (text[: number.start()] + text[number.end() :]).strip(" .!")
+    said = QUANTITY_SAID.search(text[: number.start()]) or QUANTITY_SAID.search(
+        text[number.end() :]
+    )
+    if len(rest.split()) > 4 and not said:
         return None
-    return number_value(numbers[0].group(1))
+    return number_value(number.group(1))

@@ -5,6 +5,7 @@ numbered buttons."""
 
 from __future__ import annotations
 
+import re
 from abc import abstractmethod
 from typing import Any
 
@@ -32,13 +33,17 @@ def yes_or_no(tracker: Tracker) -> str | None:
     return ANSWERS.get(intent_of(tracker))
 
 
+REASON_LABEL = re.compile(r"^\s*(?:the\s+)?reason\b\s*(?:is\b)?\s*[:\-]?\s*", re.I)
+
+
 def free_text(tracker: Tracker) -> str | None:
     """A reason in the user's words: never a question, a yes or no, or a way out."""
     text = " ".join(text_of(tracker).split())
     plain_answer = yes_or_no(tracker) and len(text.split()) <= 2
     if len(text) < 3 or is_question(text) or is_exit(tracker) or plain_answer:
         return None
-    return text[:500]
+    text = REASON_LABEL.sub("", text)  # "reason: account on stop" is the reason itself
+    return text[:500] if len(text) >= 3 else None
 
 
 class OrderTargetForm(ConversationalForm):

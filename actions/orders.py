@@ -8,10 +8,10 @@ from datetime import date, datetime
 from typing import Any
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.base import ErpAction, Events
+from actions.base import ErpAction, Events, entity, text_of
 from actions.context import (
     OPEN_STATUSES,
     asks_for_open,
@@ -23,6 +23,7 @@ from actions.customer_match import customer_in_question
 from actions.dates import spoken
 from actions.erp_client import ErpClient
 from actions.formatting import money_of
+from actions.order_lines import requested_lines
 from actions.replies import status_words
 
 # "what was on it?", "what's in my last order", "which items": the lines too
@@ -94,6 +95,13 @@ class ActionOrderStatus(ErpAction):
     async def answer(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> Events:
+        entities = tracker.latest_message.get("entities") or []
+        if not entity(tracker, "order_number") and any(
+            line.quantity for line in requested_lines(text_of(tracker), entities)
+        ):
+            # "order 5 NOPE-0000" read as a question about order 5: a quantity of a product
+            # is an order being placed
+            return [FollowupAction("action_start_order")]
         order = await order_meant(self.client, tracker, dispatcher)
         if order is None:
             return []

@@ -77,9 +77,19 @@ def _quarter(year: int, quarter: int) -> tuple[date, date]:
 COMPARED_WITH = re.compile(r"\b(?:vs\.?|versus|compared (?:to|with)|against)\b.*$", re.I)
 
 
+# "october last year", "q3 of last year", "march this year": the month or quarter of that year
+OF_YEAR = re.compile(
+    rf"\b({_MONTH}|q[1-4]|(?:{'|'.join(_ORDINAL_QUARTER)})\s+quarter)\s+(?:of\s+)?(last|this)\s+year\b",
+    re.I,
+)
+
+
 def period_in(text: str, today: date) -> Period | None:
     """The reporting period a message names, or None when it names none."""
     text = COMPARED_WITH.sub("", text)
+    text = OF_YEAR.sub(
+        lambda m: f"{m.group(1)} {today.year - (m.group(2).lower() == 'last')}", text
+    )
     if found := TO_DATE.search(text):
         word = found.group(1).lower()
         if word in ("mtd", "month to date"):

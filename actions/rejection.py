@@ -12,6 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.approvals import HELD
 from actions.base import ErpAction, Events, turn_key
 from actions.form_questions import FormQuestion
+from actions.formatting import money_of
 from actions.order_reference import ActionAskTargetOrder, OrderTargetForm, free_text, only_when
 
 REJECT_SLOTS = ("target_order", "rejection_reason")
@@ -58,8 +59,14 @@ class ActionAskRejectionReason(FormQuestion):
     async def ask(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> Events:
+        # the order said in full (whose, how much), so a wrong pick is seen before it goes
+        number = tracker.get_slot("target_order")
+        order = await self.client.order(tracker.sender_id, number)
         dispatcher.utter_message(
-            response="utter_ask_rejection_reason", order_number=tracker.get_slot("target_order")
+            response="utter_ask_rejection_reason",
+            order_number=number,
+            customer=order.get("customer_name") or order["customer_code"],
+            total=money_of(order),
         )
         return []
 

@@ -1,5 +1,6 @@
-"""Top customers and what is running low, for the staff who may see them; sales of a period,
-KPIs and forecasts are in actions/analytics.py."""
+"""What is running low, for the staff who may see it, and what every report action shares;
+sales of a period, best products and customers, KPIs and forecasts are in
+actions/analytics.py."""
 
 from __future__ import annotations
 
@@ -11,11 +12,9 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import ErpAction, Events
 from actions.erp_client import ErpError
-from actions.formatting import money
 
 # The gateway draws a chart message as an image: a Telegram photo, an <img> in the web chat.
 MONTHLY_SALES_CHART = "monthly-sales"
-TOP_CUSTOMERS = 5
 
 
 class ReportAction(ErpAction):
@@ -38,33 +37,6 @@ def growth_words(pct: str | None, base: str) -> str:
     if value == 0:
         return f", level with {base}"
     return f", {'up' if value > 0 else 'down'} {abs(value)} % on {base}"
-
-
-class ActionTopCustomers(ReportAction):
-    action_name = "action_top_customers"
-
-    async def answer(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> Events:
-        abc = await self.client.top_customers(tracker.sender_id)
-        buying = [item for item in abc["items"] if Decimal(item["revenue"]) > 0]
-        if not buying:
-            dispatcher.utter_message(response="utter_no_sales_yet")
-            return []
-        lines = "\n".join(
-            f"{rank}. {item['key']} {item['name']}: {money(item['revenue'], abc.get('currency'))}"
-            f" ({item['share_pct']} %)"
-            for rank, item in enumerate(buying[:TOP_CUSTOMERS], start=1)
-        )
-        a_class = next(c for c in abc["classes"] if c["abc_class"] == "A")
-        dispatcher.utter_message(
-            response="utter_top_customers",
-            start=abc["start"],
-            customers=lines,
-            a_count=a_class["count"],
-            a_pct=abc["a_pct"],
-        )
-        return []
 
 
 class ActionLowStock(ReportAction):

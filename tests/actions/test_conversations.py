@@ -152,7 +152,7 @@ def test_finance_rejects_with_a_reason_and_approves_by_chat(assistant: RunningAs
     payloads = [b["payload"] for r in replies for b in r.get("buttons", [])]
     reject = next(p for p in payloads if p.startswith("/reject_order") and rejected in p)
     replies = assistant.say(sender, reject)
-    assert f"Why is {rejected} rejected?" in texts(replies)
+    assert f"Rejecting {rejected} (" in texts(replies)
     replies = assistant.say(sender, "customer has invoices 90 days overdue")
     assert f"{rejected} is rejected" in texts(replies)
     replies = assistant.say(sender, f"approve {approved}")

@@ -93,7 +93,7 @@ def test_finance_asks_a_balance_while_rejecting(desk: Desk) -> None:
     held = order_via_api(desk, "CUST-0012", quantity=20_000)
     assert desk.order(held)["status"] == "pending_approval"
     chat = desk.chat(staff="li.wang")
-    chat.say(f"reject {held}", f"Why is {held} rejected")
+    chat.say(f"reject {held}", f"Rejecting {held} (")
     chat.say("what's the balance of CUST-0012?", "CUST-0012", f"back to rejecting {held}")
     chat.say("over the credit limit with invoices overdue", f"{held} is rejected")
     order = desk.order(held)
@@ -188,7 +188,7 @@ def test_stop_at_a_cancellation_keeps_the_order(desk: Desk) -> None:
 def test_forget_it_is_never_a_rejection_reason(desk: Desk) -> None:
     held = order_via_api(desk, "CUST-0012", quantity=20_000)
     chat = desk.chat(staff="li.wang")
-    chat.say(f"reject {held}", "Why is")
+    chat.say(f"reject {held}", "Rejecting")
     chat.say("forget it", "nothing was rejected", held)
     order = desk.order(held)
     assert order["status"] == "pending_approval"
@@ -229,7 +229,7 @@ def test_a_question_is_never_taken_as_the_address(desk: Desk) -> None:
 def test_yes_is_never_a_rejection_reason(desk: Desk) -> None:
     held = order_via_api(desk, "CUST-0012", quantity=20_000)
     chat = desk.chat(staff="maria.lopez")
-    chat.say(f"reject {held}", "Why is")
+    chat.say(f"reject {held}", "Rejecting")
     chat.say("yes", "reason")
     chat.say("customer asked us to hold it", f"{held} is rejected")
     assert desk.order(held)["rejection_reason"] == "customer asked us to hold it"
@@ -425,7 +425,7 @@ def test_finance_rejects_and_approves_by_position_in_the_list(desk: Desk) -> Non
     listed = chat.say("anything waiting for my approval?", "Waiting for approval")
     rows = [r for r in listed.splitlines() if r[:2] in ("1.", "2.")]
     first, second = (placed(row) for row in rows)
-    chat.say("reject the second one", f"Why is {second} rejected")
+    chat.say("reject the second one", f"Rejecting {second} (")
     chat.say("customer asked to split the delivery", f"{second} is rejected")
     assert desk.order(second)["status"] == "draft"
     chat.say(f"approve {first}", first)

@@ -77,3 +77,42 @@ def test_each_product_gets_the_quantity_written_before_it(
 )
 def test_an_answer_that_is_only_a_quantity(text: str, quantity: int | None) -> None:
     assert bare_quantity(text) == quantity
+
+
+@pytest.mark.parametrize(
+    ("text", "quantity"),
+    [
+        ("oh right, i thought they came in boxes. 100 a box so 2500 of them then", 2500),
+        ("twelve not 10", 12),
+        ("make it 20 instead of 30", 20),
+        ("sorry the wood screws should be 1500", 1500),
+        ("16mm ones", None),  # a size, not a quantity
+        ("deliver on the 14th please", None),
+        ("i was thinking of maybe 40 or so but not sure yet honestly", None),  # said in passing
+    ],
+)
+def test_the_quantity_among_other_numbers(text: str, quantity: int | None) -> None:
+    assert bare_quantity(text) == quantity
+
+
+def test_product_words_tagged_apart_are_one_product() -> None:
+    text = "10 tubes of clear silicon for next tue"
+    lines = requested_lines(text, products(text, "clear", "silicon"))
+    assert [(line.mention, line.quantity, line.unit) for line in lines] == [
+        ("clear silicon", 10, "tubes")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "mention"),
+    [
+        ("3 bags of zip ties 300mm please", "zip ties", "zip ties 300mm"),
+        ("1000 wood screws 4x40 for friday", "wood screws", "wood screws 4x40"),
+        ("20 washers 16 mm", "washers", "washers 16 mm"),
+        ("50 threaded rod m10", "threaded rod", "threaded rod m10"),
+        ("6 pairs of nitrile gloves size xl", "nitrile gloves", "nitrile gloves size xl"),
+        ("40 bolts 25 boxes", "bolts", "bolts"),  # a number alone is no size
+    ],
+)
+def test_a_size_after_the_product_words_is_part_of_them(text: str, name: str, mention: str) -> None:
+    assert [line.mention for line in requested_lines(text, products(text, name))] == [mention]

@@ -10,6 +10,7 @@ import pytest
 from actions.context import canonical_order_number
 from actions.dates import parse_date
 from actions.formatting import day, money
+from actions.order_answers import clean_address
 from actions.order_items import same_unit
 from actions.order_lines import number_value
 from actions.periods import period_in
@@ -22,6 +23,9 @@ TODAY = date(2026, 12, 4)  # a Friday
     ("text", "start", "end", "label"),
     [
         ("sales in march", date(2026, 3, 1), date(2026, 3, 31), "March 2026"),
+        ("and october last year?", date(2025, 10, 1), date(2025, 10, 31), "October 2025"),
+        ("q3 of last year", date(2025, 7, 1), date(2025, 9, 30), "Q3 2025"),
+        ("march this year", date(2026, 3, 1), date(2026, 3, 31), "March 2026"),
         ("december", date(2026, 12, 1), date(2026, 12, 4), "December 2026"),  # so far
         ("q3 please", date(2026, 7, 1), date(2026, 9, 30), "Q3 2026"),
         ("last quarter", date(2026, 7, 1), date(2026, 9, 30), "Q3 2026"),
@@ -111,3 +115,20 @@ def test_money_and_dates_one_way() -> None:
     assert money("12", "EUR") == "€12.00"
     assert day(date(2026, 12, 11), TODAY) == "Fri 11 Dec"
     assert day(date(2027, 1, 4), TODAY) == "Mon 4 Jan 2027"
+
+
+@pytest.mark.parametrize(
+    ("typed", "address"),
+    [
+        ("the site - 3 canal wharf, bradford BD1 4AB", "3 canal wharf, bradford BD1 4AB"),
+        ("22 fishergate, preston PR1 2AD - not the head office", "22 fishergate, preston PR1 2AD"),
+        (
+            "their unit 4, ocean village, southampton SO14 3TL",
+            "unit 4, ocean village, southampton SO14 3TL",
+        ),
+        ("Hauptstr. 5, 10115 Berlin", "Hauptstr. 5, 10115 Berlin"),  # the town after the postcode
+        ("the old mill, forge lane", "the old mill, forge lane"),  # "the" of a name stays
+    ],
+)
+def test_an_address_as_it_goes_on_the_delivery_note(typed: str, address: str) -> None:
+    assert clean_address(typed) == address

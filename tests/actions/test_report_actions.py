@@ -6,10 +6,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from actions.analytics import ActionSalesReport
+from actions.analytics import ActionSalesReport, ActionTopCustomers
 from actions.erp_client import ErpClient
 from actions.formatting import money
-from actions.reports import ActionLowStock, ActionTopCustomers, growth_words
+from actions.reports import ActionLowStock, growth_words
 from tests.actions.chat import linked_chat, run, staff_chat
 from tests.product import RunningErp
 
@@ -47,6 +47,25 @@ def test_top_customers_for_a_manager(erp: RunningErp) -> None:
     # The seed weights orders towards the first customers, so they lead the ranking.
     assert "CUST-0001" in said["customers"]
     assert int(said["a_count"]) >= 1
+    assert said["period"] == "the last 365 days"
+
+
+def test_top_customers_of_a_year_named(erp: RunningErp) -> None:
+    manager = staff_chat(erp, "maria.lopez")
+    year = datetime.now(UTC).year - 1
+    client = ErpClient(erp.url, erp.service_key)
+    (said,) = run(ActionTopCustomers(client), manager, f"biggest customers in {year}")
+    assert said["period"] == str(year)
+    with erp.as_manager() as http:
+        abc = http.get(
+            "/reports/abc",
+            params={"by": "customer", "from": f"{year}-01-01", "to": f"{year}-12-31"},
+        ).json()
+    first = abc["items"][0]
+    assert said["customers"].splitlines()[0] == (
+        f"1. {first['key']} {first['name']}: {money(first['revenue'], abc['currency'])}"
+        f" ({first['share_pct']} %)"
+    )
 
 
 def test_what_is_running_low(erp: RunningErp) -> None:
