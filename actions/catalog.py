@@ -62,4 +62,4 @@ class ActionStockAndPrice(ErpAction):
                 unit=product["unit"],
                 unit_price=money_of(product, "unit_price"),
             )
-        return [choice.product["sku"]] if choice.product else []
+        return [product["sku"] for product in shown]

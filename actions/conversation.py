@@ -114,7 +114,7 @@ EXIT_PHRASES = re.compile(
     r"|never ?mind|nvm|cancel(?: (?:that|this|it|everything|all|the order|this order|the return"
     r"|this return|the whole thing|the rejection))?|no,? thanks?|no,? thank you|not now"
     r"|leave it|drop it|scrap (?:it|that|this)|skip it|i changed my mind|changed my mind"
-    r"|don'?t bother|bye|goodbye|good bye|see you|cheers)"
+    r"|don'?t bother|bye|goodbye|good bye|see you)"
     rf"{_POLITE}\s*[.!]*\s*$",
     re.IGNORECASE,
 )
@@ -143,14 +143,23 @@ def is_question(text: str) -> bool:
     return text.rstrip().endswith("?") or bool(QUESTION_START.match(text))
 
 
+THANKS_ONLY = re.compile(
+    r"^\s*(?:ok(?:ay)?\s*,?\s*)?"
+    r"(?:cheers|ta|thanks?|thank you|thx|ty|nice one|great|lovely|brilliant)"
+    r"(?:\s+(?:mate|very much|a lot|so much|love))?[\s.!]*$",
+    re.IGNORECASE,
+)
+
+
 def is_exit(tracker: Tracker, yes_no: bool = False) -> bool:
     """ "Stop", "forget it", "bye"; at a yes/no question a plain "no" is an answer instead."""
     text = text_of(tracker)
     if EXIT_PHRASES.match(text) and not (yes_no and text.strip(" .!").lower() in PLAIN_NO):
         return True
-    # the model's reading alone only when it is sure: "blah blah" may read as goodbye
+    # the model's reading alone only when it is sure: "blah blah" may read as goodbye; a
+    # "cheers" or "thanks" in the middle of a form is thanks, not goodbye
     intent, sure = intent_of(tracker), confidence(tracker) >= SURE
-    if intent == "goodbye" and sure:
+    if intent == "goodbye" and sure and not THANKS_ONLY.match(text):
         return True
     # a bare "no" to a question that is not yes/no is asked again, never a lost order
     bare_no = text.strip(" .!").lower() in PLAIN_NO - {"no thanks", "no thank you"}
@@ -271,8 +280,9 @@ class ConversationalForm(FormValidationAction):
         return False
 
     def aside_intent(self, tracker: Tracker) -> str:
-        """What a side question asks: the intent read, unless the form knows better."""
-        return intent_of(tracker)
+        """What a side question asks: the intent read, unless the form knows better; "cheers"
+        is thanks whatever the model read (it also says goodbye)."""
+        return "thank" if THANKS_ONLY.match(text_of(tracker)) else intent_of(tracker)
 
     def side_question(self, tracker: Tracker) -> bool:
         intent = self.aside_intent(tracker)

@@ -71,6 +71,14 @@ PRODUCT_QUESTION = re.compile(
 )
 
 
+# "yes, go ahead" said to the address question: the user means to place the order
+GO_AHEAD = re.compile(
+    r"\b(?:confirm(?:ed)?|go ahead|place it|book it|send it|do it|put it through|order it"
+    r"|that'?s (?:all|everything|it)|all good|sounds good)\b",
+    re.IGNORECASE,
+)
+
+
 class ValidateOrderForm(ConversationalForm):
     """Reads each message of the order form: the answer to its question, and any correction
     of an earlier answer, until the order is confirmed."""
@@ -140,7 +148,7 @@ class ValidateOrderForm(ConversationalForm):
     def aside_intent(self, tracker: Tracker) -> str:
         # "whats the price on 8mm washers" is a price question whatever the model read
         # (an order line it never becomes)
-        intent = intent_of(tracker)
+        intent = super().aside_intent(tracker)
         text = text_of(tracker)
         if intent not in SIDE_ACTIONS and is_question(text) and PRODUCT_QUESTION.search(text):
             return "check_price"
@@ -270,8 +278,17 @@ class ValidateOrderForm(ConversationalForm):
         text = " ".join(text_of(tracker).split())
         usual = tracker.get_slot("default_address")
         if requested == "shipping_address":
-            if usual and (intent_of(tracker) == "affirm" or USUAL_ADDRESS.match(text)):
+            if usual and (
+                intent_of(tracker) == "affirm"
+                or USUAL_ADDRESS.match(text)
+                or USUAL_IN_TEXT.search(text)  # "usual address is fine", "their normal address"
+            ):
+                if GO_AHEAD.search(text):
+                    # "yep confirm", "yes go ahead": the preview is shown and placed at once
+                    return {"shipping_address": usual, "order_change": "go_ahead"}
                 return {"shipping_address": usual}
+            if requested_lines(text, tracker.latest_message.get("entities") or []):
+                return {}  # "sorry the wood screws should be 1500" corrects a line
             given = ADDRESS_CHANGE.search(text)
             address = given.group(1) if given else LEADING_YES_NO.sub("", text)
         elif given := ADDRESS_CHANGE.search(text):

@@ -258,6 +258,23 @@ FILLER = frozenset(
         "want",
         "need",
         "i",
+        "should",
+        "be",
+        "is",
+        "are",
+        "was",
+        "we",
+        "so",
+        "right",
+        "got",
+        "have",
+        "thought",
+        "they",
+        "came",
+        "in",
+        "fine",
+        "yes",
+        "yeah",
     }
 )
 # a selling unit after the number ("make it 8 bags") names no product
@@ -312,10 +329,16 @@ def set_bare_quantity(items: Items, text: str, asked: bool, change: Change) -> t
     quantity = bare_quantity(text)
     if quantity is None or not items:
         return items, change
+    # the words besides the quantity: sizes count ("the 10mm should be 60"), bare numbers not
     rest = " ".join(
-        w for w in re.findall(r"[a-z]+", text.lower()) if w not in FILLER and w not in UNIT_WORDS
+        w
+        for w in re.findall(r"[a-z0-9]+(?:[.x][0-9]+)?", text.lower())
+        if w not in FILLER
+        and w not in UNIT_WORDS
+        and not w.isdigit()
+        and not (w.isalpha() and number_word(w) is not None)
+        and not re.fullmatch(r"\d+(?:\.\d+)?k", w)
     )
-    rest = " ".join(w for w in rest.split() if number_word(w) is None)
     open_item = first_open(items)
     named = next((item for item in items if rest and matches(item, rest)), None)
     if named is not None:  # "20 pallets": the item those words name

@@ -106,6 +106,8 @@ def mentions(text: str, entities: Iterable[dict[str, Any]]) -> list[Mention]:
         if entity.get("entity") not in PRODUCT_ENTITIES or "start" not in entity:
             continue
         start, end = int(entity["start"]), int(entity["end"])
+        if set(re.findall(r"[a-z]+", text[start:end].lower())) <= NOT_A_PRODUCT:
+            continue  # "oh", "them", "please" tagged as a product
         found.append(Mention(text[start:end], start, end, entity["entity"] == "sku"))
     for match in SKU_LIKE.finditer(text):
         if not NOT_SKU.match(match.group()):
@@ -130,6 +132,53 @@ def mentions(text: str, entities: Iterable[dict[str, Any]]) -> list[Mention]:
     return [with_size(text, mention) for mention in kept]
 
 
+# words a tagger may mark as a product that name none
+NOT_A_PRODUCT = frozenset(
+    [
+        "oh",
+        "ok",
+        "okay",
+        "and",
+        "also",
+        "plus",
+        "please",
+        "pls",
+        "them",
+        "those",
+        "these",
+        "it",
+        "some",
+        "the",
+        "a",
+        "an",
+        "of",
+    ]
+)
+ONES = re.compile(r"\bones?\b", re.IGNORECASE)
+SIZE_BEFORE = re.compile(r"\b(?:\d+(?:\.\d+)?\s*(?:mm|cm|m)|m\d{1,2}|\d+x\d+)\s*$", re.IGNORECASE)
+
+
+def pairs(found: list[Mention]) -> list[tuple[Mention | None, Mention]]:
+    """Each mention with the one before it (None for the first)."""
+    before: list[Mention | None] = [None, *found]
+    return list(zip(before, found, strict=False))
+
+
+def with_kind(text: str, mention: Mention, previous: Mention | None) -> Mention:
+    """ "10mm ones" after "8mm wall plugs" is "10mm wall plugs" (the words without a digit;
+    a size right before a bare "ones" is part of it)."""
+    if previous is None or previous.is_sku or not ONES.search(mention.text):
+        return mention
+    kind = " ".join(w for w in previous.text.split() if not re.search(r"\d", w))
+    if not kind:
+        return mention
+    start = mention.start
+    if size := SIZE_BEFORE.search(text[previous.end : mention.start]):
+        start = previous.end + size.start()
+    words = text[start : mention.start] + ONES.sub(kind, mention.text)
+    return Mention(words, start, mention.end, False)
+
+
 def with_size(text: str, mention: Mention) -> Mention:
     """A size written right after the product words belongs to them: "zip ties 300mm",
     "wood screws 4x40", "washers 16mm", "threaded rod m10"."""
@@ -142,8 +191,11 @@ def with_size(text: str, mention: Mention) -> Mention:
 
 
 def requested_lines(text: str, entities: Iterable[dict[str, Any]]) -> list[RequestedLine]:
-    """Each product named in the text with its quantity (None when none was given)."""
-    found = mentions(text, entities)
+    """Each product named in the text with its quantity (None when none was given); "ones"
+    after another product is that product's kind ("fifty 8mm wall plugs and fifty 10mm ones")."""
+    found = [
+        with_kind(text, mention, previous) for previous, mention in pairs(mentions(text, entities))
+    ]
     lines = []
     previous_end = 0
     for index, mention in enumerate(found):

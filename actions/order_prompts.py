@@ -15,15 +15,17 @@ from datetime import date
 from typing import Any
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import Events
 from actions.dates import spoken
-from actions.erp_client import ErpError, new_idempotency_key
+from actions.erp_client import ErpError, ErpUnavailable, new_idempotency_key
 from actions.form_questions import FormQuestion
 from actions.formatting import money, money_of
 from actions.order_items import Items, first_open, item_words
+from actions.order_place import ActionPlaceOrder
+from actions.order_start import reset_order
 from actions.replies import UNAVAILABLE, field_limit
 
 DECISION_BUTTONS = [
@@ -242,10 +244,32 @@ class ActionAskOrderDecision(OrderQuestion):
             address=draft["shipping_address"] or "(none)",
             buttons=DECISION_BUTTONS,
         )
-        return [
+        events: Events = [
             SlotSet("draft_number", draft["number"]),
             SlotSet("order_key", key),
             SlotSet("order_change", None),
+        ]
+        if change == "go_ahead":
+            # "yes, go ahead" at the address question: the preview just shown is placed
+            return await self.place_at_once(dispatcher, tracker, draft, key) or events
+        return events
+
+    async def place_at_once(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, draft: dict[str, Any], key: str
+    ) -> Events | None:
+        """Submits the draft the preview showed and ends the form; None when the ERP cannot
+        be reached (the preview then asks, as it always does)."""
+        chat = tracker.sender_id
+        try:
+            order = await self.client.order_action(chat, draft["number"], "submit", f"{key}-submit")
+        except ErpUnavailable:
+            return None
+        await ActionPlaceOrder(self.client).tell_outcome(dispatcher, chat, order)
+        return [
+            *reset_order(),
+            SlotSet("order_number", order["number"]),
+            SlotSet("requested_slot", None),
+            ActiveLoop(None),
         ]
 
     def line_refused(

@@ -116,3 +116,22 @@ def test_product_words_tagged_apart_are_one_product() -> None:
 )
 def test_a_size_after_the_product_words_is_part_of_them(text: str, name: str, mention: str) -> None:
     assert [line.mention for line in requested_lines(text, products(text, name))] == [mention]
+
+
+def test_ones_after_another_product_is_that_kind_of_product() -> None:
+    text = "fifty 8mm wall plugs and fifty 10mm ones"
+    lines = requested_lines(text, products(text, "8mm wall plugs", "ones"))
+    assert [(line.mention, line.quantity) for line in lines] == [
+        ("8mm wall plugs", 50),
+        ("10mm wall plugs", 50),
+    ]
+
+
+def test_a_filler_word_tagged_as_a_product_is_none() -> None:
+    text = "oh and a socket set"
+    lines = requested_lines(text, products(text, "oh", "socket set"))
+    assert [(line.mention, line.quantity) for line in lines] == [("socket set", 1)]
+
+
+def test_a_message_naming_no_product_has_no_lines() -> None:
+    assert requested_lines("cheers", []) == []

@@ -138,3 +138,26 @@ def test_a_follow_up_that_names_only_another_period_or_limit(desk: Desk) -> None
         assert f"{len(late)} customers are more than 60 days overdue" in said
     else:
         assert "Nobody is more than 60 days overdue" in said
+
+
+def test_thanks_and_the_usual_address_in_words_keep_the_order_going(desk: Desk) -> None:
+    chat = desk.chat(customer="CUST-0024")
+    chat.say("need fifty 8mm wall plugs and fifty 10mm ones for friday", "usual address")
+    chat.say("cheers", "Back to")  # thanks in the middle of an order: it goes on
+    said = chat.say("usual address is fine", "Here is order", "ANCHOR-8", "ANCHOR-10")
+    number = placed(said)
+    chat.say("sorry the 10mm should be 60", "60 x ANCHOR-10")
+    chat.say("yes", number)
+    assert sorted(desk.lines(number)) == [("ANCHOR-10", 60), ("ANCHOR-8", 50)]
+    assert desk.order(number)["status"] in PLACED
+
+
+def test_yes_go_ahead_at_the_address_question_places_the_order(desk: Desk) -> None:
+    chat = desk.chat(customer="CUST-0025")
+    chat.say("can i get 3 bags of 300mm zip ties for tuesday", "usual address")
+    said = chat.say("yep, usual address, go ahead", "Here is order", "3 x CABLE-TIE-300")
+    number = placed(said)
+    assert desk.order(number)["status"] in PLACED  # shown and placed in the same turn
+    assert sorted(desk.lines(number)) == [("CABLE-TIE-300", 3)]
+    chat.say("thanks", "welcome")  # the order is over: the chat goes on as usual
+    chat.say("where is it?", number)
