@@ -49,9 +49,13 @@ class ActionCustomerBalance(ErpAction):
         if customer is None:
             return []
         credit = await self.client.credit(chat, customer)
+        # what is owed on invoices now ("what do we owe you"), beside the credit figures, where
+        # "in use" also counts orders not yet invoiced
+        statement = await self.client.statement(chat, customer)
         dispatcher.utter_message(
             response="utter_customer_balance",
-            customer=credit["customer_code"],
+            customer=f"{statement['customer_name']} ({credit['customer_code']})",
+            owed=money(statement["closing_balance"], statement.get("currency")),
             credit_limit=money_of(credit, "credit_limit"),
             exposure=money_of(credit, "exposure"),
             available=money_of(credit, "available"),

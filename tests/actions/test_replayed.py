@@ -161,3 +161,12 @@ def test_yes_go_ahead_at_the_address_question_places_the_order(desk: Desk) -> No
     assert sorted(desk.lines(number)) == [("CABLE-TIE-300", 3)]
     chat.say("thanks", "welcome")  # the order is over: the chat goes on as usual
     chat.say("where is it?", number)
+
+
+def test_what_do_we_owe_is_answered_with_what_is_owed_on_invoices(desk: Desk) -> None:
+    chat = desk.chat(customer="CUST-0013")
+    statement = report(desk, "/customers/CUST-0013/statement")
+    credit = report(desk, "/customers/CUST-0013/credit")
+    said = chat.say("what do we owe you in total", "owed on invoices", "Oakwood Furniture Makers")
+    assert f"{pounds(statement['closing_balance'])} owed on invoices" in said
+    assert pounds(credit["available"]) in said
