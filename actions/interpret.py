@@ -74,20 +74,28 @@ def follow_up(tracker: Tracker) -> type[ErpAction] | None:
     text = ONLY_COMPARED.sub("", text_of(tracker))
     if len(text.split()) > MOST_WORDS:
         return None
-    last = next(
-        (
-            event.get("name")
-            for event in reversed(tracker.events)
-            if event.get("event") == "action" and event.get("name") in FOLLOW_UPS
-        ),
-        None,
-    )
-    if last is None:
+    last = last_answer(tracker)
+    if last not in FOLLOW_UPS:
         return None
-    report = FOLLOW_UPS[str(last)]
+    report = FOLLOW_UPS[last]
     names_period = period_in(text, date.today()) is not None
     names_days = report is ActionOverdueInvoices and OVER_DAYS.search(text) is not None
     if not (names_period or names_days):
         return None
     tracker.latest_message = {**tracker.latest_message, "text": text}
     return report
+
+
+def last_answer(tracker: Tracker) -> str | None:
+    """The action that answered the chat's last question (listening, this action and plain
+    replies skipped)."""
+    for event in reversed(tracker.events):
+        name = event.get("name") if event.get("event") == "action" else None
+        if (
+            name is None
+            or name in ("action_listen", "action_interpret")
+            or name.startswith("utter_")
+        ):
+            continue
+        return str(name)
+    return None
