@@ -12,6 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import ErpAction, Events, entity, text_of
 from actions.customer_match import customer_meant
+from actions.erp_client import ErpError
 from actions.formatting import day, money, money_of
 from actions.reports import ReportAction
 
@@ -50,12 +51,22 @@ class ActionCustomerBalance(ErpAction):
             return []
         credit = await self.client.credit(chat, customer)
         # what is owed on invoices now ("what do we owe you"), beside the credit figures, where
-        # "in use" also counts orders not yet invoiced
-        statement = await self.client.statement(chat, customer)
+        # "in use" also counts orders not yet invoiced; a role that may not read statements
+        # (a sales rep) gets the credit figures alone
+        named, owed = credit["customer_code"], ""
+        try:
+            statement = await self.client.statement(chat, customer)
+        except ErpError as error:
+            if error.code != "FORBIDDEN":
+                raise
+        else:
+            named = f"{statement['customer_name']} ({credit['customer_code']})"
+            closing = money(statement["closing_balance"], statement.get("currency"))
+            owed = f"{closing} owed on invoices. "
         dispatcher.utter_message(
             response="utter_customer_balance",
-            customer=f"{statement['customer_name']} ({credit['customer_code']})",
-            owed=money(statement["closing_balance"], statement.get("currency")),
+            customer=named,
+            owed=owed,
             credit_limit=money_of(credit, "credit_limit"),
             exposure=money_of(credit, "exposure"),
             available=money_of(credit, "available"),

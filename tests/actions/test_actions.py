@@ -104,7 +104,13 @@ def test_invoices_and_balance_of_a_slow_payer(erp: RunningErp) -> None:
     assert invoices["response"] == "utter_open_invoices"
     assert "days overdue" in invoices["invoices"]
     (balance,) = run(ActionCustomerBalance(client), chat, "what's my balance")
-    assert (balance["customer"], balance["credit_limit"]) == ("CUST-0012", "£2,000.00")
+    assert (balance["customer"], balance["credit_limit"]) == (
+        "Summit Scaffolding (CUST-0012)",
+        "£2,000.00",
+    )
+    with erp.as_manager() as http:
+        statement = http.get("/customers/CUST-0012/statement").json()
+    assert balance["owed"] == f"£{float(statement['closing_balance']):,.2f} owed on invoices. "
     assert balance["available"].startswith("-")  # a slow payer over the limit
     other = run(ActionCustomerBalance(client), chat, "balance of CUST-0001", customer="CUST-0001")
     # never another customer's figures: to a customer, no other customer exists
