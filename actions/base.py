@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.erp_client import ErpClient, ErpError, ErpUnavailable, new_idempotency_key
 from actions.replies import UNAVAILABLE, responses_of, say_refusal
-from telemetry.logs import request_scope
+from telemetry.logs import chat_tag, request_scope
 
 Events = list[dict[str, Any]]
 log = logging.getLogger(__name__)
@@ -33,7 +33,7 @@ class ErpAction(Action, ABC):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> Events:
         with request_scope(turn_request_id(tracker)):
-            log.info("action", extra={"action": self.name(), "chat": tracker.sender_id})
+            log.info("action", extra={"action": self.name(), "chat": chat_tag(tracker.sender_id)})
             try:
                 return await self.answer(dispatcher, tracker, domain)
             except ErpUnavailable:

@@ -28,7 +28,7 @@ from tests.whole_product import running_product  # noqa: E402  (after the path i
 
 TARGET_MB = 1.6 * 1024  # the whole product: at most 1.6 GB resident
 KINDS = (  # how each process of the product is recognised by its command line
-    ("action server", ("rasa", "run", "actions")),
+    ("action server", ("rasa_gateway.action_server",)),
     ("Rasa", ("rasa", "run")),
     ("ERP", ("erp-backend", "serve")),
     ("gateway", ("-m", "bot")),

@@ -18,10 +18,12 @@ from fastapi import FastAPI, Request, Response
 from telegram.error import TelegramError
 
 from bot.assistant import Assistant
+from bot.body_limit import BodyLimit
 from bot.charts import ChartSource
 from bot.delivery import Delivery
 from bot.handoff import Handoff
 from bot.limits import SlidingWindow
+from bot.linking import Linker
 from bot.metrics import METRICS, add_metrics_route
 from bot.notifier import Notifier
 from bot.push import WebPush
@@ -41,11 +43,16 @@ TELEGRAM_RETRY_SECONDS = 30.0
 
 def create_gateway(settings: GatewaySettings) -> FastAPI:
     store = GatewayStore(settings.gateway_database_url)
-    assistant = Assistant(settings.rasa_servers, settings.rasa_timeout_seconds)
+    assistant = Assistant(
+        settings.rasa_servers,
+        settings.rasa_timeout_seconds,
+        settings.gateway_rasa_secret.get_secret_value(),
+    )
     handoff = Handoff(
         store, settings.staff_telegram_chat_id, timedelta(minutes=settings.handoff_timeout_minutes)
     )
-    relay = Relay(assistant, store, handoff)
+    linker = Linker(settings.erp_url, settings.erp_service_key.get_secret_value())
+    relay = Relay(assistant, store, handoff, linker)
     push = WebPush()
     service_key = settings.erp_service_key.get_secret_value()
     charts = ChartSource(settings.erp_url, service_key)
@@ -102,6 +109,7 @@ def create_gateway(settings: GatewaySettings) -> FastAPI:
                     await telegram.stop()
             await assistant.close()
             await charts.close()
+            await linker.close()
             store.close()
 
     secret = settings.gateway_secret.get_secret_value() or secrets.token_urlsafe(32)
@@ -110,10 +118,27 @@ def create_gateway(settings: GatewaySettings) -> FastAPI:
         messages=SlidingWindow(settings.gateway_messages_per_minute, 60),
     )
     app = create_web_app(
-        relay, push, store, secret, settings.gateway_secure_cookies, limits, charts, lifespan
+        relay,
+        push,
+        store,
+        secret,
+        settings.gateway_secure_cookies,
+        limits,
+        charts,
+        lifespan,
+        settings.allowed_origins,
     )
     app.state.store = store
     app.state.push = push
+    # Outside everything that reads a body; inside the telemetry, so a 413 is logged, counted
+    # and carries the request id.
+    app.add_middleware(
+        BodyLimit,
+        max_bytes=settings.gateway_max_body_bytes,
+        per_path={"/telegram/webhook": MAX_UPDATE_BYTES}
+        if telegram is not None and webhook
+        else {},
+    )
     app.add_middleware(
         HttpTelemetry,
         metrics=METRICS.http,

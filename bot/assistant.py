@@ -1,11 +1,12 @@
 """Turns between a chat and the Rasa assistant (its REST channel), in the gateway's terms.
 
-Rasa's REST channel trusts any `sender`, so only the gateway calls it, with the identity it
-has authenticated (`telegram:<chat id>`, `web:<session id>`). The assistant's replies become
-`Reply` values that both channels render. When Rasa cannot be reached the user is told so
-plainly ("nothing was changed": the turn never started). When it was reached but gave no
-usable answer (too slow, an error), the turn may have run, so the user is told to check before
-trying again, never that nothing changed.
+Rasa's REST channel trusts any `sender`, so Rasa offers only the gateway's channel
+(rasa_gateway/channel.py: the REST channel behind a signature check), and the gateway signs
+each turn for the identity it has authenticated (`telegram:<chat id>`, `web:<session id>`).
+The assistant's replies become `Reply` values that both channels render. When Rasa cannot be
+reached the user is told so plainly ("nothing was changed": the turn never started). When it
+was reached but gave no usable answer (too slow, an error), the turn may have run, so the user
+is told to check before trying again, never that nothing changed.
 
 Several Rasa servers sharing a tracker store and a lock store can each take any turn of any
 conversation (docs/deployment-local.md), so turns go to them in turn (round-robin). A server
@@ -17,6 +18,7 @@ user is not told "nothing was changed": the turn may have run.
 from __future__ import annotations
 
 import itertools
+import json
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -26,7 +28,8 @@ import httpx
 
 from bot.charts import Chart, File, chart_from, file_from
 from bot.metrics import METRICS
-from telemetry.logs import REQUEST_ID_HEADER, request_scope
+from rasa_gateway.signing import parse_secrets, sign
+from telemetry.logs import REQUEST_ID_HEADER, chat_tag, request_scope
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +42,9 @@ NO_ANSWER = (
     "changing an order, ask me about your orders in a minute to see whether it went through "
     "before trying again."
 )
+
+
+WEBHOOK_PATH = "/webhooks/gateway/webhook"
 
 
 @dataclass(frozen=True)
@@ -72,13 +78,17 @@ class Turn:
 
 
 class Assistant:
-    """The Rasa servers' REST channel (`POST /webhooks/rest/webhook`): one server, or several."""
+    """The Rasa servers' gateway channel (`POST /webhooks/gateway/webhook`, the REST channel's
+    body, signed with the first of `secrets`): one server, or several."""
 
-    def __init__(self, rasa_urls: str | Sequence[str], timeout_seconds: float) -> None:
+    def __init__(
+        self, rasa_urls: str | Sequence[str], timeout_seconds: float, secrets: str
+    ) -> None:
         urls = [rasa_urls] if isinstance(rasa_urls, str) else list(rasa_urls)
         if not urls:
             raise ValueError("the assistant needs at least one Rasa server")
-        self._webhooks = [url.rstrip("/") + "/webhooks/rest/webhook" for url in urls]
+        self._secret = parse_secrets(secrets)[0]
+        self._webhooks = [url.rstrip("/") + WEBHOOK_PATH for url in urls]
         self._turns = itertools.count()
         self._http = httpx.AsyncClient(timeout=httpx.Timeout(timeout_seconds, connect=5.0))
 
@@ -96,28 +106,40 @@ class Assistant:
         the ERP (`X-Request-ID`), so one id follows the turn through every process's log."""
         with request_scope() as request_id:
             METRICS.turns.inc(sender.partition(":")[0])
-            body = {"sender": sender, "message": message, "metadata": {"request_id": request_id}}
+            body = json.dumps(
+                {"sender": sender, "message": message, "metadata": {"request_id": request_id}}
+            ).encode()
             for webhook in self.next_turn_order():
                 try:
-                    response = await self._http.post(
-                        webhook, json=body, headers={REQUEST_ID_HEADER: request_id}
-                    )
+                    headers = {
+                        REQUEST_ID_HEADER: request_id,
+                        "Content-Type": "application/json",
+                        **sign(self._secret, body),  # signed per attempt: a fresh nonce each
+                    }
+                    response = await self._http.post(webhook, content=body, headers=headers)
                     response.raise_for_status()
                     items = response.json()
                 except (httpx.ConnectError, httpx.ConnectTimeout) as error:
-                    log.warning("rasa at %s unreachable for %s: %r", webhook, sender, error)
+                    log.warning(
+                        "rasa at %s unreachable for %s: %r", webhook, chat_tag(sender), error
+                    )
                     continue  # not connected: the turn never started, another server may take it
                 except (httpx.HTTPError, ValueError) as error:
-                    log.warning("rasa at %s gave no answer for %s: %r", webhook, sender, error)
+                    log.warning(
+                        "rasa at %s gave no answer for %s: %r", webhook, chat_tag(sender), error
+                    )
                     METRICS.rasa_failures.inc("no_answer")
                     return Turn([Reply(NO_ANSWER)], answered=False)
                 if not isinstance(items, list):
                     answered = type(items).__name__
-                    log.warning("rasa at %s answered a %s for %s", webhook, answered, sender)
+                    log.warning(
+                        "rasa at %s answered a %s for %s", webhook, answered, chat_tag(sender)
+                    )
                     METRICS.rasa_failures.inc("no_answer")
                     return Turn([Reply(NO_ANSWER)], answered=False)
                 log.info(
-                    "turn answered", extra={"chat": sender, "replies": len(items), "by": webhook}
+                    "turn answered",
+                    extra={"chat": chat_tag(sender), "replies": len(items), "by": webhook},
                 )
                 return Turn([reply for item in items if (reply := reply_from(item)) is not None])
             METRICS.rasa_failures.inc("unreachable")

@@ -18,6 +18,8 @@ from typing import Any
 
 import httpx
 
+from telemetry.logs import chat_tag
+
 log = logging.getLogger(__name__)
 
 # chart name -> the ERP path that draws it
@@ -103,14 +105,16 @@ class ChartSource:
                 headers={"Authorization": f"Bearer {self._key}", "X-Chat-Identity": chat},
             )
         except httpx.HTTPError as error:
-            log.warning("chart %s for %s: ERP not reached (%r)", chart.name, chat, error)
+            log.warning("chart %s for %s: ERP not reached (%r)", chart.name, chat_tag(chat), error)
             return None
         if (
             response.status_code != 200
             or response.headers.get("content-type") != "image/png"
             or len(response.content) > MAX_PNG_BYTES
         ):
-            log.warning("chart %s for %s: ERP answered %s", chart.name, chat, response.status_code)
+            log.warning(
+                "chart %s for %s: ERP answered %s", chart.name, chat_tag(chat), response.status_code
+            )
             return None
         return response.content
 
@@ -125,11 +129,13 @@ class ChartSource:
                 headers={"Authorization": f"Bearer {self._key}", "X-Chat-Identity": chat},
             )
         except httpx.HTTPError as error:
-            log.warning("file %s for %s: ERP not reached (%r)", file.name, chat, error)
+            log.warning("file %s for %s: ERP not reached (%r)", file.name, chat_tag(chat), error)
             return None
         kind = response.headers.get("content-type", "")
         if response.status_code != 200 or not kind.startswith("text/csv"):
-            log.warning("file %s for %s: ERP answered %s", file.name, chat, response.status_code)
+            log.warning(
+                "file %s for %s: ERP answered %s", file.name, chat_tag(chat), response.status_code
+            )
             return None
         if len(response.content) > MAX_FILE_BYTES:
             return None

@@ -17,6 +17,7 @@ from bot.assistant import Reply
 from bot.push import WebPush
 from bot.store import GatewayStore
 from bot.web import as_json
+from telemetry.logs import chat_tag
 
 if TYPE_CHECKING:
     from bot.telegram import TelegramChannel
@@ -48,7 +49,7 @@ class Delivery:
                 await asyncio.to_thread(self.store.keep_notice, chat, json.dumps(as_json(reply)))
             return
         if channel != "telegram" or not address.lstrip("-").isdigit():
-            raise Undeliverable(f"no channel for {chat!r}")
+            raise Undeliverable(f"no channel for {chat_tag(chat)}")  # a logged message
         if self.telegram is None:
             raise Undeliverable("Telegram is not configured (TELEGRAM_BOT_TOKEN)")
         try:

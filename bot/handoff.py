@@ -23,6 +23,7 @@ from telegram.error import TelegramError
 from bot.assistant import Reply
 from bot.delivery import Delivery, NotNow, Undeliverable
 from bot.store import GatewayStore
+from telemetry.logs import chat_tag
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +90,7 @@ class Handoff:
             log.warning("handoff: the staff chat could not be told (%s)", error)
             await asyncio.to_thread(self.store.hand_back, chat)
             return [Reply(NO_STAFF)]
-        log.info("handoff: %s is with the staff", chat)
+        log.info("handoff: %s is with the staff", chat_tag(chat))
         return []
 
     async def forward(self, chat: str, said: str) -> tuple[Forwarded, list[Reply]]:
@@ -106,7 +107,7 @@ class Handoff:
         try:
             await self._to_staff(chat, f"{chat}: {said}")
         except TelegramError as error:
-            log.warning("handoff: a message of %s was not passed on (%s)", chat, error)
+            log.warning("handoff: a message of %s was not passed on (%s)", chat_tag(chat), error)
             return Forwarded.YES, [Reply(STAFF_UNREACHABLE)]
         await asyncio.to_thread(self.store.touch_handoff, chat)
         return Forwarded.YES, []
@@ -164,7 +165,7 @@ class Handoff:
         try:
             await self._deliver(chat, reply)
         except (NotNow, Undeliverable) as error:
-            log.warning("handoff: %s was not told it is back (%s)", chat, error)
+            log.warning("handoff: %s was not told it is back (%s)", chat_tag(chat), error)
 
 
 def shorten(text: str) -> str:

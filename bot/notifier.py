@@ -27,6 +27,7 @@ from bot.metrics import METRICS
 from bot.notices import notice_for
 from bot.relay import Relay
 from bot.store import GatewayStore
+from telemetry.logs import chat_tag
 
 log = logging.getLogger(__name__)
 
@@ -127,13 +128,20 @@ class Notifier:
             try:
                 await self.deliver(chat, await self.relay.remember_buttons(chat, notice))
             except Undeliverable as error:
-                log.warning("notifier: %s for %s not sent: %s", event["type"], chat, error)
+                log.warning(
+                    "notifier: %s for %s not sent: %s", event["type"], chat_tag(chat), error
+                )
             except BaseException:
                 self.store.release(event_id, chat)  # not sent: the next pass tries again
                 raise
             else:
                 METRICS.notices_told.inc(str(event["type"]))
-                log.info("notifier: told %s about event %s (%s)", chat, event_id, event["type"])
+                log.info(
+                    "notifier: told %s about event %s (%s)",
+                    chat_tag(chat),
+                    event_id,
+                    event["type"],
+                )
 
 
 def describe(error: Exception) -> str:

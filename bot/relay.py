@@ -12,6 +12,7 @@ from dataclasses import replace
 
 from bot.assistant import Assistant, Reply
 from bot.handoff import Forwarded, Handoff
+from bot.linking import UNAVAILABLE, Linker, is_token
 from bot.store import GatewayStore
 from telemetry.logs import request_scope
 
@@ -24,14 +25,32 @@ COMMANDS = {"/start": "hello", "/help": "what can you do?"}
 
 
 class Relay:
-    def __init__(self, assistant: Assistant, store: GatewayStore, handoff: Handoff) -> None:
+    def __init__(
+        self,
+        assistant: Assistant,
+        store: GatewayStore,
+        handoff: Handoff,
+        linker: Linker | None = None,
+    ) -> None:
         self.assistant = assistant
         self.store = store
         self.handoff = handoff
+        self.linker = linker
 
     async def say(self, chat: str, text: str) -> list[Reply]:
-        """A message the user typed."""
+        """A message the user typed. Telegram's deep link arrives as "/start <token>": the
+        chat is linked here, and the token never reaches the assistant."""
+        command, _, argument = text.strip().partition(" ")
+        if command.split("@", 1)[0].lower() == "/start" and is_token(argument.strip()):
+            return await self.link(chat, argument.strip())
         return await self._turn(chat, as_words(text), text.strip())
+
+    async def link(self, chat: str, token: str) -> list[Reply]:
+        """Link `chat` by a one-tap link's token (bot/linking.py)."""
+        with request_scope():
+            if self.linker is None:
+                return [Reply(UNAVAILABLE)]
+            return [Reply(await self.linker.link(chat, token))]
 
     async def press(self, chat: str, payload: str) -> list[Reply]:
         """A button press carrying the button's payload (web chat)."""

@@ -123,7 +123,12 @@ class GatewayStore:
     def __init__(self, database_url: str) -> None:
         if database_url.startswith("sqlite:///"):
             Path(database_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-        self.engine: Engine = create_engine(database_url, pool_pre_ping=True)
+        self.engine: Engine = create_engine(
+            # a database error's text (logged) names the statement, never its values (chats)
+            database_url,
+            pool_pre_ping=True,
+            hide_parameters=True,
+        )
         metadata.create_all(self.engine)
 
     def close(self) -> None:

@@ -37,6 +37,7 @@ from bot.charts import FILE_UNAVAILABLE, ChartSource
 from bot.charts import UNAVAILABLE as CHART_UNAVAILABLE
 from bot.metrics import METRICS
 from bot.store import GatewayStore
+from telemetry.logs import chat_tag
 
 if TYPE_CHECKING:
     from bot.relay import Relay
@@ -220,7 +221,7 @@ class TelegramChannel:
                 try:
                     await context.bot.send_message(chat.id, SOMETHING_WENT_WRONG)
                 except TelegramError:
-                    log.warning("could not tell chat %s about the failure", chat.id)
+                    log.warning("could not tell %s about the failure", chat_tag(identity(chat.id)))
 
     # -- sending ---------------------------------------------------------------------------
 

@@ -2,8 +2,12 @@
 
 Each browser gets a signed session cookie (Starlette's SessionMiddleware, itsdangerous); its
 chat identity is `web:<session id>`, linked to an ERP account by the same one-time code as a
-Telegram chat ("link 482913"). The cookie is HttpOnly and SameSite=Lax, and the message
-endpoint takes JSON only, so another site cannot post into someone's chat.
+Telegram chat ("link 482913") or by a one-tap link (`/?link=<token>`, bot/linking.py). The
+cookie is HttpOnly and SameSite=Lax, the endpoints take JSON only, and every request that
+changes something must come from this page (bot/origin.py), so another site can neither post
+into someone's chat nor start them a new one. A session is started by the page itself (a
+document navigation), never by an image or frame another site embeds, and a browser's chat is
+replaced only when its own page asks for a new one.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import json
 import secrets
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +31,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from bot.assistant import Reply
 from bot.charts import CHARTS, Chart, ChartSource, file_from
 from bot.limits import SlidingWindow
+from bot.origin import SameOriginOnly
 from bot.push import WebPush
 from bot.store import GatewayStore
 
@@ -59,6 +64,19 @@ class ChatMessage(BaseModel):
         return self
 
 
+class NewSession(BaseModel):
+    """`{"new": true}`: leave this browser's chat behind and start another (the page's own
+    choice; a cross-site request never gets here). Without it: this browser's chat."""
+
+    new: bool = False
+
+
+class LinkToken(BaseModel):
+    """The token of a one-tap link the page was opened with."""
+
+    token: str = Field(min_length=1, max_length=64)
+
+
 class TooFast(Exception):
     def __init__(self, retry_after: float) -> None:
         super().__init__(f"retry after {retry_after:.0f} s")
@@ -80,6 +98,7 @@ def create_web_app(
     limits: WebLimits,
     charts: ChartSource,
     lifespan: Callable[[FastAPI], AbstractAsyncContextManager[None]] | None = None,
+    allowed_origins: Sequence[str] = (),
 ) -> FastAPI:
     app = FastAPI(
         title="Sales order assistant: chat gateway",
@@ -95,6 +114,7 @@ def create_web_app(
         same_site="lax",
         https_only=secure_cookies,
     )
+    app.add_middleware(SameOriginOnly, allowed_origins=allowed_origins)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.exception_handler(RequestValidationError)
@@ -134,13 +154,19 @@ def create_web_app(
 
     @app.get("/", include_in_schema=False)
     async def page(request: Request) -> FileResponse:
-        chat_of(request)  # the session starts with the page, before its script runs
+        # The session starts with the page, before its script runs; only when the page is
+        # opened as a page: another site's <img src> or frame would use up the address's
+        # quota of new chats.
+        if request.headers.get("sec-fetch-dest", "document") == "document":
+            chat_of(request)
         return FileResponse(
             STATIC / "index.html",
             headers={
                 "Content-Security-Policy": CONTENT_SECURITY_POLICY,
                 "Cache-Control": "no-cache",
                 "X-Content-Type-Options": "nosniff",
+                # a one-tap link's token is in the address: it goes nowhere else
+                "Referrer-Policy": "no-referrer",
             },
         )
 
@@ -149,9 +175,19 @@ def create_web_app(
         return {"status": "ok"}
 
     @app.post("/chat/session")
-    async def start_session(request: Request) -> dict[str, str]:
-        """A new chat for this browser (the old one, if any, is left behind)."""
-        return {"identity": chat_of(request, new=True)}
+    async def start_session(request: Request, body: NewSession | None = None) -> dict[str, str]:
+        """This browser's chat, started if it has none; a new one (the old left behind) only
+        when the page asks `{"new": true}`."""
+        return {"identity": chat_of(request, new=bool(body and body.new))}
+
+    @app.post("/chat/link")
+    async def link(body: LinkToken, request: Request) -> dict[str, Any]:
+        """Link this browser's chat by a one-tap link's token (the page asks the user first)."""
+        chat = chat_of(request)
+        wait = limits.messages.try_acquire(chat)
+        if wait is not None:
+            raise TooFast(wait)
+        return {"replies": [as_json(reply) for reply in await relay.link(chat, body.token)]}
 
     @app.post("/chat/messages")
     async def message(body: ChatMessage, request: Request) -> dict[str, Any]:

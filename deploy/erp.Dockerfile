@@ -24,6 +24,8 @@ RUN --mount=type=cache,target=/root/.cache/uv \
 COPY erp_backend ./erp_backend
 COPY bot ./bot
 COPY telemetry ./telemetry
+# the gateway signs its turns to Rasa with rasa_gateway.signing
+COPY rasa_gateway ./rasa_gateway
 RUN --mount=type=cache,target=/root/.cache/uv \
     uv sync --frozen --no-dev --no-editable
 

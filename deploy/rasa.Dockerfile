@@ -53,13 +53,18 @@ FROM base AS actions
 COPY actions ./actions
 # the JSON log lines and request ids the actions share with the ERP and the gateway
 COPY telemetry ./telemetry
+# the action server behind Rasa's token (ACTION_SERVER_TOKEN)
+COPY rasa_gateway ./rasa_gateway
 USER 10001:10001
 EXPOSE 5055
-CMD ["rasa", "run", "actions", "--port", "5055", "--actions", "actions"]
+ENV SANIC_HOST=0.0.0.0
+CMD ["python", "-m", "rasa_gateway.action_server", "--port", "5055", "--actions", "actions"]
 
 FROM base AS rasa
 # The model names the pipeline's own components (nlu_components.*): they load at run time too.
 COPY nlu_components ./nlu_components
+# the gateway's signed channel (credentials.yml)
+COPY rasa_gateway ./rasa_gateway
 COPY credentials.yml ./credentials.yml
 COPY deploy/endpoints.yml ./deploy/endpoints.yml
 COPY --from=model /model/model.tar.gz ./models/model.tar.gz

@@ -43,6 +43,11 @@ class ErpSettings(BaseSettings):
     # The business's currency, ISO 4217 (ERP_CURRENCY); stored with every price, order,
     # invoice and payment written from then on.
     currency: str = DEFAULT_CURRENCY
+    # Where the one-tap links of new link codes point (docs/security.md): the web chat's
+    # public address (https://chat.example.com) and the Telegram bot's username. Empty: that
+    # link is not offered (the code and the token still are).
+    web_chat_url: str = ""
+    telegram_bot: str = ""
 
     @field_validator("currency")
     @classmethod

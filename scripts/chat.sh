@@ -15,14 +15,21 @@ if ! curl -sf "$ERP_URL/api/v1/health" >/dev/null; then
     echo "The ERP does not answer at $ERP_URL: start it with 'make run' first." >&2
     exit 1
 fi
-if [ ! -s var/service.key ]; then
-    .venv/bin/erp-backend create-key --role service --name rasa-actions > var/service.key
-fi
+# shellcheck source=scripts/secrets.sh
+source scripts/secrets.sh
+private_folder var
+secret_file var/service.key .venv/bin/erp-backend create-key --role service --name rasa-actions
+# credentials.yml names the gateway's channel; rasa shell reads the file before it picks its own
+secret_file var/rasa.secret new_secret
+export GATEWAY_RASA_SECRET="$(cat var/rasa.secret)"
+secret_file var/actions.token new_secret
+export ACTION_SERVER_TOKEN="$(cat var/actions.token)"
 MODEL="$(.venv-rasa/bin/python scripts/train.py)"
 
 # `make run` already serves an action server on 5055; otherwise start one for this session
 if ! curl -sf http://127.0.0.1:5055/health >/dev/null; then
-    .venv-rasa/bin/rasa run actions --port 5055 --actions actions > var/actions.log 2>&1 &
+    .venv-rasa/bin/python -m rasa_gateway.action_server --port 5055 --actions actions \
+        > var/actions.log 2>&1 &
     ACTIONS=$!
     trap 'kill $ACTIONS 2>/dev/null || true' EXIT
     until curl -sf http://127.0.0.1:5055/health >/dev/null; do
@@ -41,5 +48,7 @@ cat <<MSG
   Buttons show as a numbered menu.
 
 MSG
+# rasa shell serves its own unsigned channel while it runs: on loopback only, and on a port of
+# its own so it never stands in for `make run`'s Rasa (docs/security.md)
 .venv-rasa/bin/rasa shell --model "$MODEL" --endpoints endpoints.yml \
-    --conversation-id "shell:$(date +%s)"
+    --interface 127.0.0.1 --port "${SHELL_PORT:-5006}" --conversation-id "shell:$(date +%s)"

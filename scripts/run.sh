@@ -18,6 +18,9 @@ export GATEWAY_PORT="${GATEWAY_PORT:-8080}"
 export GATEWAY_HOST="${GATEWAY_HOST:-127.0.0.1}"
 export ERP_URL="http://127.0.0.1:${ERP_PORT}"
 export RASA_URL="http://127.0.0.1:${RASA_PORT}"
+# shellcheck source=scripts/secrets.sh
+source scripts/secrets.sh
+private_folder var
 LOGS=var/logs
 mkdir -p "$LOGS"
 
@@ -32,13 +35,22 @@ done
 echo "==> ERP database: migrate and demo data ($ERP_DATABASE_URL)"
 "${ERP_CLI[@]}" migrate
 "${ERP_CLI[@]}" seed --demo
-[ -s var/demo-manager.key ] || "${ERP_CLI[@]}" create-key --role manager --name demo-manager > var/demo-manager.key
-[ -s var/service.key ] || "${ERP_CLI[@]}" create-key --role service --name rasa-actions > var/service.key
+secret_file var/demo-manager.key "${ERP_CLI[@]}" create-key --role manager --name demo-manager
+secret_file var/service.key "${ERP_CLI[@]}" create-key --role service --name rasa-actions
 # the gateway's own key: its notifier reads the event feed (proactive messages)
-[ -s var/gateway.key ] || "${ERP_CLI[@]}" create-key --role service --name chat-gateway > var/gateway.key
+secret_file var/gateway.key "${ERP_CLI[@]}" create-key --role service --name chat-gateway
 # the web session secret survives restarts, so a linked browser stays linked
-[ -s var/gateway.secret ] || .venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(32))' > var/gateway.secret
-export GATEWAY_SECRET="$(cat var/gateway.secret)"
+secret_file var/gateway.secret new_secret
+# the gateway signs every turn it sends to Rasa with this; Rasa takes no other (credentials.yml)
+secret_file var/rasa.secret new_secret
+# Rasa sends it with every action call; the action server answers nothing else (endpoints.yml)
+secret_file var/actions.token new_secret
+# keys the hash that stands for a chat in the gateway's and the action server's log lines
+secret_file var/log-hash.key new_secret
+# each process is given the secrets it uses, no other (below)
+LOG_HASH_KEY="$(cat var/log-hash.key)"
+ACTION_SERVER_TOKEN="$(cat var/actions.token)"
+GATEWAY_RASA_SECRET="$(cat var/rasa.secret)"
 
 echo "==> model (trained only when config, domain or data changed)"
 MODEL="$(.venv-rasa/bin/python scripts/train.py)"
@@ -48,12 +60,16 @@ source scripts/processes.sh
 
 echo "==> starting"
 start erp "${ERP_CLI[@]}" serve --port "$ERP_PORT"
-SANIC_HOST=127.0.0.1 start action-server \
-    .venv-rasa/bin/rasa run actions --port "$ACTIONS_PORT" --actions actions
-start rasa .venv-rasa/bin/rasa run --model "$MODEL" \
+SANIC_HOST=127.0.0.1 ACTION_SERVER_TOKEN="$ACTION_SERVER_TOKEN" LOG_HASH_KEY="$LOG_HASH_KEY" \
+    start action-server \
+    .venv-rasa/bin/python -m rasa_gateway.action_server --port "$ACTIONS_PORT" --actions actions
+ACTION_SERVER_TOKEN="$ACTION_SERVER_TOKEN" GATEWAY_RASA_SECRET="$GATEWAY_RASA_SECRET" \
+    start rasa .venv-rasa/bin/rasa run --model "$MODEL" \
     --interface 127.0.0.1 --port "$RASA_PORT" --endpoints endpoints.yml \
     --credentials credentials.yml
-ERP_SERVICE_KEY="$(cat var/gateway.key)" start gateway .venv/bin/python -m bot
+ERP_SERVICE_KEY="$(cat var/gateway.key)" GATEWAY_SECRET="$(cat var/gateway.secret)" \
+    GATEWAY_RASA_SECRET="$GATEWAY_RASA_SECRET" LOG_HASH_KEY="$LOG_HASH_KEY" \
+    start gateway .venv/bin/python -m bot
 
 wait_for erp "$ERP_URL/api/v1/health" 0
 wait_for action-server "http://127.0.0.1:${ACTIONS_PORT}/health" 1

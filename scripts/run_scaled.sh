@@ -33,7 +33,11 @@ export LOCK_STORE_HOST="${LOCK_STORE_HOST:-127.0.0.1}" LOCK_STORE_PORT="${LOCK_S
 export LOCK_STORE_DB="${LOCK_STORE_DB:-1}" LOCK_STORE_KEY_PREFIX="${LOCK_STORE_KEY_PREFIX:-salesbot}"
 STATE=var/scaled  # keys and secret of this topology's ERP database (make run keeps var/)
 LOGS=var/logs/scaled
-mkdir -p "$STATE" "$LOGS"
+mkdir -p "$LOGS"
+# shellcheck source=scripts/secrets.sh
+source scripts/secrets.sh
+private_folder var
+private_folder "$STATE"
 
 for port in "$ERP_PORT" "$ACTIONS_PORT" "${RASA_PORTS[@]}" "$GATEWAY_PORT"; do
     if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
@@ -63,11 +67,18 @@ PY
 echo "==> ERP database: migrate and demo data"
 "${ERP_CLI[@]}" migrate
 "${ERP_CLI[@]}" seed --demo
-[ -s "$STATE/demo-manager.key" ] || "${ERP_CLI[@]}" create-key --role manager --name demo-manager > "$STATE/demo-manager.key"
-[ -s "$STATE/service.key" ] || "${ERP_CLI[@]}" create-key --role service --name rasa-actions > "$STATE/service.key"
-[ -s "$STATE/gateway.key" ] || "${ERP_CLI[@]}" create-key --role service --name chat-gateway > "$STATE/gateway.key"
-[ -s "$STATE/gateway.secret" ] || .venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(32))' > "$STATE/gateway.secret"
-export GATEWAY_SECRET="$(cat "$STATE/gateway.secret")"
+secret_file "$STATE/demo-manager.key" "${ERP_CLI[@]}" create-key --role manager --name demo-manager
+secret_file "$STATE/service.key" "${ERP_CLI[@]}" create-key --role service --name rasa-actions
+secret_file "$STATE/gateway.key" "${ERP_CLI[@]}" create-key --role service --name chat-gateway
+secret_file "$STATE/gateway.secret" new_secret
+secret_file "$STATE/rasa.secret" new_secret
+secret_file "$STATE/actions.token" new_secret
+# keys the hash that stands for a chat in the gateway's and the action server's log lines
+secret_file "$STATE/log-hash.key" new_secret
+# each process is given the secrets it uses, no other (below)
+LOG_HASH_KEY="$(cat "$STATE/log-hash.key")"
+ACTION_SERVER_TOKEN="$(cat "$STATE/actions.token")"
+GATEWAY_RASA_SECRET="$(cat "$STATE/rasa.secret")"
 
 echo "==> model (trained only when config, domain or data changed)"
 MODEL="$(.venv-rasa/bin/python scripts/train.py)"
@@ -77,14 +88,18 @@ source scripts/processes.sh
 
 echo "==> starting"
 start erp "${ERP_CLI[@]}" serve --port "$ERP_PORT"
-ERP_SERVICE_KEY="$(cat "$STATE/service.key")" SANIC_HOST=127.0.0.1 start action-server \
-    .venv-rasa/bin/rasa run actions --port "$ACTIONS_PORT" --actions actions
+ERP_SERVICE_KEY="$(cat "$STATE/service.key")" SANIC_HOST=127.0.0.1 \
+    ACTION_SERVER_TOKEN="$ACTION_SERVER_TOKEN" LOG_HASH_KEY="$LOG_HASH_KEY" start action-server \
+    .venv-rasa/bin/python -m rasa_gateway.action_server --port "$ACTIONS_PORT" --actions actions
 for i in 0 1; do
-    start "rasa-$((i + 1))" .venv-rasa/bin/rasa run --model "$MODEL" \
+    ACTION_SERVER_TOKEN="$ACTION_SERVER_TOKEN" GATEWAY_RASA_SECRET="$GATEWAY_RASA_SECRET" \
+        start "rasa-$((i + 1))" .venv-rasa/bin/rasa run --model "$MODEL" \
         --interface 127.0.0.1 --port "${RASA_PORTS[$i]}" \
         --endpoints deploy/endpoints.scaled.yml --credentials credentials.yml
 done
-ERP_SERVICE_KEY="$(cat "$STATE/gateway.key")" start gateway .venv/bin/python -m bot
+ERP_SERVICE_KEY="$(cat "$STATE/gateway.key")" GATEWAY_SECRET="$(cat "$STATE/gateway.secret")" \
+    GATEWAY_RASA_SECRET="$GATEWAY_RASA_SECRET" LOG_HASH_KEY="$LOG_HASH_KEY" \
+    start gateway .venv/bin/python -m bot
 
 wait_for erp "$ERP_URL/api/v1/health" 0
 wait_for action-server "http://127.0.0.1:${ACTIONS_PORT}/health" 1

@@ -3,13 +3,24 @@
 One JSON object per line: `time` (UTC, ISO 8601), `level`, `logger`, `message`,
 `request_id` (null outside a request) and any `extra={...}` fields; `exception` when a
 traceback is logged. `LOG_FORMAT=text` gives the classic one-line text for a console.
+
+A chat identity (`web:<session id>`, `telegram:<chat id>`) is never logged as it is: a web
+session id is what the gateway, Rasa and the ERP know the chat by. `chat_tag(identity)` is
+what a log line carries instead, `web:` + 12 hex digits of HMAC-SHA256 keyed with
+LOG_HASH_KEY. Processes given the same key tag a chat alike, so the gateway's and the action
+server's lines of one chat can be joined; without the key each process draws a random one
+(the tags still follow one chat through that process's lines, not across processes).
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import logging
+import os
 import re
+import secrets
 import sys
 import uuid
 from collections.abc import Iterator
@@ -23,6 +34,12 @@ REQUEST_ID_HEADER = "X-Request-ID"
 # header (no spaces, quotes, newlines). Anything else is replaced by a fresh id.
 _ACCEPTABLE = re.compile(r"[A-Za-z0-9._:-]{1,64}")
 _request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
+
+TAG_HEX_DIGITS = 12
+# A channel name kept readable in front of the hash ("web", "telegram"); anything else
+# before the colon is hashed with the rest and tagged "chat".
+_CHANNEL = re.compile(r"[a-z][a-z0-9_-]{0,15}")
+_log_hash_key: bytes | None = None
 
 # The attributes every LogRecord has; anything else on a record came from `extra=`.
 _STANDARD = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {
@@ -47,6 +64,37 @@ def accepted_request_id(given: str | None) -> str:
 
 def current_request_id() -> str | None:
     return _request_id.get()
+
+
+def use_log_hash_key(key: str) -> None:
+    """Tag chats with this key from now on (the process's LOG_HASH_KEY setting); empty: the
+    LOG_HASH_KEY variable, else a random key for this process."""
+    global _log_hash_key
+    _log_hash_key = key.encode("utf-8", "surrogateescape") if key else None
+
+
+def _hash_key() -> bytes:
+    global _log_hash_key
+    if _log_hash_key is None:
+        given = os.environ.get("LOG_HASH_KEY", "")
+        _log_hash_key = (
+            given.encode("utf-8", "surrogateescape") if given else secrets.token_bytes(32)
+        )
+    return _log_hash_key
+
+
+def chat_tag(identity: str | None) -> str:
+    """What a log line says for a chat identity: its channel and a keyed hash of the whole,
+    `web:3f9a0c51d2e4` for `web:<session id>`. The identity cannot be read back from it (nor
+    guessed and checked, a Telegram chat id being a number, without the key)."""
+    if identity is None:
+        return "none"
+    channel, colon, _ = identity.partition(":")
+    if not (colon and _CHANNEL.fullmatch(channel)):
+        channel = "chat"
+    message = identity.encode("utf-8", "surrogatepass")
+    digest = hmac.new(_hash_key(), message, hashlib.sha256).hexdigest()
+    return f"{channel}:{digest[:TAG_HEX_DIGITS]}"
 
 
 @contextmanager

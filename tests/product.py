@@ -7,6 +7,7 @@ once per change of config/domain/data, scripts/train.py), and Rasa with its acti
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 from collections.abc import Iterator
@@ -17,6 +18,7 @@ from typing import Any
 
 import httpx
 
+from rasa_gateway.signing import sign
 from tests.live_server import free_port, process_serving, serving
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -112,10 +114,12 @@ class RunningAssistant:
     erp: RunningErp
 
     def say(self, sender: str, text: str) -> list[dict[str, Any]]:
-        """One user turn over Rasa's REST channel (what the gateway uses): the replies."""
+        """One user turn over Rasa's gateway channel, signed as the gateway signs: the replies."""
+        body = json.dumps({"sender": sender, "message": text}).encode()
         response = httpx.post(
-            f"{self.url}/webhooks/rest/webhook",
-            json={"sender": sender, "message": text},
+            f"{self.url}/webhooks/gateway/webhook",
+            content=body,
+            headers={"Content-Type": "application/json", **sign(RASA_SECRET, body)},
             timeout=60,
         )
         response.raise_for_status()
@@ -123,8 +127,14 @@ class RunningAssistant:
         return replies
 
 
+# What the test gateways and Rasa servers share: Rasa takes only turns the gateway signed.
+RASA_SECRET = "test-rasa-secret-" + "x" * 32
+ACTION_TOKEN = "test-action-token-" + "z" * 32
+
 RASA_ENV = {
     "SANIC_HOST": "127.0.0.1",  # the action server's interface (rasa_sdk reads it)
+    "GATEWAY_RASA_SECRET": RASA_SECRET,  # credentials.yml: the gateway channel's secret
+    "ACTION_SERVER_TOKEN": ACTION_TOKEN,  # what Rasa sends and the action server checks
     "RASA_TELEMETRY_ENABLED": "false",
     "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
 }
@@ -141,10 +151,12 @@ def rasa_command(model: Path, endpoints: Path, port: int, *more: str) -> list[st
 
 @contextmanager
 def running_actions(erp: RunningErp) -> Iterator[str]:
-    """`rasa run actions` on loopback, talking to `erp`: its base URL."""
+    """The action server (`rasa run actions` behind Rasa's token, as `make run` starts it)
+    on loopback, talking to `erp`: its base URL."""
     port = free_port()
     env = {**os.environ, "ERP_URL": erp.url, "ERP_SERVICE_KEY": erp.service_key, **RASA_ENV}
-    command = [str(RASA), "run", "actions", "--port", str(port), "--actions", "actions"]
+    command = [str(RASA_PYTHON), "-m", "rasa_gateway.action_server"]
+    command += ["--port", str(port), "--actions", "actions"]
     base = f"http://127.0.0.1:{port}"
     with process_serving("actions", command, env, base, "/health", timeout=90, cwd=str(ROOT)):
         yield base
@@ -155,7 +167,10 @@ def running_assistant(erp: RunningErp, model: Path, folder: Path) -> Iterator[Ru
     """`rasa run actions` and `rasa run` on loopback, the action server talking to `erp`."""
     with running_actions(erp) as actions_url:
         endpoints = folder / "endpoints.yml"
-        endpoints.write_text(f'action_endpoint:\n  url: "{actions_url}/webhook"\n')
+        endpoints.write_text(
+            f'action_endpoint:\n  url: "{actions_url}/webhook"\n'
+            f"  headers:\n    X-Action-Token: {ACTION_TOKEN}\n"
+        )
         port = free_port()
         rasa_url = f"http://127.0.0.1:{port}"
         env = {**os.environ, **RASA_ENV}
@@ -176,6 +191,7 @@ def running_gateway(erp: RunningErp, rasa_url: str, folder: Path) -> Iterator[st
         "RASA_URL": rasa_url,
         "GATEWAY_PORT": str(port),
         "GATEWAY_SECRET": "test-gateway-secret-" + port.__str__(),
+        "GATEWAY_RASA_SECRET": RASA_SECRET,
         "GATEWAY_DATABASE_URL": f"sqlite:///{folder / 'gateway.db'}",
         "GATEWAY_SESSIONS_PER_HOUR": "100000",
         "GATEWAY_MESSAGES_PER_MINUTE": "100000",

@@ -12,7 +12,13 @@ from pathlib import Path
 import pytest
 
 from tests.live_server import free_port, process_serving
-from tests.product import RunningErp, running_assistant, seeded_erp, trained_model
+from tests.product import (
+    RASA_SECRET,
+    RunningErp,
+    running_assistant,
+    seeded_erp,
+    trained_model,
+)
 
 
 @dataclass
@@ -48,6 +54,7 @@ def running_product(folder: Path, **gateway_settings: str) -> Iterator[Product]:
             "NOTIFIER_POLL_SECONDS": "0.5",
             "GATEWAY_PORT": str(port),
             "GATEWAY_SECRET": "test-secret",
+            "GATEWAY_RASA_SECRET": RASA_SECRET,
             "GATEWAY_DATABASE_URL": f"sqlite:///{folder / 'gateway.db'}",
             "TELEGRAM_BOT_TOKEN": "",
             **{name.upper(): value for name, value in gateway_settings.items()},

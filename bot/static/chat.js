@@ -93,6 +93,60 @@ form.addEventListener("submit", (event) => {
   send({ text }, text);
 });
 
+// A one-tap link (/?link=<token>, sent by e-mail or printed): the token leaves the address
+// bar and the history at once, and the chat is linked only when the user says so here.
+async function linkChat(token, row) {
+  for (const other of row.querySelectorAll("button")) other.disabled = true;
+  busy(true);
+  try {
+    const response = await fetch("/chat/link", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      credentials: "same-origin",
+      body: JSON.stringify({ token }),
+    });
+    const answer = await response.json();
+    if (!response.ok) {
+      addMessage(false, { text: answer.message || "Sorry, this chat could not be linked." });
+      return;
+    }
+    for (const reply of answer.replies) addMessage(false, reply);
+  } catch (error) {
+    addMessage(false, { text: "Sorry, I couldn't reach the assistant. Please open the link again in a minute." });
+  } finally {
+    busy(false);
+  }
+}
+
+function offerLink(token) {
+  const item = document.createElement("li");
+  item.className = "message theirs";
+  const bubble = document.createElement("div");
+  bubble.className = "bubble";
+  bubble.textContent = "You opened a sign-in link. Link this chat to the account it was sent for?";
+  const row = document.createElement("div");
+  row.className = "buttons";
+  const yes = document.createElement("button");
+  yes.type = "button";
+  yes.textContent = "Link this chat";
+  yes.addEventListener("click", () => linkChat(token, row));
+  const no = document.createElement("button");
+  no.type = "button";
+  no.textContent = "Not now";
+  no.addEventListener("click", () => {
+    for (const other of row.querySelectorAll("button")) other.disabled = true;
+  });
+  row.append(yes, no);
+  item.append(bubble, row);
+  list.appendChild(item);
+}
+
+const linkToken = new URLSearchParams(window.location.search).get("link");
+if (linkToken) {
+  window.history.replaceState(null, "", window.location.pathname);
+  offerLink(linkToken);
+}
+
 // Pushed messages (order confirmed, shipped, ...). EventSource reconnects by itself.
 const events = new EventSource("/chat/events");
 events.addEventListener("reply", (event) => addMessage(false, JSON.parse(event.data)));

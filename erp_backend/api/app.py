@@ -8,6 +8,7 @@ from sqlalchemy import Engine
 from erp_backend.api.context import Clock, system_clock
 from erp_backend.api.errors import install_error_handlers
 from erp_backend.api.metrics import ErpMetrics, add_metrics_route
+from erp_backend.api.openapi import install_openapi
 from erp_backend.api.routes import (
     customers,
     events,
@@ -23,6 +24,7 @@ from erp_backend.api.routes import (
 )
 from erp_backend.api.sweeper import periodic_sweep
 from erp_backend.db.engine import make_session_factory
+from erp_backend.domain.identity import LinkAddresses
 from erp_backend.domain.money import DEFAULT_CURRENCY, set_business_currency
 from erp_backend.domain.replenishment import ReplenishmentPolicy
 from telemetry.http import HttpTelemetry
@@ -38,6 +40,7 @@ def create_app(
     replenishment: ReplenishmentPolicy | None = None,
     metrics_token: str = "",
     currency: str = DEFAULT_CURRENCY,
+    link_addresses: LinkAddresses | None = None,
 ) -> FastAPI:
     """The API on `engine`. With `sweep_every_seconds`, the process also runs the periodic
     sweep (overdue invoices, expired idempotency keys) while it serves. `GET /metrics` asks
@@ -58,6 +61,7 @@ def create_app(
     app.state.read_sessions = make_session_factory(engine, read_only=True)
     app.state.clock = clock
     app.state.replenishment = replenishment or ReplenishmentPolicy()
+    app.state.link_addresses = link_addresses or LinkAddresses()
     app.state.metrics = metrics = ErpMetrics()
     app.add_middleware(
         HttpTelemetry,
@@ -85,4 +89,5 @@ def create_app(
     for module in modules:
         api.include_router(module.router)
     app.include_router(api)
+    install_openapi(app)
     return app

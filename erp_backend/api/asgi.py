@@ -6,6 +6,7 @@ from fastapi import FastAPI
 
 from erp_backend.api.app import create_app
 from erp_backend.db.engine import make_engine
+from erp_backend.domain.identity import LinkAddresses
 from erp_backend.settings import ErpSettings
 from telemetry.logs import configure_logging
 
@@ -25,4 +26,5 @@ def app_from_settings() -> FastAPI:
         replenishment=settings.replenishment_policy(),
         metrics_token=settings.metrics_token.get_secret_value(),
         currency=settings.currency,
+        link_addresses=LinkAddresses(settings.web_chat_url, settings.telegram_bot),
     )

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import base64
-import binascii
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated, Any, TypeVar
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Header, Query, Request, Security
 from fastapi.responses import JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -39,8 +40,10 @@ class RequestContext:
     path: str
 
     def read(self, work: Callable[[Session, Actor], T]) -> T:
+        now = self.clock()
+
         def attempt(session: Session) -> T:
-            _caller, actor = authenticate(session, self.credentials)
+            _caller, actor = authenticate(session, self.credentials, now)
             return work(session, actor)
 
         return in_transaction(self.read_sessions, attempt)
@@ -50,7 +53,7 @@ class RequestContext:
         now = self.clock()
 
         def attempt(session: Session) -> T:
-            caller, actor = authenticate(session, self.credentials)
+            caller, actor = authenticate(session, self.credentials, now)
             return work(session, caller, actor, now)
 
         return in_transaction(self.sessions, attempt)
@@ -72,7 +75,7 @@ class RequestContext:
         )
 
         def attempt(session: Session) -> tuple[int, Any, bool]:
-            caller, actor = authenticate(session, self.credentials)
+            caller, actor = authenticate(session, self.credentials, now)
             record = None
             if key is not None:
                 claimed = idempotency.claim(
@@ -92,20 +95,23 @@ class RequestContext:
         return JSONResponse(payload, status_code=status, headers=headers)
 
 
+# Documents the bearer scheme (and each authenticated operation's `security`) in the OpenAPI
+# document; a missing or malformed header is left to authenticate(): 401 UNAUTHENTICATED.
+BEARER = HTTPBearer(
+    auto_error=False, scheme_name="bearerAuth", description="`Authorization: Bearer <api key>`"
+)
+
+
 async def request_context(
     request: Request,
-    authorization: Annotated[str | None, Header(include_in_schema=False)] = None,
+    bearer: Annotated[HTTPAuthorizationCredentials | None, Security(BEARER)] = None,
     x_chat_identity: Annotated[
         str | None,
         Header(description="`<channel>:<id>`; only the service principal may send it."),
     ] = None,
 ) -> RequestContext:
     # async: it does no I/O, and a sync dependency would cost a thread hop per request
-    api_key = None
-    if authorization is not None:
-        scheme, _, token = authorization.partition(" ")
-        if scheme.lower() == "bearer" and token.strip():
-            api_key = token.strip()
+    api_key = (bearer.credentials.strip() or None) if bearer is not None else None
     return RequestContext(
         sessions=request.app.state.sessions,
         read_sessions=request.app.state.read_sessions,
@@ -121,29 +127,57 @@ IdempotencyKey = Annotated[
     str | None,
     Header(
         alias="Idempotency-Key",
-        description="Repeat a request safely: the same key and body replay the first answer.",
+        description="Repeat a request safely: the same key and body replay the first answer. "
+        "1 to 255 printable ASCII characters, no space at either end (a UUID will do).",
+        min_length=1,
+        max_length=idempotency.MAX_KEY_LENGTH,
+        pattern=r"^[\x21-\x7e]([\x20-\x7e]*[\x21-\x7e])?$",
     ),
 ]
 
+# Cursors: send back what `next_cursor` gave. Each kind is documented by its pattern, and
+# every value of that pattern is a position the server accepts, so a client (or a fuzzer)
+# that follows the schema is never refused.
+# - after a key (SKU, customer code): the key's UTF-8 bytes in unpadded base64url. A value
+#   that decodes to no key of ours is still a position in key order.
+# - before an id (orders, invoices): the id in decimal.
+KEY_CURSOR = r"^([A-Za-z0-9_-]{4})*([A-Za-z0-9_-]{2,3})?$"
+ID_CURSOR = r"^[0-9]{1,18}$"
+KeyCursor = Annotated[
+    str | None,
+    Query(
+        max_length=200,
+        pattern=KEY_CURSOR,
+        description="`next_cursor` of the previous page (unpadded base64url)",
+    ),
+]
+IdCursor = Annotated[
+    str | None,
+    Query(pattern=ID_CURSOR, description="`next_cursor` of the previous page (an id)"),
+]
 
-def encode_cursor(value: int | str) -> str:
-    return base64.urlsafe_b64encode(str(value).encode()).decode().rstrip("=")
+
+def encode_cursor(key: str) -> str:
+    return base64.urlsafe_b64encode(key.encode()).decode().rstrip("=")
 
 
 def decode_cursor(cursor: str | None) -> str | None:
     if cursor is None:
         return None
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        return base64.urlsafe_b64decode(padded.encode()).decode()
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        raise DomainError(ErrorCode.VALIDATION_ERROR, "The cursor is not valid.") from None
+    if not re.fullmatch(KEY_CURSOR, cursor):
+        raise DomainError(ErrorCode.VALIDATION_ERROR, "The cursor is not valid.")
+    padded = cursor + "=" * (-len(cursor) % 4)
+    # NUL is not a character PostgreSQL stores or compares
+    return base64.urlsafe_b64decode(padded).decode(errors="replace").replace("\x00", "\ufffd")
+
+
+def encode_id_cursor(id_: int) -> str:
+    return str(id_)
 
 
 def decode_id_cursor(cursor: str | None) -> int | None:
-    value = decode_cursor(cursor)
-    if value is None:
+    if cursor is None:
         return None
-    if not (value.isascii() and value.isdigit()) or len(value) > 18:
+    if not re.fullmatch(ID_CURSOR, cursor):
         raise DomainError(ErrorCode.VALIDATION_ERROR, "The cursor is not valid.")
-    return int(value)
+    return int(cursor)

@@ -5,12 +5,17 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from fastapi.responses import Response
 
 from erp_backend.api.schemas import InvoiceDetailOut, StatementOut
 
 Row = Sequence[object]
+# for a route's `responses=`: what its 200 is
+CSV_RESPONSE: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"text/csv": {"schema": {"type": "string"}}}, "description": "A CSV file."}
+}
 
 
 def csv_response(filename: str, rows: Iterable[Row]) -> Response:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -12,6 +13,7 @@ from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from erp_backend.domain.errors import DomainError, ErrorCode
 
@@ -41,7 +43,6 @@ HTTP_STATUS: dict[ErrorCode, int] = {
 }
 
 _HTTP_CODES = {
-    400: ErrorCode.VALIDATION_ERROR,  # a body Starlette could not even parse
     401: ErrorCode.UNAUTHENTICATED,
     403: ErrorCode.FORBIDDEN,
     404: ErrorCode.NOT_FOUND,
@@ -117,14 +118,75 @@ def _limit_of(error: Any) -> dict[str, Any]:
     return {}
 
 
-async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     code = _HTTP_CODES.get(exc.status_code)
     if code is not None:
         return error_response(exc.status_code, code.value, str(exc.detail))
+    if exc.status_code == 400:
+        # FastAPI could not even read the body (not UTF-8): malformed JSON, like a body that
+        # does not parse, so the same answer (docs/errors.md)
+        return error_response(
+            422,
+            ErrorCode.VALIDATION_ERROR.value,
+            "body: the request body is not valid JSON",
+            {"errors": [{"field": "body", "problem": str(exc.detail), "type": "json_invalid"}]},
+        )
     if exc.status_code == 405:
-        return error_response(405, "METHOD_NOT_ALLOWED", "This method is not allowed here.")
+        allowed = allowed_methods(request)
+        response = error_response(
+            405, "METHOD_NOT_ALLOWED", "This method is not allowed here.", {"allowed": allowed}
+        )
+        response.headers["Allow"] = ", ".join(allowed)  # RFC 9110: a 405 says what is
+        return response
     return error_response(exc.status_code, f"HTTP_{exc.status_code}", str(exc.detail))
+
+
+METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """What the OpenAPI document gives this path, where a fixed path wins over a template
+    (/stock/receipts is not /stock/{sku}); for a path it leaves out (/metrics), what the
+    routes serve."""
+    documented = _documented_methods(request.app, request.url.path)
+    if documented is not None:
+        return documented
+    routes = request.app.router.routes
+    return [
+        method
+        for method in METHODS
+        if any(
+            route.matches({**request.scope, "method": method})[0] is Match.FULL for route in routes
+        )
+    ]
+
+
+Template = tuple[re.Pattern[str], bool, frozenset[str]]
+
+
+def _documented_methods(app: Any, path: str) -> list[str] | None:
+    document = app.openapi()
+    cached = getattr(app.state, "path_templates", None)
+    if cached is None or cached[0] is not document:
+        cached = (document, _templates(document))
+        app.state.path_templates = cached
+    matching = [(fixed, methods) for regex, fixed, methods in cached[1] if regex.fullmatch(path)]
+    if not matching:
+        return None
+    if any(fixed for fixed, _ in matching):
+        matching = [(fixed, methods) for fixed, methods in matching if fixed]
+    return [method for method in METHODS if any(method in methods for _, methods in matching)]
+
+
+def _templates(document: dict[str, Any]) -> list[Template]:
+    templates = []
+    for template, operations in document.get("paths", {}).items():
+        parts = re.split(r"(\{[^}]+\})", template)
+        regex = "".join("[^/]+" if part.startswith("{") else re.escape(part) for part in parts)
+        methods = frozenset(method.upper() for method in operations if method.upper() in METHODS)
+        templates.append((re.compile(regex), "{" not in template, methods))
+    return templates
 
 
 async def _data_error(_request: Request, exc: Exception) -> JSONResponse:
@@ -139,7 +201,9 @@ async def _integrity_error(_request: Request, exc: Exception) -> JSONResponse:
     # Two requests created the same code at the same moment: the loser learns it exists.
     # Anything else (a check constraint) means the request lost a race; nothing was written.
     assert isinstance(exc, IntegrityError)
-    log.warning("integrity error: %s", exc.orig)
+    # the first line only: PostgreSQL's DETAIL line quotes the clashing key, which may be a
+    # chat identity (chat_links) or a customer's data
+    log.warning("integrity error: %s", (str(exc.orig).splitlines() or [""])[0])
     text = str(exc.orig).lower()
     if "unique" in text or "duplicate key" in text:
         return error_response(409, ErrorCode.ALREADY_EXISTS.value, "That record already exists.")

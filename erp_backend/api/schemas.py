@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, ClassVar, Generic, Literal, Self, TypeVar
@@ -9,51 +11,193 @@ from typing import Annotated, Any, ClassVar, Generic, Literal, Self, TypeVar
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
     StringConstraints,
+    WithJsonSchema,
     model_validator,
 )
+from pydantic_core import core_schema
 
 from erp_backend.domain.money import MAX_AMOUNT, business_currency
 
 T = TypeVar("T")
 
 
-def _no_nul(value: str) -> str:
-    if "\x00" in value:
-        raise ValueError("must not contain NUL characters")
-    return value
+# Whitespace taken off both ends of text: JSON Schema's (ECMAScript's) \s, spelled out,
+# because Python, Rust (pydantic) and ECMAScript each mean something else by \s. Length
+# limits count what was sent; after them the text is stripped.
+SPACE = "\t\n\x0b\x0c\r \xa0\u1680\u2028\u2029\u202f\u205f\u3000\ufeff" + "".join(
+    chr(c) for c in range(0x2000, 0x200B)
+)
+_SPACE = r"\t\n\x0b\x0c\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+# PostgreSQL stores no NUL: identifiers and search words with one are refused up front
+NO_NUL = r"^[^\x00]*$"
+# at least one character that is not whitespace, and no NUL
+NOT_BLANK = rf"^[^\x00]*[^\x00{_SPACE}][^\x00]*$"
 
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_no_nul)]
+def _code(value: str) -> str:
+    return value.strip(SPACE).upper()
+
+
+@dataclass(frozen=True)
+class _CleanText:
+    """Text after its length limits: no NUL, stripped; with `blank=False`, not only spaces
+    (the fields that must say something). The schema's pattern says the same."""
+
+    blank: bool
+
+    def clean(self, value: str) -> str:
+        if "\x00" in value:
+            raise ValueError("must not contain NUL characters")
+        stripped = value.strip(SPACE)
+        if not stripped and not self.blank:
+            raise ValueError("must not be only spaces")
+        return stripped
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_after_validator_function(self.clean, handler(source))
+
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> dict[str, Any]:
+        return {**handler(schema), "pattern": NO_NUL if self.blank else NOT_BLANK}
+
+
+Clean = _CleanText(blank=True)
+NonBlank = _CleanText(blank=False)
 Sku = Annotated[
     str,
-    StringConstraints(
-        strip_whitespace=True, to_upper=True, pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,39}$"
-    ),
+    StringConstraints(pattern=rf"^[{_SPACE}]*[A-Za-z0-9][A-Za-z0-9._/-]{{0,39}}[{_SPACE}]*$"),
+    AfterValidator(_code),
 ]
 CustomerCode = Annotated[
     str,
-    StringConstraints(
-        strip_whitespace=True, to_upper=True, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$"
-    ),
+    StringConstraints(pattern=rf"^[{_SPACE}]*[A-Za-z0-9][A-Za-z0-9._-]{{0,31}}[{_SPACE}]*$"),
+    AfterValidator(_code),
 ]
-Quantity = Annotated[int, Field(strict=True, ge=1, le=100_000)]
-Amount = Annotated[Decimal, Field(ge=0, le=MAX_AMOUNT, decimal_places=2)]
-DiscountPct = Annotated[Decimal, Field(ge=0, le=100, decimal_places=2)]
-Count = Annotated[int, Field(strict=True, ge=0, le=10_000_000)]
+
+
+def _whole_number(value: Any) -> Any:
+    """JSON has one kind of number: 3.0 is the integer 3, as JSON Schema's `integer` says.
+    3.5, "3" and true stay refused (the fields are strict)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+Whole = BeforeValidator(_whole_number)
+Quantity = Annotated[int, Field(strict=True, ge=1, le=100_000), Whole]
+Count = Annotated[int, Field(strict=True, ge=0, le=10_000_000), Whole]
+Days = Annotated[int, Field(strict=True, ge=0, le=365), Whole]
+
+# Money and percentages: a JSON number or a decimal string, at most two decimal places. The
+# string form is a pattern ([0-9], not \d, which takes other scripts' digits in Python) that
+# the server checks too, so the OpenAPI schema and the validator take exactly the same
+# inputs: no "", "1e3", " 1" or "NaN". Ten digits before the point: MAX_AMOUNT is
+# 9999999999.99. The (?=.*[1-9]) of the positive forms refuses "0" and "0.00".
+MONEY_TEXT = r"^[0-9]{1,10}(\.[0-9]{1,2})?$"
+POSITIVE_MONEY_TEXT = r"^(?=.*[1-9])[0-9]{1,10}(\.[0-9]{1,2})?$"
+PERCENT_TEXT = r"^(100(\.0{1,2})?|[0-9]{1,2}(\.[0-9]{1,2})?)$"
+POSITIVE_PERCENT_TEXT = r"^(?=.*[1-9])(100(\.0{1,2})?|[0-9]{1,2}(\.[0-9]{1,2})?)$"
+
+
+def _decimal_text(pattern: str, meaning: str) -> BeforeValidator:
+    compiled = re.compile(pattern)
+
+    def check(value: Any) -> Any:
+        if isinstance(value, bool) or (isinstance(value, str) and not compiled.fullmatch(value)):
+            raise ValueError(f"must be {meaning}")
+        return value
+
+    return BeforeValidator(check)
+
+
+def _decimal_schema(pattern: str, meaning: str, maximum: Decimal, *, positive: bool) -> Any:
+    number: dict[str, Any] = {"type": "number", "maximum": float(maximum), "multipleOf": 0.01}
+    number["exclusiveMinimum" if positive else "minimum"] = 0
+    return WithJsonSchema(
+        {"anyOf": [number, {"type": "string", "pattern": pattern}], "description": meaning}
+    )
+
+
+_AMOUNT = 'a number from 0 to 9999999999.99 with at most 2 decimal places (12.5 or "12.50")'
+_POSITIVE_AMOUNT = _AMOUNT.replace("from 0 to", "above 0, up to")
+_PCT = 'a percentage from 0 to 100 with at most 2 decimal places (12.5 or "12.50")'
+_POSITIVE_PCT = _PCT.replace("from 0 to", "above 0, up to")
+Amount = Annotated[
+    Decimal,
+    Field(ge=0, le=MAX_AMOUNT, decimal_places=2),
+    _decimal_text(MONEY_TEXT, _AMOUNT),
+    _decimal_schema(MONEY_TEXT, _AMOUNT, MAX_AMOUNT, positive=False),
+]
+PositiveAmount = Annotated[
+    Decimal,
+    Field(gt=0, le=MAX_AMOUNT, decimal_places=2),
+    _decimal_text(POSITIVE_MONEY_TEXT, _POSITIVE_AMOUNT),
+    _decimal_schema(POSITIVE_MONEY_TEXT, _POSITIVE_AMOUNT, MAX_AMOUNT, positive=True),
+]
+DiscountPct = Annotated[
+    Decimal,
+    Field(ge=0, le=100, decimal_places=2),
+    _decimal_text(PERCENT_TEXT, _PCT),
+    _decimal_schema(PERCENT_TEXT, _PCT, Decimal(100), positive=False),
+]
+PositivePct = Annotated[
+    Decimal,
+    Field(gt=0, le=100, decimal_places=2),
+    _decimal_text(POSITIVE_PERCENT_TEXT, _POSITIVE_PCT),
+    _decimal_schema(POSITIVE_PERCENT_TEXT, _POSITIVE_PCT, Decimal(100), positive=True),
+]
+
+ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _iso_day(value: Any) -> Any:
+    """A day is YYYY-MM-DD, as JSON Schema's `date` format says; left alone, the validator
+    would also take a number (or a string of one) as a Unix time."""
+    if isinstance(value, date) or (isinstance(value, str) and ISO_DAY.fullmatch(value)):
+        return value
+    raise ValueError("must be a date as YYYY-MM-DD")
+
+
+Day = Annotated[date, BeforeValidator(_iso_day)]
+
 # Trade names a product is also searched by, comma-separated: "rawlplug, wall anchor".
-SearchTerms = Annotated[Text, StringConstraints(max_length=500)]
+SearchTerms = Annotated[str, StringConstraints(max_length=500), Clean]
 
 
 class Input(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+def _null_only_where_nullable(schema: dict[str, Any], model: type[Any]) -> None:
+    """The schema says what the validator below does: `null` only for the NULLABLE fields."""
+    nullable: frozenset[str] = getattr(model, "NULLABLE", frozenset())
+    for name, field in schema.get("properties", {}).items():
+        options = field.get("anyOf")
+        if name in nullable or not isinstance(options, list):
+            continue
+        kept = [option for option in options if option != {"type": "null"}]
+        if "default" in field and field["default"] is None:
+            del field["default"]  # leaving it out keeps the value; null is not one
+        if len(kept) == 1:
+            del field["anyOf"]
+            field.update(kept[0])
+        else:
+            field["anyOf"] = kept
+
+
 class PatchInput(Input):
     """A partial update: absent fields stay; `null` clears only the fields that may be empty."""
 
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_null_only_where_nullable)
     NULLABLE: ClassVar[frozenset[str]] = frozenset()
 
     @model_validator(mode="after")
@@ -98,18 +242,18 @@ class ProductOut(BaseModel):
 
 class ProductCreate(Input):
     sku: Sku
-    name: Annotated[Text, StringConstraints(min_length=1, max_length=200)]
+    name: Annotated[str, StringConstraints(min_length=1, max_length=200), NonBlank]
     unit_price: Amount
-    unit: Annotated[Text, StringConstraints(min_length=1, max_length=16)] = "pcs"
+    unit: Annotated[str, StringConstraints(min_length=1, max_length=16), NonBlank] = "pcs"
     reorder_point: Count = 0
     reorder_qty: Count = 0
     search_terms: SearchTerms = ""
 
 
 class ProductPatch(PatchInput):
-    name: Annotated[Text, StringConstraints(min_length=1, max_length=200)] | None = None
+    name: Annotated[str, StringConstraints(min_length=1, max_length=200), NonBlank] | None = None
     unit_price: Amount | None = None
-    unit: Annotated[Text, StringConstraints(min_length=1, max_length=16)] | None = None
+    unit: Annotated[str, StringConstraints(min_length=1, max_length=16), NonBlank] | None = None
     reorder_point: Count | None = None
     reorder_qty: Count | None = None
     active: bool | None = None
@@ -131,22 +275,22 @@ class CustomerOut(BaseModel):
 
 class CustomerCreate(Input):
     code: CustomerCode
-    name: Annotated[Text, StringConstraints(min_length=1, max_length=200)]
+    name: Annotated[str, StringConstraints(min_length=1, max_length=200), NonBlank]
     credit_limit: Amount
-    payment_terms_days: Annotated[int, Field(strict=True, ge=0, le=365)] = 30
+    payment_terms_days: Days = 30
     active: bool = True
-    shipping_address: Annotated[Text, StringConstraints(max_length=500)] | None = None
-    email: Annotated[Text, StringConstraints(max_length=200)] | None = None
+    shipping_address: Annotated[str, StringConstraints(max_length=500), Clean] | None = None
+    email: Annotated[str, StringConstraints(max_length=200), Clean] | None = None
 
 
 class CustomerPatch(PatchInput):
     NULLABLE = frozenset({"shipping_address", "email"})
-    name: Annotated[Text, StringConstraints(min_length=1, max_length=200)] | None = None
+    name: Annotated[str, StringConstraints(min_length=1, max_length=200), NonBlank] | None = None
     credit_limit: Amount | None = None
-    payment_terms_days: Annotated[int, Field(strict=True, ge=0, le=365)] | None = None
+    payment_terms_days: Days | None = None
     active: bool | None = None
-    shipping_address: Annotated[Text, StringConstraints(max_length=500)] | None = None
-    email: Annotated[Text, StringConstraints(max_length=200)] | None = None
+    shipping_address: Annotated[str, StringConstraints(max_length=500), Clean] | None = None
+    email: Annotated[str, StringConstraints(max_length=200), Clean] | None = None
 
 
 class CreditOut(BaseModel):
@@ -172,22 +316,26 @@ class OrderCreate(Input):
     )
     lines: Annotated[list[OrderLineIn], Field(min_length=1, max_length=100)]
     channel: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,19}$")] | None = None
-    requested_delivery_date: date | None = None
-    shipping_address: Annotated[Text, StringConstraints(min_length=1, max_length=500)] | None = None
+    requested_delivery_date: Day | None = None
+    shipping_address: (
+        Annotated[str, StringConstraints(min_length=1, max_length=500), NonBlank] | None
+    ) = None
 
 
 class OrderEdit(Input):
     lines: Annotated[list[OrderLineIn], Field(min_length=1, max_length=100)]
-    requested_delivery_date: date | None = None
-    shipping_address: Annotated[Text, StringConstraints(min_length=1, max_length=500)] | None = None
+    requested_delivery_date: Day | None = None
+    shipping_address: (
+        Annotated[str, StringConstraints(min_length=1, max_length=500), NonBlank] | None
+    ) = None
 
 
 class RejectIn(Input):
-    reason: Annotated[Text, StringConstraints(min_length=1, max_length=500)]
+    reason: Annotated[str, StringConstraints(min_length=1, max_length=500), NonBlank]
 
 
 class CancelIn(Input):
-    reason: Annotated[Text, StringConstraints(max_length=500)] | None = None
+    reason: Annotated[str, StringConstraints(max_length=500), Clean] | None = None
 
 
 class OrderLineOut(BaseModel):
@@ -243,7 +391,7 @@ class StockOut(BaseModel):
 
 class StockReceiptIn(Input):
     sku: Sku
-    quantity: Annotated[int, Field(strict=True, ge=1, le=1_000_000)]
+    quantity: Annotated[int, Field(strict=True, ge=1, le=1_000_000), Whole]
 
 
 class StockReceiptOut(BaseModel):
@@ -308,20 +456,54 @@ class ReplenishmentProposalOut(BaseModel):
 
 
 class LinkCodeIn(Input):
+    """For a customer's contact (`customer_code`) or a staff user (`principal_name`): one."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "oneOf": [
+                {"required": [name], "properties": {name: {"type": "string"}}}
+                for name in ("customer_code", "principal_name")
+            ]
+        },
+    )
     customer_code: CustomerCode | None = None
-    principal_name: Annotated[Text, StringConstraints(min_length=1, max_length=100)] | None = None
+    principal_name: (
+        Annotated[str, StringConstraints(min_length=1, max_length=100), NonBlank] | None
+    ) = None
+
+    @model_validator(mode="after")
+    def _one_of_the_two(self) -> Self:
+        if (self.customer_code is None) == (self.principal_name is None):
+            raise ValueError("give either customer_code or principal_name")
+        return self
 
 
 class LinkCodeOut(BaseModel):
-    code: str
+    code: str  # six digits, to read out on the phone (an hour)
     expires_at: datetime
     principal_name: str
     role: str
     customer_code: str | None
+    # The one-tap link (the same link, used once): a token too long to guess, for e-mail
+    # or print, as a Telegram deep link and a web chat address where those are configured
+    # (ERP_TELEGRAM_BOT, ERP_WEB_CHAT_URL).
+    token: str
+    token_expires_at: datetime
+    telegram_link: str | None
+    web_link: str | None
 
 
 class LinkIn(Input):
-    code: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\d{4,12}$")]
+    """A code typed in the chat."""
+
+    code: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\s*[0-9]{4,12}\s*$")]
+
+
+class LinkByTokenIn(Input):
+    """The token of a one-tap link (Telegram's /start, the web chat's address)."""
+
+    token: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{20,64}$")]
 
 
 class LinkOut(BaseModel):
@@ -329,6 +511,7 @@ class LinkOut(BaseModel):
     principal_name: str
     role: str
     customer_code: str | None
+    customer_name: str | None = None
 
 
 class MeOut(BaseModel):
@@ -343,8 +526,8 @@ class MeOut(BaseModel):
 
 
 class ShipIn(Input):
-    carrier: Annotated[Text, StringConstraints(min_length=1, max_length=60)]
-    tracking_number: Annotated[Text, StringConstraints(min_length=1, max_length=80)]
+    carrier: Annotated[str, StringConstraints(min_length=1, max_length=60), NonBlank]
+    tracking_number: Annotated[str, StringConstraints(min_length=1, max_length=80), NonBlank]
 
 
 class InvoiceOut(BaseModel):
@@ -368,9 +551,9 @@ class InvoiceDetailOut(InvoiceOut):
 
 
 class PaymentIn(Input):
-    amount: Annotated[Decimal, Field(gt=0, le=MAX_AMOUNT, decimal_places=2)]
-    received_on: date | None = None
-    reference: Annotated[Text, StringConstraints(max_length=80)] | None = None
+    amount: PositiveAmount
+    received_on: Day | None = None
+    reference: Annotated[str, StringConstraints(max_length=80), Clean] | None = None
 
 
 class PaymentOut(BaseModel):
@@ -434,10 +617,10 @@ class ReturnLineIn(Input):
 
 class ReturnIn(Input):
     order_number: Annotated[
-        str, StringConstraints(strip_whitespace=True, to_upper=True, max_length=20)
+        str, StringConstraints(max_length=20, pattern=NO_NUL), AfterValidator(_code)
     ]
     lines: Annotated[list[ReturnLineIn], Field(min_length=1, max_length=100)]
-    reason: Annotated[Text, StringConstraints(min_length=1, max_length=500)]
+    reason: Annotated[str, StringConstraints(min_length=1, max_length=500), NonBlank]
 
 
 class ReturnLineOut(BaseModel):

@@ -31,6 +31,8 @@ MAX_ATTEMPTS = 5
 
 
 def make_engine(url: str, *, pool_size: int = 10, max_overflow: int = 10) -> Engine:
+    # hide_parameters: a database error's text (logged) names the statement, never its values
+    # (a chat identity, a customer's data)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database
@@ -41,11 +43,12 @@ def make_engine(url: str, *, pool_size: int = 10, max_overflow: int = 10) -> Eng
         engine = create_engine(
             url,
             connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+            hide_parameters=True,
             **pool,
         )
         _configure_sqlite(engine)
         return engine
-    return create_engine(url, pool_size=pool_size, max_overflow=max_overflow)
+    return create_engine(url, pool_size=pool_size, max_overflow=max_overflow, hide_parameters=True)
 
 
 def _configure_sqlite(engine: Engine) -> None:

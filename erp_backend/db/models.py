@@ -157,6 +157,8 @@ class ApiKey(Base):
     key_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None]
+    # None: the key does not expire. Rotation sets it on the old key (its grace period).
+    expires_at: Mapped[datetime | None]
 
 
 class ChatLink(Base):
@@ -180,6 +182,13 @@ class LinkCode(Base):
     expires_at: Mapped[datetime]
     used_at: Mapped[datetime | None]
     used_by: Mapped[str | None] = mapped_column(String(160))
+    # The one-tap link beside the code (a long single-use token, for e-mail or print): its
+    # hash and how long it lasts; the code and the token are one link, used once.
+    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)
+    token_expires_at: Mapped[datetime | None]
+    # Wrong codes tried anywhere while this one was live: past a limit the code is void
+    # (domain/identity.py), so no code can be guessed with more than that many tries.
+    wrong_guesses: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class LinkAttempt(Base):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from urllib.parse import quote
 
 from erp_backend.domain.errors import DomainError, ErrorCode
 
@@ -12,6 +13,17 @@ LINK_CODE_DIGITS = 6
 LINK_CODE_TTL = timedelta(hours=1)
 MAX_FAILED_LINK_ATTEMPTS = 5
 LINK_LOCKOUT = timedelta(minutes=15)
+# Guessing bounds beside the per-chat lockout (docs/security.md has the odds): a live code is
+# void after this many wrong codes were tried anywhere while it was live, so no code can be
+# guessed with more tries than that, however many chats or addresses guess; and past this
+# many wrong codes in a lockout window across all chats, codes are refused for everyone for
+# a while (links by token keep working).
+MAX_WRONG_GUESSES_PER_CODE = 50
+MAX_WRONG_CODES_GLOBAL = 200
+# The one-tap link (a long single-use token in a Telegram deep link or a web chat address)
+# can be sent by e-mail or printed, so it lasts longer than the code read out on the phone.
+LINK_TOKEN_BYTES = 24
+LINK_TOKEN_TTL = timedelta(days=7)
 
 _IDENTITY_RE = re.compile(
     r"^(?P<channel>[a-z][a-z0-9_]{0,19}):(?P<external_id>[A-Za-z0-9_.@-]{1,128})$"
@@ -36,6 +48,36 @@ def parse_chat_identity(value: str) -> ChatIdentity:
             header="X-Chat-Identity",
         )
     return ChatIdentity(match["channel"], match["external_id"])
+
+
+def ensure_codes_not_flooded(wrong_codes_in_window: int, now: datetime) -> None:
+    """Refuse codes for everyone while wrong ones arrive faster than people mistype them."""
+    if wrong_codes_in_window >= MAX_WRONG_CODES_GLOBAL:
+        raise DomainError(
+            ErrorCode.TOO_MANY_ATTEMPTS,
+            "Too many wrong codes are being tried right now. Please wait a few minutes, or use "
+            "the link you were sent.",
+            retry_after_seconds=int(LINK_LOCKOUT.total_seconds()),
+        )
+
+
+@dataclass(frozen=True)
+class LinkAddresses:
+    """Where one-tap links point: the web chat's public address and the Telegram bot's name
+    (either may be unset, then that link is not offered)."""
+
+    web_chat_url: str = ""
+    telegram_bot: str = ""
+
+    def web(self, token: str) -> str | None:
+        if not self.web_chat_url:
+            return None
+        return f"{self.web_chat_url.rstrip('/')}/?link={quote(token)}"
+
+    def telegram(self, token: str) -> str | None:
+        if not self.telegram_bot:
+            return None
+        return f"https://t.me/{self.telegram_bot.lstrip('@')}?start={quote(token)}"
 
 
 @dataclass(frozen=True)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from erp_backend.db import repositories as repo
@@ -16,8 +17,14 @@ from erp_backend.domain.errors import DomainError, ErrorCode
 from erp_backend.domain.identity import (
     LINK_CODE_DIGITS,
     LINK_CODE_TTL,
+    LINK_LOCKOUT,
+    LINK_TOKEN_BYTES,
+    LINK_TOKEN_TTL,
+    MAX_WRONG_GUESSES_PER_CODE,
+    ChatIdentity,
     LinkAttempts,
     after_failure,
+    ensure_codes_not_flooded,
     ensure_not_locked,
     parse_chat_identity,
 )
@@ -51,20 +58,33 @@ def _digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def authenticate(session: Session, credentials: Credentials) -> tuple[Actor, Actor]:
-    """Return (the key's own principal, the actor the request acts as)."""
+def authenticate(session: Session, credentials: Credentials, now: datetime) -> tuple[Actor, Actor]:
+    """Return (the key's own principal, the actor the request acts as). The key is looked up
+    in the request's own transaction, never cached: a revoked or expired key is refused at
+    once."""
     if not credentials.api_key:
         raise DomainError(ErrorCode.UNAUTHENTICATED, "Send 'Authorization: Bearer <api key>'.")
-    row = (
+    found = (
         session.execute(
-            select(Principal)
-            .join(ApiKey, ApiKey.principal_id == Principal.id)
-            .where(ApiKey.key_hash == _digest(credentials.api_key), ApiKey.revoked_at.is_(None))
+            select(ApiKey, Principal)
+            .join(Principal, ApiKey.principal_id == Principal.id)
+            .where(ApiKey.key_hash == _digest(credentials.api_key))
         )
         .unique()
-        .scalar_one_or_none()
+        .one_or_none()
     )
-    if row is None or not row.active:
+    if found is None:
+        raise DomainError(ErrorCode.UNAUTHENTICATED, "The API key is not valid.")
+    key, row = found
+    # Only the holder of the secret gets this far, so saying why a key is refused leaks nothing.
+    if key.revoked_at is not None:
+        raise DomainError(ErrorCode.UNAUTHENTICATED, "The API key has been revoked.")
+    if key.expires_at is not None and key.expires_at <= now:
+        raise DomainError(
+            ErrorCode.UNAUTHENTICATED,
+            f"The API key expired at {key.expires_at:%Y-%m-%d %H:%M} UTC.",
+        )
+    if not row.active:
         raise DomainError(ErrorCode.UNAUTHENTICATED, "The API key is not valid.")
     caller = actor_for(row)
     if credentials.chat_identity is None:
@@ -103,17 +123,142 @@ def actor_for(principal: Principal, chat_identity: str | None = None) -> Actor:
     )
 
 
-def create_api_key(session: Session, principal: Principal, now: datetime) -> str:
+def create_api_key(
+    session: Session, principal: Principal, now: datetime, *, expires_at: datetime | None = None
+) -> str:
+    """A new key for the principal; a principal may hold several (rotation). Returns the
+    secret, which is stored only as its hash."""
+    return issue_api_key(session, principal, now, expires_at=expires_at).secret
+
+
+@dataclass(frozen=True)
+class IssuedKey:
+    secret: str
+    key: ApiKey
+
+
+def issue_api_key(
+    session: Session, principal: Principal, now: datetime, *, expires_at: datetime | None = None
+) -> IssuedKey:
+    if expires_at is not None and expires_at <= now:
+        raise DomainError(ErrorCode.VALIDATION_ERROR, "A new key must expire in the future.")
     secret = KEY_PREFIX + secrets.token_urlsafe(32)
-    session.add(
-        ApiKey(
-            principal_id=principal.id,
-            prefix=secret[: len(KEY_PREFIX) + 6],
-            key_hash=_digest(secret),
-            created_at=now,
-        )
+    key = ApiKey(
+        principal_id=principal.id,
+        prefix=secret[: len(KEY_PREFIX) + 6],
+        key_hash=_digest(secret),
+        created_at=now,
+        expires_at=expires_at,
     )
-    return secret
+    session.add(key)
+    session.flush()
+    return IssuedKey(secret=secret, key=key)
+
+
+def key_status(key: ApiKey, principal: Principal, now: datetime) -> str:
+    """revoked, expired, principal inactive or active: whether the key opens the API now."""
+    if key.revoked_at is not None:
+        return "revoked"
+    if key.expires_at is not None and key.expires_at <= now:
+        return "expired"
+    return "active" if principal.active else "principal inactive"
+
+
+def list_api_keys(
+    session: Session, now: datetime, *, include_unusable: bool = False, name: str | None = None
+) -> list[tuple[ApiKey, Principal]]:
+    """The keys, oldest first, with their principals; by default the ones neither revoked nor
+    expired."""
+    statement = (
+        select(ApiKey, Principal)
+        .join(Principal, ApiKey.principal_id == Principal.id)
+        .order_by(ApiKey.id)
+    )
+    if not include_unusable:
+        statement = statement.where(
+            ApiKey.revoked_at.is_(None), or_(ApiKey.expires_at.is_(None), ApiKey.expires_at > now)
+        )
+    if name is not None:
+        statement = statement.where(Principal.name == name)
+    return [(key, principal) for key, principal in session.execute(statement).unique()]
+
+
+def find_api_key(session: Session, reference: str) -> ApiKey:
+    """A key by its id, its prefix (or the start of it, if that names one key) or the whole
+    secret. Locked for the change that follows."""
+    reference = reference.strip()
+    if reference.isascii() and reference.isdigit():
+        too_big = len(reference) > 18  # more than a BIGINT holds
+        found = None if too_big else session.get(ApiKey, int(reference), with_for_update=True)
+        if found is None:
+            raise repo.not_found("API key", reference)
+        return found
+    if not reference.startswith(KEY_PREFIX):
+        raise DomainError(
+            ErrorCode.VALIDATION_ERROR,
+            f"Give a key's id or its prefix (it starts with {KEY_PREFIX}), as list-keys shows.",
+        )
+    if len(reference) > len(KEY_PREFIX) + 6:  # the whole secret
+        candidates = list(
+            session.scalars(
+                select(ApiKey).where(ApiKey.key_hash == _digest(reference)).with_for_update()
+            )
+        )
+    else:
+        candidates = list(
+            session.scalars(
+                select(ApiKey)
+                .where(ApiKey.prefix.startswith(reference, autoescape=True))
+                .order_by(ApiKey.id)
+                .with_for_update()
+            )
+        )
+    if not candidates:
+        raise repo.not_found("API key", reference)
+    if len(candidates) > 1:
+        ids = ", ".join(str(key.id) for key in candidates)
+        raise DomainError(
+            ErrorCode.VALIDATION_ERROR,
+            f"{reference} matches {len(candidates)} keys (ids {ids}); give the id instead.",
+            ids=[key.id for key in candidates],
+        )
+    return candidates[0]
+
+
+def revoke_api_key(session: Session, key: ApiKey, now: datetime) -> bool:
+    """Refuse the key from now on. False if it was revoked already (nothing changes)."""
+    if key.revoked_at is not None:
+        return False
+    key.revoked_at = now
+    return True
+
+
+def rotate_api_key(
+    session: Session,
+    key: ApiKey,
+    now: datetime,
+    *,
+    grace: timedelta,
+    expires_at: datetime | None = None,
+) -> IssuedKey:
+    """A new key for the same principal; the old one keeps working for `grace` more (so every
+    process can switch to the new one first), then it expires."""
+    principal = session.get(Principal, key.principal_id)
+    assert principal is not None
+    status = key_status(key, principal, now)
+    if status in {"revoked", "expired"}:
+        raise DomainError(
+            ErrorCode.VALIDATION_ERROR,
+            f"Key {key.id} is {status} already; make a new one with "
+            f"create-key --name {principal.name}.",
+        )
+    if grace < timedelta(0):
+        raise DomainError(ErrorCode.VALIDATION_ERROR, "The grace period cannot be negative.")
+    issued = issue_api_key(session, principal, now, expires_at=expires_at)
+    ends = now + grace
+    if key.expires_at is None or ends < key.expires_at:
+        key.expires_at = ends
+    return issued
 
 
 def ensure_principal(
@@ -154,6 +299,8 @@ class IssuedLinkCode:
     code: str
     expires_at: datetime
     principal: Principal
+    token: str  # the one-tap link's (docs/security.md)
+    token_expires_at: datetime
 
 
 def create_link_code(
@@ -193,9 +340,10 @@ def create_link_code(
         if Role(found.role) is not Role.CUSTOMER and actor.role is Role.SALES_REP:
             raise DomainError(ErrorCode.FORBIDDEN, "Sales reps create codes for customers only.")
         principal = found
-    # 6 digits are easy to type in a chat; expiry, single use and the per-chat lockout are
-    # what keep guessing out.
+    # 6 digits are easy to read out and type; expiry, single use, the per-chat lockout and
+    # the bound on guesses per code keep guessing out. The token beside it needs no typing.
     code = f"{secrets.randbelow(10**LINK_CODE_DIGITS):0{LINK_CODE_DIGITS}d}"
+    token = secrets.token_urlsafe(LINK_TOKEN_BYTES)
     expires_at = now + LINK_CODE_TTL
     session.add(
         LinkCode(
@@ -204,21 +352,23 @@ def create_link_code(
             created_by_id=actor.principal_id,
             created_at=now,
             expires_at=expires_at,
+            token_hash=_digest(token),
+            token_expires_at=now + LINK_TOKEN_TTL,
+            wrong_guesses=0,
         )
     )
-    return IssuedLinkCode(code=code, expires_at=expires_at, principal=principal)
+    return IssuedLinkCode(code, expires_at, principal, token, now + LINK_TOKEN_TTL)
 
 
 def redeem_link_code(
     session: Session, caller: Actor, chat_identity: str | None, code: str, now: datetime
 ) -> Principal:
     """Bind the chat to the code's principal. Wrong, expired or used codes count as failures
-    for this chat; after too many the chat is locked out for a while. The failure is
-    committed even though the request is refused (`keep_changes`)."""
-    caller.require(Permission.REDEEM_LINK_CODES)
-    if chat_identity is None:
-        raise DomainError(ErrorCode.VALIDATION_ERROR, "Send the chat in X-Chat-Identity.")
-    identity = parse_chat_identity(chat_identity)
+    for this chat (after too many the chat is locked out for a while) and against every live
+    code (past a limit a code is void); while too many wrong codes arrive from everywhere,
+    codes are refused. The failure is committed even though the request is refused
+    (`keep_changes`)."""
+    identity = _chat_to_link(caller, chat_identity)
     # Make sure this chat's attempt row exists, then lock it: parallel guesses from one chat
     # queue here and each one is counted (a missing row could not be locked).
     session.execute(
@@ -234,28 +384,107 @@ def redeem_link_code(
         attempt_row.failures, attempt_row.window_started_at, attempt_row.locked_until
     )
     ensure_not_locked(attempts, now)
+    ensure_codes_not_flooded(_wrong_codes_lately(session, now), now)
     candidates = session.scalars(
         select(LinkCode).where(LinkCode.code_hash == _digest(code.strip()))
     ).all()
-    current = _linked_principal_id(session, identity.channel, identity.external_id)
-    for candidate in candidates:
-        # A retry of this chat's own link, while the chat is still linked by that code.
-        if candidate.used_by == str(identity) and current == candidate.principal_id:
-            replayed = session.get(Principal, candidate.principal_id)
-            assert replayed is not None
-            return replayed
-    link_code = next((c for c in candidates if c.used_at is None and c.expires_at > now), None)
+    replayed = _replayed_link(session, identity, candidates)
+    if replayed is not None:
+        return replayed
+    link_code = next(
+        (
+            c
+            for c in candidates
+            if c.used_at is None
+            and c.expires_at > now
+            and c.wrong_guesses < MAX_WRONG_GUESSES_PER_CODE
+        ),
+        None,
+    )
     if link_code is None:
         counted = after_failure(attempts if attempts.failures else None, now)
         attempt_row.failures = counted.failures
         attempt_row.window_started_at = counted.window_started_at
         attempt_row.locked_until = counted.locked_until
+        # every code live now has seen one more wrong guess
+        session.execute(
+            update(LinkCode)
+            .where(LinkCode.used_at.is_(None), LinkCode.expires_at > now)
+            .values(wrong_guesses=LinkCode.wrong_guesses + 1)
+            .execution_options(synchronize_session=False)
+        )
         raise DomainError(
             ErrorCode.LINK_CODE_INVALID,
             "That code is not valid. Codes work once and expire after an hour.",
             keep_changes=True,
         )
-    # Claim the code with a conditional update so two chats cannot both use it.
+    principal = _link(session, identity, link_code, now, "That code has just been used.")
+    session.delete(attempt_row)
+    return principal
+
+
+def redeem_link_token(
+    session: Session, caller: Actor, chat_identity: str | None, token: str, now: datetime
+) -> Principal:
+    """Bind the chat to the principal of a one-tap link's token (too long to guess: no
+    attempts are counted). Used or expired tokens are refused; the code beside the token
+    is used up with it."""
+    identity = _chat_to_link(caller, chat_identity)
+    candidates = session.scalars(
+        select(LinkCode).where(LinkCode.token_hash == _digest(token.strip()))
+    ).all()
+    replayed = _replayed_link(session, identity, candidates)
+    if replayed is not None:
+        return replayed
+    link_code = next(
+        (
+            c
+            for c in candidates
+            if c.used_at is None and c.token_expires_at is not None and c.token_expires_at > now
+        ),
+        None,
+    )
+    if link_code is None:
+        raise DomainError(
+            ErrorCode.LINK_CODE_INVALID,
+            "That link is not valid any more: links work once and expire after 7 days. "
+            "Please ask us for a new one.",
+        )
+    return _link(session, identity, link_code, now, "That link has just been used.")
+
+
+def _chat_to_link(caller: Actor, chat_identity: str | None) -> ChatIdentity:
+    caller.require(Permission.REDEEM_LINK_CODES)
+    if chat_identity is None:
+        raise DomainError(ErrorCode.VALIDATION_ERROR, "Send the chat in X-Chat-Identity.")
+    return parse_chat_identity(chat_identity)
+
+
+def _wrong_codes_lately(session: Session, now: datetime) -> int:
+    """Wrong codes counted for all chats in windows that began within the lockout period."""
+    total = session.scalar(
+        select(func.coalesce(func.sum(LinkAttempt.failures), 0)).where(
+            LinkAttempt.window_started_at > now - LINK_LOCKOUT
+        )
+    )
+    return int(total or 0)
+
+
+def _replayed_link(
+    session: Session, identity: ChatIdentity, candidates: Sequence[LinkCode]
+) -> Principal | None:
+    """A retry of this chat's own link, while the chat is still linked by that code."""
+    current = _linked_principal_id(session, identity.channel, identity.external_id)
+    for candidate in candidates:
+        if candidate.used_by == str(identity) and current == candidate.principal_id:
+            return session.get(Principal, candidate.principal_id)
+    return None
+
+
+def _link(
+    session: Session, identity: ChatIdentity, link_code: LinkCode, now: datetime, taken: str
+) -> Principal:
+    """Claim the code with a conditional update so two chats cannot both use it, then link."""
     claimed = session.execute(
         update(LinkCode)
         .where(LinkCode.id == link_code.id, LinkCode.used_at.is_(None))
@@ -263,7 +492,7 @@ def redeem_link_code(
         .execution_options(synchronize_session=False)
     )
     if claimed.rowcount != 1:  # type: ignore[attr-defined]
-        raise DomainError(ErrorCode.LINK_CODE_INVALID, "That code has just been used.")
+        raise DomainError(ErrorCode.LINK_CODE_INVALID, taken)
     existing = session.scalars(
         select(ChatLink).where(
             ChatLink.channel == identity.channel, ChatLink.external_id == identity.external_id
@@ -281,7 +510,6 @@ def redeem_link_code(
     else:  # relinking a chat to another account replaces the old link
         existing.principal_id = link_code.principal_id
         existing.linked_at = now
-    session.delete(attempt_row)
     principal = session.get(Principal, link_code.principal_id)
     assert principal is not None
     return principal

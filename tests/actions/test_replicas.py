@@ -22,7 +22,14 @@ from sqlalchemy.engine import make_url
 
 from tests.databases import POSTGRES_SERVER, throwaway_postgres
 from tests.live_server import Spawned, free_port, process_serving, spawned
-from tests.product import RASA_ENV, ROOT, RunningErp, rasa_command, running_actions
+from tests.product import (
+    RASA_ENV,
+    RASA_SECRET,
+    ROOT,
+    RunningErp,
+    rasa_command,
+    running_actions,
+)
 
 ENDPOINTS = ROOT / "deploy" / "endpoints.scaled.yml"
 GATEWAY_PYTHON = ROOT / ".venv" / "bin" / "python"  # the gateway lives in the main environment
@@ -154,6 +161,7 @@ def test_one_conversation_alternates_between_replicas_and_survives_a_restart(
         "ERP_URL": erp.url,
         "GATEWAY_PORT": str(gateway_port),
         "GATEWAY_SECRET": "test-secret",
+        "GATEWAY_RASA_SECRET": RASA_SECRET,
         "GATEWAY_DATABASE_URL": f"sqlite:///{tmp_path / 'gateway.db'}",
         "TELEGRAM_BOT_TOKEN": "",
     }

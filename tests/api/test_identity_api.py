@@ -7,7 +7,15 @@ from datetime import timedelta
 import pytest
 from fastapi.testclient import TestClient
 
-from erp_backend.domain.identity import LINK_CODE_TTL, MAX_FAILED_LINK_ATTEMPTS
+from erp_backend.domain.identity import (
+    LINK_CODE_TTL,
+    LINK_LOCKOUT,
+    LINK_TOKEN_TTL,
+    MAX_FAILED_LINK_ATTEMPTS,
+    MAX_WRONG_CODES_GLOBAL,
+    MAX_WRONG_GUESSES_PER_CODE,
+    LinkAddresses,
+)
 from tests.api.conftest import MovableClock
 from tests.world import World
 
@@ -130,3 +138,108 @@ def test_only_the_service_may_speak_for_a_chat(client: TestClient, world: World,
 def test_malformed_chat_identity_is_a_validation_error(client: TestClient, world: World) -> None:
     response = client.get("/api/v1/products", headers=chat(world, "no colon here"))
     assert (response.status_code, response.json()["code"]) == (422, "VALIDATION_ERROR")
+
+
+# -- guessing bounded beyond one chat, and links that need no typing (docs/security.md) ----------
+
+
+def guess(client: TestClient, world: World, chat_identity: str, code: str) -> str:
+    answer = client.post(
+        "/api/v1/identity/links", json={"code": code}, headers=chat(world, chat_identity)
+    )
+    return str(answer.json().get("code") if answer.status_code != 200 else "LINKED")
+
+
+def wrong_code(right: str, n: int) -> str:
+    candidate = f"{n:06d}"
+    return candidate if candidate != right else f"{n + 500000:06d}"
+
+
+def test_a_code_is_void_after_enough_wrong_guesses_from_anywhere(
+    client: TestClient, world: World
+) -> None:
+    """Many chats (new cookies, new addresses) each guess a few times: however the guesses
+    are spread, a live code sees at most MAX_WRONG_GUESSES_PER_CODE of them."""
+    code = issue_code(client, world)
+    for n in range(MAX_WRONG_GUESSES_PER_CODE):
+        assert guess(client, world, f"web:guesser-{n}", wrong_code(code, n)) == (
+            "LINK_CODE_INVALID"
+        )
+    assert guess(client, world, "web:the-customer", code) == "LINK_CODE_INVALID"
+
+
+def test_a_code_survives_fewer_wrong_guesses(client: TestClient, world: World) -> None:
+    code = issue_code(client, world)
+    for n in range(MAX_WRONG_GUESSES_PER_CODE - 1):
+        guess(client, world, f"web:typo-{n}", wrong_code(code, n))
+    assert guess(client, world, "web:the-customer", code) == "LINKED"
+
+
+def test_a_flood_of_wrong_codes_pauses_codes_for_everyone(
+    client: TestClient, world: World, clock: MovableClock
+) -> None:
+    for n in range(MAX_WRONG_CODES_GLOBAL):
+        guess(client, world, f"web:flood-{n // 4}", f"{900000 + n:06d}")
+    code = issue_code(client, world)  # issued after the flood: it has seen no guess
+    paused = client.post(
+        "/api/v1/identity/links", json={"code": code}, headers=chat(world, "web:honest")
+    )
+    assert paused.status_code == 429
+    assert paused.json()["code"] == "TOO_MANY_ATTEMPTS"
+    clock.advance(LINK_LOCKOUT + timedelta(seconds=1))
+    assert guess(client, world, "web:honest", code) == "LINKED"
+
+
+def issue_link(client: TestClient, world: World) -> dict[str, str]:
+    response = client.post(
+        "/api/v1/identity/link-codes",
+        json={"customer_code": "CUST-A"},
+        headers=world.headers("rep"),
+    )
+    assert response.status_code == 201, response.text
+    issued: dict[str, str] = response.json()
+    return issued
+
+
+def test_a_one_tap_link_links_once_and_is_too_long_to_guess(
+    client: TestClient, world: World
+) -> None:
+    issued = issue_link(client, world)
+    token = issued["token"]
+    assert len(token) >= 32
+    assert issued["telegram_link"] is None  # no bot configured for this app
+    link = "/api/v1/identity/links"
+    first = client.post(link, json={"token": token}, headers=chat(world, "telegram:77"))
+    assert first.status_code == 200
+    assert first.json()["customer_code"] == "CUST-A"
+    again = client.post(link, json={"token": token}, headers=chat(world, "telegram:77"))
+    assert again.status_code == 200  # a retry of the same chat
+    other = client.post(link, json={"token": token}, headers=chat(world, "telegram:78"))
+    assert (other.status_code, other.json()["code"]) == (422, "LINK_CODE_INVALID")
+    # the code that came with it is used up too
+    assert guess(client, world, "web:late", issued["code"]) == "LINK_CODE_INVALID"
+
+
+def test_a_one_tap_link_lasts_longer_than_the_code(
+    client: TestClient, world: World, clock: MovableClock
+) -> None:
+    issued = issue_link(client, world)
+    clock.advance(LINK_CODE_TTL + timedelta(hours=1))
+    assert guess(client, world, "web:phone", issued["code"]) == "LINK_CODE_INVALID"
+    later = client.post(
+        "/api/v1/identity/links", json={"token": issued["token"]}, headers=chat(world, "web:mail")
+    )
+    assert later.status_code == 200
+    expired = issue_link(client, world)
+    clock.advance(LINK_TOKEN_TTL + timedelta(seconds=1))
+    refused = client.post(
+        "/api/v1/identity/links", json={"token": expired["token"]}, headers=chat(world, "web:x")
+    )
+    assert refused.json()["code"] == "LINK_CODE_INVALID"
+
+
+def test_one_tap_addresses_are_built_from_the_settings() -> None:
+    addresses = LinkAddresses("https://chat.example.com/", "@acme_orders_bot")
+    assert addresses.web("abc-DEF_123") == "https://chat.example.com/?link=abc-DEF_123"
+    assert addresses.telegram("abc-DEF_123") == "https://t.me/acme_orders_bot?start=abc-DEF_123"
+    assert LinkAddresses().web("x") is None

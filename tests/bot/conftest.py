@@ -17,6 +17,7 @@ import pytest
 from tests.bot.peers import BotApi, RasaRest, served
 from tests.databases import throwaway_postgres, url_of
 from tests.live_server import free_port, process_serving
+from tests.product import RASA_SECRET
 
 TOKEN = "4242:test-token"
 WEBHOOK_SECRET = "s3cret-webhook-token"
@@ -104,6 +105,7 @@ def gateway(tmp_path: Path) -> Gateway:
             "RASA_URL": rasa_url,
             "GATEWAY_PORT": str(port),
             "GATEWAY_SECRET": "test-gateway-secret",
+            "GATEWAY_RASA_SECRET": RASA_SECRET,
             "GATEWAY_DATABASE_URL": f"sqlite:///{tmp_path / 'gateway.db'}",
             "TELEGRAM_BOT_TOKEN": "",
             **{name.upper(): value for name, value in settings.items()},

@@ -3,7 +3,7 @@
 - `BotApi`: a local Telegram Bot API server (the methods the gateway calls). python-telegram-bot
   is pointed at it with `TELEGRAM_API_URL`, as TESTING_NOTES suggests; it serves `getUpdates`
   from a queue the test fills and records every call the bot makes.
-- `RasaRest`: Rasa's REST channel (`POST /webhooks/rest/webhook`) answering from a script, for
+- `RasaRest`: Rasa's gateway channel (`POST /webhooks/gateway/webhook`) answering from a script, for
   the gateway's own behaviour (buttons, splitting, refusals). The whole product, with the real
   Rasa, is tested in tests/e2e.
 """
@@ -26,7 +26,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from bot.assistant import WEBHOOK_PATH
+from rasa_gateway.signing import SigningError, Verifier
 from tests.live_server import free_port
+from tests.product import RASA_SECRET
 
 BOT_USER = {"id": 4242, "is_bot": True, "first_name": "Order desk", "username": "order_desk_bot"}
 
@@ -218,16 +221,26 @@ async def parameters(request: Request) -> dict[str, Any]:
 
 @dataclass
 class RasaRest:
-    """Rasa's REST channel, answering each message with what `script` returns."""
+    """Rasa's gateway channel (rasa_gateway/channel.py), answering each message with what
+    `script` returns: the REST channel's body and answer, refused (401) unless signed with
+    RASA_SECRET, as the real channel does."""
 
     script: Callable[[str, str], list[dict[str, Any]]]
     url: str = ""  # where it is served (set by the fixture)
     received: list[tuple[str, str]] = field(default_factory=list)
     metadata: list[Any] = field(default_factory=list)  # each message's `metadata`, in order
     delay_seconds: float = 0.0
+    refused: int = 0  # requests without a valid signature
 
     def app(self) -> Starlette:
+        verifier = Verifier.from_setting(RASA_SECRET)
+
         async def webhook(request: Request) -> JSONResponse:
+            try:
+                verifier.verify(request.headers, await request.body())
+            except SigningError:
+                self.refused += 1
+                return JSONResponse({"code": "UNAUTHENTICATED"}, status_code=401)
             body = await request.json()
             sender, message = body["sender"], body["message"]
             self.received.append((sender, message))
@@ -244,7 +257,7 @@ class RasaRest:
         return Starlette(
             routes=[
                 Route("/", root),
-                Route("/webhooks/rest/webhook", webhook, methods=["POST"]),
+                Route(WEBHOOK_PATH, webhook, methods=["POST"]),
             ]
         )
 

@@ -15,6 +15,7 @@ from bot.assistant import NO_ANSWER, UNREACHABLE, Assistant, Turn
 from bot.settings import GatewaySettings
 from tests.bot.peers import RasaRest, served
 from tests.live_server import free_port
+from tests.product import RASA_SECRET
 
 Script = Callable[[str, str], list[dict[str, Any]]]
 
@@ -54,7 +55,7 @@ def nobody() -> str:
 
 def turns(urls: list[str], *messages: str, timeout: float = 5.0) -> list[Turn]:
     async def talk() -> list[Turn]:
-        assistant = Assistant(urls, timeout)
+        assistant = Assistant(urls, timeout, RASA_SECRET)
         try:
             return [await assistant.tell("web:chat-1", message) for message in messages]
         finally:

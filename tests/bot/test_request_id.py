@@ -26,6 +26,7 @@ from erp_backend.db.migrate import upgrade
 from telemetry.logs import request_scope
 from tests.bot.peers import RasaRest
 from tests.live_server import free_port, server_process
+from tests.product import RASA_SECRET
 from tests.world import World, build_world
 
 ERP_LOG = "erp.log"
@@ -73,6 +74,7 @@ def gateway(rasa: RasaRest, tmp_path: Path) -> Iterator[str]:
         "RASA_URL": rasa.url,
         "GATEWAY_PORT": str(port),
         "GATEWAY_SECRET": "test-gateway-secret",
+        "GATEWAY_RASA_SECRET": RASA_SECRET,
         "GATEWAY_DATABASE_URL": f"sqlite:///{tmp_path / 'gateway.db'}",
         "TELEGRAM_BOT_TOKEN": "",
         "LOG_FORMAT": "json",

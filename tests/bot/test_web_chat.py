@@ -60,7 +60,7 @@ def test_each_browser_is_its_own_chat_and_keeps_it(rasa: RasaRest, gateway: Gate
 def test_a_new_session_is_a_new_chat(rasa: RasaRest, gateway: Gateway) -> None:
     with gateway(rasa.url) as url, httpx.Client(base_url=url) as browser:
         say(browser, text="hello")
-        started = browser.post("/chat/session")
+        started = browser.post("/chat/session", json={"new": True})
         assert started.status_code == 200
         say(browser, text="hello")
     first, second = (sender for sender, _ in rasa.received)
@@ -174,7 +174,7 @@ def test_new_chats_and_messages_are_rate_limited(rasa: RasaRest, gateway: Gatewa
     with gateway(rasa.url, **limits) as url, httpx.Client(base_url=url) as browser:
         say(browser, text="link 000000")  # the first new chat from this address
         assert [httpx.get(url + "/").status_code for _ in range(2)] == [200, 200]
-        refused = browser.post("/chat/session")  # a fourth new chat
+        refused = browser.post("/chat/session", json={"new": True})  # a fourth new chat
         assert refused.status_code == 429
         assert refused.json()["code"] == "RATE_LIMITED"
         assert 1 <= int(refused.headers["retry-after"]) <= 3600

@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parents[2]
 COMPOSE = ROOT / "docker-compose.yml"
 ENV_EXAMPLE = ROOT / "deploy" / ".env.example"
 ENDPOINTS = ROOT / "deploy" / "endpoints.yml"
+CREDENTIALS = ROOT / "credentials.yml"  # the image's (deploy/rasa.Dockerfile copies it)
 
 SERVICES = {"postgres", "redis", "erp-migrate", "erp", "actions", "rasa-1", "rasa-2", "gateway"}
 ONE_SHOT = {"erp-migrate"}
@@ -407,7 +408,13 @@ def test_the_gateway_takes_an_empty_variable_as_unset(monkeypatch: pytest.Monkey
 
 
 def test_action_server_environment_is_what_the_actions_read() -> None:
-    source = (ROOT / "actions/erp_client.py").read_text()
+    sources = [
+        "actions/erp_client.py",
+        "actions/__init__.py",
+        "telemetry/logs.py",
+        "rasa_gateway/action_server.py",
+    ]
+    source = "\n".join((ROOT / path).read_text() for path in sources)
     read = set(re.findall(r"os\.environ\.get\(\"(\w+)\"", source))
     assert set(environment("actions")) <= read
 
@@ -420,7 +427,12 @@ def test_rasa_endpoints_name_the_shared_tracker_and_lock_stores() -> None:
     assert endpoints["tracker_store"]["type"] == "SQL"
     assert endpoints["tracker_store"]["dialect"] == "postgresql"
     assert endpoints["lock_store"]["type"] == "redis"
-    needed = {m["name"] for m in VARIABLE.finditer(text)}
+    assert endpoints["action_endpoint"]["headers"]["X-Action-Token"] == "${ACTION_SERVER_TOKEN}"
+    credentials = "\n".join(
+        line for line in CREDENTIALS.read_text().splitlines() if not line.lstrip().startswith("#")
+    )
+    assert list(yaml.safe_load(credentials)) == ["rasa_gateway.channel.GatewayInput"]
+    needed = {m["name"] for m in VARIABLE.finditer(text + "\n" + credentials)}
     for name in RASA_SERVICES:
         env = environment(name)
         assert needed <= env.keys(), f"{name} does not set {needed - env.keys()}"

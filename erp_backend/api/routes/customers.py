@@ -5,21 +5,34 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import JSONResponse
 
-from erp_backend.api.context import Ctx, IdempotencyKey, decode_cursor, encode_cursor
+from erp_backend.api.context import (
+    Ctx,
+    IdempotencyKey,
+    KeyCursor,
+    decode_cursor,
+    encode_cursor,
+)
 from erp_backend.api.presenters import customer_out, ranked_page
-from erp_backend.api.schemas import CreditOut, CustomerCreate, CustomerOut, CustomerPatch, Page
+from erp_backend.api.schemas import (
+    NO_NUL,
+    CreditOut,
+    CustomerCreate,
+    CustomerOut,
+    CustomerPatch,
+    Page,
+)
 from erp_backend.domain.money import to_money
 from erp_backend.services import catalog
 
 router = APIRouter(prefix="/customers", tags=["customers"])
-CodePath = Annotated[str, Path(max_length=32)]
+CodePath = Annotated[str, Path(max_length=32, pattern=NO_NUL)]
 
 
 @router.get("", response_model=Page[CustomerOut])
 def list_customers(
     ctx: Ctx,
-    q: Annotated[str | None, Query(max_length=100)] = None,
-    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    q: Annotated[str | None, Query(max_length=100, pattern=NO_NUL)] = None,
+    cursor: KeyCursor = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> Page[CustomerOut]:
     """Customers the caller may see (staff: all, a customer: itself). With `q`, those best

@@ -8,9 +8,16 @@ from fastapi.responses import JSONResponse, Response
 from sqlalchemy.orm import Session
 
 from erp_backend.api import downloads
-from erp_backend.api.context import Ctx, IdempotencyKey, decode_id_cursor, encode_cursor
+from erp_backend.api.context import (
+    Ctx,
+    IdCursor,
+    IdempotencyKey,
+    decode_id_cursor,
+    encode_id_cursor,
+)
 from erp_backend.api.presenters import invoice_detail_out, invoice_out
 from erp_backend.api.schemas import (
+    NO_NUL,
     CustomerCode,
     InvoiceDetailOut,
     InvoiceOut,
@@ -23,7 +30,7 @@ from erp_backend.domain.receivables import InvoiceStatus
 from erp_backend.services import invoicing
 
 router = APIRouter(prefix="/invoices", tags=["invoices"])
-NumberPath = Annotated[str, Path(max_length=24, description="e.g. INV-2026-00042")]
+NumberPath = Annotated[str, Path(max_length=24, pattern=NO_NUL, description="e.g. INV-2026-00042")]
 
 
 @router.get("", response_model=Page[InvoiceOut])
@@ -32,7 +39,7 @@ def list_invoices(
     status: InvoiceStatus | None = None,
     open: Annotated[bool, Query(description="only invoices with a balance")] = False,
     customer_code: Annotated[CustomerCode | None, Query()] = None,
-    cursor: Annotated[str | None, Query(max_length=40)] = None,
+    cursor: IdCursor = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> Page[InvoiceOut]:
     before = decode_id_cursor(cursor)
@@ -52,11 +59,11 @@ def list_invoices(
         return [invoice_out(i, today) for i in found], (found[-1].id if found else None)
 
     items, last_id = ctx.read(work)
-    next_cursor = encode_cursor(last_id) if len(items) == limit and last_id else None
+    next_cursor = encode_id_cursor(last_id) if len(items) == limit and last_id else None
     return Page[InvoiceOut](items=items, next_cursor=next_cursor)
 
 
-@router.get("/{number}.csv", response_class=Response)
+@router.get("/{number}.csv", response_class=Response, responses=downloads.CSV_RESPONSE)
 def download_invoice(ctx: Ctx, number: NumberPath) -> Response:
     """The invoice as CSV (see docs/decisions.md for why CSV)."""
     today = ctx.clock().date()

@@ -6,9 +6,16 @@ from fastapi import APIRouter, Body, Path, Query
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
-from erp_backend.api.context import Ctx, IdempotencyKey, decode_id_cursor, encode_cursor
+from erp_backend.api.context import (
+    Ctx,
+    IdCursor,
+    IdempotencyKey,
+    decode_id_cursor,
+    encode_id_cursor,
+)
 from erp_backend.api.presenters import order_event_out, order_out
 from erp_backend.api.schemas import (
+    NO_NUL,
     CancelIn,
     CustomerCode,
     OrderCreate,
@@ -25,7 +32,7 @@ from erp_backend.services import fulfilment, orders
 from erp_backend.services.orders import LineRequest, OrderRequest
 
 router = APIRouter(prefix="/orders", tags=["orders"])
-NumberPath = Annotated[str, Path(max_length=20, description="e.g. SO-2026-00042")]
+NumberPath = Annotated[str, Path(max_length=20, pattern=NO_NUL, description="e.g. SO-2026-00042")]
 
 
 def _request(body: OrderCreate | OrderEdit) -> OrderRequest:
@@ -55,7 +62,7 @@ def list_orders(
     ctx: Ctx,
     status: OrderStatus | None = None,
     customer_code: Annotated[CustomerCode | None, Query()] = None,
-    cursor: Annotated[str | None, Query(max_length=40)] = None,
+    cursor: IdCursor = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> Page[OrderOut]:
     before = decode_id_cursor(cursor)
@@ -67,7 +74,7 @@ def list_orders(
         return [order_out(order) for order in found], (found[-1].id if found else None)
 
     items, last_id = ctx.read(work)
-    next_cursor = encode_cursor(last_id) if len(items) == limit and last_id else None
+    next_cursor = encode_id_cursor(last_id) if len(items) == limit and last_id else None
     return Page[OrderOut](items=items, next_cursor=next_cursor)
 
 

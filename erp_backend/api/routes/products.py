@@ -5,21 +5,34 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse
 
-from erp_backend.api.context import Ctx, IdempotencyKey, decode_cursor, encode_cursor
+from erp_backend.api.context import (
+    Ctx,
+    IdempotencyKey,
+    KeyCursor,
+    decode_cursor,
+    encode_cursor,
+)
 from erp_backend.api.presenters import forecast_out, product_out, ranked_page
-from erp_backend.api.schemas import ForecastOut, Page, ProductCreate, ProductOut, ProductPatch
+from erp_backend.api.schemas import (
+    NO_NUL,
+    ForecastOut,
+    Page,
+    ProductCreate,
+    ProductOut,
+    ProductPatch,
+)
 from erp_backend.domain.replenishment import ReplenishmentPolicy
 from erp_backend.services import catalog, forecast
 
 router = APIRouter(prefix="/products", tags=["catalog"])
-SkuPath = Annotated[str, Path(max_length=40)]
+SkuPath = Annotated[str, Path(max_length=40, pattern=NO_NUL)]
 
 
 @router.get("", response_model=Page[ProductOut])
 def list_products(
     ctx: Ctx,
-    q: Annotated[str | None, Query(max_length=100)] = None,
-    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    q: Annotated[str | None, Query(max_length=100, pattern=NO_NUL)] = None,
+    cursor: KeyCursor = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> Page[ProductOut]:
     """Active products. With `q`, the best matches for the words of a query ("m8 bolts",

@@ -9,22 +9,24 @@ from fastapi.responses import Response
 from erp_backend.api import downloads
 from erp_backend.api.context import Ctx
 from erp_backend.api.schemas import (
+    NO_NUL,
     AgingOut,
     AgingRowOut,
     AgingTotalsOut,
+    Day,
     StatementEntryOut,
     StatementOut,
 )
 from erp_backend.services import receivables
 
 router = APIRouter(tags=["receivables"])
-CodePath = Annotated[str, Path(max_length=32)]
+CodePath = Annotated[str, Path(max_length=32, pattern=NO_NUL)]
 
 
 @router.get("/receivables/aging", response_model=AgingOut)
 def get_aging(
     ctx: Ctx,
-    as_of: date | None = None,
+    as_of: Annotated[Day | None, Query()] = None,
     more_than_days_overdue: Annotated[
         int | None, Query(ge=0, le=36_500, description="only customers this late on something")
     ] = None,
@@ -84,19 +86,23 @@ def _statement(ctx: Ctx, code: str, start: date | None, end: date | None) -> Sta
 def get_statement(
     ctx: Ctx,
     code: CodePath,
-    start: Annotated[date | None, Query(alias="from")] = None,
-    end: Annotated[date | None, Query(alias="to")] = None,
+    start: Annotated[Day | None, Query(alias="from")] = None,
+    end: Annotated[Day | None, Query(alias="to")] = None,
 ) -> StatementOut:
     """Invoices, payments and credit notes with a running balance (from/to inclusive)."""
     return _statement(ctx, code, start, end)
 
 
-@router.get("/customers/{code}/statement.csv", response_class=Response)
+@router.get(
+    "/customers/{code}/statement.csv",
+    response_class=Response,
+    responses=downloads.CSV_RESPONSE,
+)
 def download_statement(
     ctx: Ctx,
     code: CodePath,
-    start: Annotated[date | None, Query(alias="from")] = None,
-    end: Annotated[date | None, Query(alias="to")] = None,
+    start: Annotated[Day | None, Query(alias="from")] = None,
+    end: Annotated[Day | None, Query(alias="to")] = None,
 ) -> Response:
     found = _statement(ctx, code, start, end)
     name = f"statement-{found.customer_code}-{found.end.isoformat()}.csv"

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Literal, TypeVar
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
+from pydantic import WithJsonSchema
+from sqlalchemy.orm import Session
 
 from erp_backend.api import charts
 from erp_backend.api.context import Ctx
@@ -13,6 +16,7 @@ from erp_backend.api.schemas import (
     AbcClassSummaryOut,
     AbcItemOut,
     AbcOut,
+    Day,
     KpisOut,
     LowStockOut,
     MonthlySalesOut,
@@ -20,20 +24,34 @@ from erp_backend.api.schemas import (
     OrderVolumeOut,
     Page,
     PeriodSalesOut,
+    PositivePct,
     SpreadOut,
 )
 from erp_backend.domain.errors import DomainError, ErrorCode
+from erp_backend.domain.principals import Actor
 from erp_backend.domain.reports import AbcClass, AbcThresholds, Spread, share_pct
 from erp_backend.services import kpis, period_reports, reports
 
 router = APIRouter(tags=["reports"])
+T = TypeVar("T")
 Year = Annotated[int | None, Query(ge=2000, le=2100, description="default: this year")]
-From = Annotated[date | None, Query(alias="from")]
-To = Annotated[date | None, Query(alias="to", description="inclusive; default: today")]
 # A report's period, and the one it is compared with, stay within these (a year before
-# 1901 has no year before it to compare with).
+# 1901 has no year before it to compare with); the pattern says so in the schema.
 EARLIEST, LATEST = date(1901, 1, 1), date(2999, 12, 31)
-Threshold = Annotated[Decimal, Query(gt=0, le=100, decimal_places=2)]
+ReportDay = Annotated[
+    Day,
+    WithJsonSchema(
+        {
+            "type": "string",
+            "format": "date",
+            "pattern": r"^(190[1-9]|19[1-9][0-9]|2[0-9]{3})-[0-9]{2}-[0-9]{2}$",
+            "description": f"{EARLIEST} to {LATEST}",
+        }
+    ),
+]
+From = Annotated[ReportDay | None, Query(alias="from")]
+To = Annotated[ReportDay | None, Query(alias="to", description="inclusive; default: today")]
+Threshold = Annotated[PositivePct, Query()]
 
 
 def _monthly(ctx: Ctx, year: int | None) -> reports.MonthlySales:
@@ -80,14 +98,8 @@ def _period(ctx: Ctx, start: date | None, end: date | None, default_days: int) -
             start=start.isoformat() if start else None,
             end=last.isoformat(),
         )
-    first = start or last - timedelta(days=default_days - 1)
-    if first < EARLIEST:
-        raise DomainError(
-            ErrorCode.VALIDATION_ERROR,
-            f"Periods run between {EARLIEST} and {LATEST}.",
-            start=first.isoformat(),
-            end=last.isoformat(),
-        )
+    # the default start never falls before EARLIEST: the period is then shorter
+    first = start or max(EARLIEST, last - timedelta(days=default_days - 1))
     if first > last:
         raise DomainError(
             ErrorCode.VALIDATION_ERROR,
@@ -98,6 +110,18 @@ def _period(ctx: Ctx, start: date | None, end: date | None, default_days: int) -
     return first, last
 
 
+def _read_period(
+    ctx: Ctx,
+    start: date | None,
+    end: date | None,
+    default_days: int,
+    report: Callable[[Session, Actor, date, date], T],
+) -> T:
+    """The report of the period, judged after authentication: a caller without a key is told
+    401, not what is wrong with the period it asked for."""
+    return ctx.read(lambda s, actor: report(s, actor, *_period(ctx, start, end, default_days)))
+
+
 @router.get("/reports/sales", response_model=PeriodSalesOut)
 def get_sales(ctx: Ctx, start: From = None, end: To = None) -> PeriodSalesOut:
     """Booked orders and revenue of any period (default: the last 30 days), with growth
@@ -105,8 +129,7 @@ def get_sales(ctx: Ctx, start: From = None, end: To = None) -> PeriodSalesOut:
     months earlier: March against February, Q3 against Q2; else the same number of days
     just before) and the same dates a year earlier (null where the data does not cover the
     base)."""
-    first, last = _period(ctx, start, end, 30)
-    found = ctx.read(lambda s, actor: period_reports.sales_in_period(s, actor, first, last))
+    found = _read_period(ctx, start, end, 30, period_reports.sales_in_period)
     return PeriodSalesOut(**vars(found))
 
 
@@ -114,8 +137,7 @@ def get_sales(ctx: Ctx, start: From = None, end: To = None) -> PeriodSalesOut:
 def get_order_volume(ctx: Ctx, start: From = None, end: To = None) -> OrderVolumeOut:
     """How many orders were received (submitted), shipped and delivered in the period
     (default: the last 7 days)."""
-    first, last = _period(ctx, start, end, 7)
-    found = ctx.read(lambda s, actor: period_reports.order_volume(s, actor, first, last))
+    found = _read_period(ctx, start, end, 7, period_reports.order_volume)
     return OrderVolumeOut(**vars(found))
 
 
@@ -130,9 +152,15 @@ def get_abc(
 ) -> AbcOut:
     """Products or customers ranked by booked revenue in the period (default: the last 365
     days) and classed A (the first `a_pct` % of revenue), B (up to `b_pct` %), C (the rest)."""
-    first, last = _period(ctx, start, end, 365)
-    thresholds = AbcThresholds(a_pct, b_pct)
-    found = ctx.read(lambda s, actor: reports.abc_analysis(s, actor, by, first, last, thresholds))
+    found = _read_period(
+        ctx,
+        start,
+        end,
+        365,
+        lambda s, actor, first, last: reports.abc_analysis(
+            s, actor, by, first, last, AbcThresholds(a_pct, b_pct)
+        ),
+    )
     classes = []
     for abc_class in AbcClass:
         members = [e.item for e in found.entries if e.item.abc_class is abc_class]
@@ -149,8 +177,8 @@ def get_abc(
         by=found.by,
         start=found.start,
         end=found.end,
-        a_pct=thresholds.a_pct,
-        b_pct=thresholds.b_pct,
+        a_pct=a_pct,
+        b_pct=b_pct,
         total_revenue=found.total_revenue,
         classes=classes,
         items=[
@@ -176,8 +204,7 @@ def get_kpis(ctx: Ctx, start: From = None, end: To = None) -> KpisOut:
     """Order cycle times (median, p90), share held for approval and approval time, fill
     rate, inventory turnover and on-time delivery, for orders dated in the period (default:
     the last 90 days)."""
-    first, last = _period(ctx, start, end, 90)
-    found = ctx.read(lambda s, actor: kpis.kpis(s, actor, first, last))
+    found = _read_period(ctx, start, end, 90, kpis.kpis)
     return KpisOut(
         start=found.start,
         end=found.end,

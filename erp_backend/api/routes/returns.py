@@ -9,14 +9,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from erp_backend.api.context import Ctx, IdempotencyKey
+from erp_backend.api.openapi import errors
 from erp_backend.api.presenters import return_out
-from erp_backend.api.schemas import Page, ReturnIn, ReturnOut
+from erp_backend.api.schemas import NO_NUL, Page, ReturnIn, ReturnOut
 from erp_backend.db.models import CreditNote, ReturnRequest
 from erp_backend.domain.principals import Actor
 from erp_backend.services import returns
 
 router = APIRouter(prefix="/returns", tags=["returns"])
-NumberPath = Annotated[str, Path(max_length=24, description="e.g. RMA-2026-00007")]
+NumberPath = Annotated[str, Path(max_length=24, pattern=NO_NUL, description="e.g. RMA-2026-00007")]
 
 
 def _present(s: Session, request: ReturnRequest) -> ReturnOut:
@@ -24,7 +25,7 @@ def _present(s: Session, request: ReturnRequest) -> ReturnOut:
     return return_out(request, note)
 
 
-@router.post("", status_code=201, response_model=ReturnOut)
+@router.post("", status_code=201, response_model=ReturnOut, responses=errors(404))
 def request_return(ctx: Ctx, body: ReturnIn, key: IdempotencyKey = None) -> JSONResponse:
     """Return some delivered goods of one order (no more than delivered and not yet returned)."""
     lines = [returns.ReturnLineRequest(line.sku, line.quantity) for line in body.lines]

@@ -3,13 +3,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, HTTPException, Path, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
 from erp_backend.api.context import Ctx, IdempotencyKey
 from erp_backend.api.presenters import proposal_out, replenishment_out, stock_out
 from erp_backend.api.schemas import (
+    NO_NUL,
     Page,
     ReplenishmentOut,
     ReplenishmentProposalOut,
@@ -44,7 +45,11 @@ def receive_stock(ctx: Ctx, body: StockReceiptIn, key: IdempotencyKey = None) ->
 
 
 @router.get("/stock/{sku}", response_model=StockOut)
-def get_stock(ctx: Ctx, sku: Annotated[str, Path(max_length=40)]) -> StockOut:
+def get_stock(ctx: Ctx, sku: Annotated[str, Path(max_length=40, pattern=NO_NUL)]) -> StockOut:
+    if sku == "receipts":
+        # the path of POST /stock/receipts: a fixed path wins over a template (as in the
+        # OpenAPI document), so GET there is a 405, not the stock of a product RECEIPTS
+        raise HTTPException(405)
     return ctx.read(lambda s, actor: stock_out(stock.stock_for_sku(s, actor, sku.upper())))
 
 

@@ -1,0 +1,76 @@
+"""One-tap links: a chat linked to an account by a long single-use token, no code typed.
+
+Staff get a token with every link code (the ERP's `POST /identity/link-codes`) as a Telegram
+deep link (`https://t.me/<bot>?start=<token>`, which Telegram turns into "/start <token>" when
+the user taps Start) and a web chat address (`/?link=<token>`, where the page asks before it
+links). The gateway redeems the token itself, with its own service key: the token never goes
+through the assistant, so it is in no conversation tracker (docs/security.md).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+import httpx
+
+from telemetry.logs import chat_tag
+
+log = logging.getLogger(__name__)
+
+TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
+
+LINKED = "Done: this chat is now linked to {whom}. Ask me about your orders, invoices or balance."
+LINKED_STAFF = "Done: this chat is now linked to {whom} ({role}). What can I do for you?"
+NOT_VALID = (
+    "That link is not valid any more: links work once and expire after 7 days. Please ask us "
+    'for a new one, or type the six-digit code you were given as "link 123456".'
+)
+UNAVAILABLE = (
+    "Sorry, I can't link this chat right now. Nothing was changed. Please try the link again "
+    "in a few minutes."
+)
+
+
+def is_token(text: str) -> bool:
+    return bool(TOKEN.match(text))
+
+
+class Linker:
+    """Redeems tokens at the ERP for a chat. Without a service key there is no linking here
+    (a typed code still works through the assistant)."""
+
+    def __init__(self, erp_url: str, service_key: str, timeout_seconds: float = 15.0) -> None:
+        self._key = service_key
+        self._http = httpx.AsyncClient(
+            base_url=erp_url.rstrip("/") + "/api/v1", timeout=timeout_seconds
+        )
+
+    async def close(self) -> None:
+        await self._http.aclose()
+
+    async def link(self, chat: str, token: str) -> str:
+        """The words to show after trying to link `chat` with `token`."""
+        if not self._key or not is_token(token):
+            return NOT_VALID if self._key else UNAVAILABLE
+        try:
+            response = await self._http.post(
+                "/identity/links",
+                json={"token": token},
+                headers={"Authorization": f"Bearer {self._key}", "X-Chat-Identity": chat},
+            )
+        except httpx.HTTPError as error:
+            log.warning("linking %s: ERP not reached (%r)", chat_tag(chat), error)
+            return UNAVAILABLE
+        if response.status_code == 200:
+            linked = response.json()
+            log.info("chat linked by one-tap link", extra={"chat": chat_tag(chat)})
+            if linked.get("customer_code"):
+                name = linked.get("customer_name")
+                code = linked["customer_code"]
+                return LINKED.format(whom=f"{name} ({code})" if name else code)
+            return LINKED_STAFF.format(whom=linked["principal_name"], role=linked["role"])
+        if response.status_code in (404, 422):
+            return NOT_VALID
+        log.warning("linking %s: ERP answered %s", chat_tag(chat), response.status_code)
+        return UNAVAILABLE
