@@ -100,14 +100,19 @@ class Assistant:
         first = next(self._turns) % len(self._webhooks)
         return self._webhooks[first:] + self._webhooks[:first]
 
-    async def tell(self, sender: str, message: str) -> Turn:
+    async def tell(self, sender: str, message: str, language: str = "en") -> Turn:
         """One turn. The turn's request id goes along in the REST channel's `metadata`: Rasa
         puts it on the tracker's latest message, where the actions find it and send it on to
         the ERP (`X-Request-ID`), so one id follows the turn through every process's log."""
         with request_scope() as request_id:
             METRICS.turns.inc(sender.partition(":")[0])
             body = json.dumps(
-                {"sender": sender, "message": message, "metadata": {"request_id": request_id}}
+                {
+                    "sender": sender,
+                    "message": message,
+                    # the language to answer in (bot/language.py), chosen by the gateway
+                    "metadata": {"request_id": request_id, "language": language},
+                }
             ).encode()
             for webhook in self.next_turn_order():
                 try:

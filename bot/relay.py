@@ -12,6 +12,7 @@ from dataclasses import replace
 
 from bot.assistant import Assistant, Reply
 from bot.handoff import Forwarded, Handoff
+from bot.language import choose, from_locale
 from bot.linking import UNAVAILABLE, Linker, is_token
 from bot.store import GatewayStore
 from telemetry.logs import request_scope
@@ -37,13 +38,35 @@ class Relay:
         self.handoff = handoff
         self.linker = linker
 
-    async def say(self, chat: str, text: str) -> list[Reply]:
-        """A message the user typed. Telegram's deep link arrives as "/start <token>": the
-        chat is linked here, and the token never reaches the assistant."""
+    async def say(self, chat: str, text: str, locale: str | None = None) -> list[Reply]:
+        """A message the user typed; `locale` is the client's (Telegram's language_code, the
+        browser's Accept-Language), the first guess at the chat's language. Telegram's deep
+        link arrives as "/start <token>": the chat is linked here, and the token never reaches
+        the assistant."""
         command, _, argument = text.strip().partition(" ")
         if command.split("@", 1)[0].lower() == "/start" and is_token(argument.strip()):
             return await self.link(chat, argument.strip())
-        return await self._turn(chat, as_words(text), text.strip())
+        language = await self.language_for(chat, text, locale)
+        return await self._turn(chat, as_words(text), text.strip(), language)
+
+    async def language_for(self, chat: str, text: str | None, locale: str | None) -> str:
+        """The language to answer this message in (bot/language.py), remembered for the chat:
+        a message without words (or a button, `text` None) keeps it, and one the user asked
+        for stays until they ask for another."""
+        known = await asyncio.to_thread(self.store.language, chat)
+        current: str | None
+        current, asked = known if known else (from_locale(locale), False)
+        choice = choose(text) if text is not None else None
+        language: str
+        if choice is not None and choice.asked:
+            language, asked = choice.language or "en", True
+        elif asked or choice is None or choice.language is None:
+            language = current or "en"
+        else:
+            language = choice.language
+        if known != (language, asked):
+            await asyncio.to_thread(self.store.choose_language, chat, language, asked)
+        return language
 
     async def link(self, chat: str, token: str) -> list[Reply]:
         """Link `chat` by a one-tap link's token (bot/linking.py)."""
@@ -56,27 +79,29 @@ class Relay:
         """A button press carrying the button's payload (web chat)."""
         if not await asyncio.to_thread(self.store.was_offered, chat, payload):
             return [Reply(EXPIRED_BUTTON)]
-        return await self._turn(chat, payload, payload)
+        return await self._turn(chat, payload, payload, await self.language_for(chat, None, None))
 
     async def press_token(self, chat: str, token: str) -> list[Reply]:
         """A button press carrying the button's token (Telegram callback data)."""
         payload = await asyncio.to_thread(self.store.offered_payload, chat, token)
         if payload is None:
             return [Reply(EXPIRED_BUTTON)]
-        return await self._turn(chat, payload, payload)
+        return await self._turn(chat, payload, payload, await self.language_for(chat, None, None))
 
-    async def _turn(self, chat: str, message: str, said: str) -> list[Reply]:
+    async def _turn(self, chat: str, message: str, said: str, language: str) -> list[Reply]:
         """`message` to the assistant (or to a person, when the chat is with one); `said` is
         how it reads in a transcript. Log lines of the turn carry its request id (the web
         request's, or a new one for a Telegram update)."""
         with request_scope():
-            return await self._turn_in_scope(chat, message, said)
+            return await self._turn_in_scope(chat, message, said, language)
 
-    async def _turn_in_scope(self, chat: str, message: str, said: str) -> list[Reply]:
+    async def _turn_in_scope(
+        self, chat: str, message: str, said: str, language: str
+    ) -> list[Reply]:
         forwarded, first = await self.handoff.forward(chat, said)
         if forwarded is Forwarded.YES:
             return first
-        turn = await self.assistant.tell(chat, message)
+        turn = await self.assistant.tell(chat, message, language)
         replies = [
             await self.remember_buttons(chat, reply)
             for reply in turn.replies

@@ -9,7 +9,8 @@
   restart never sends a message twice; notices for web chats with no page open, shown when
   one opens;
 - human handoffs: which chats are with a person, which staff-chat message stands for which
-  chat, and each chat's last lines (a day) for whoever takes over.
+  chat, and each chat's last lines (a day) for whoever takes over;
+- each chat's language (English or Chinese, bot/language.py) and whether the user asked for it.
 
 SQLite by default (`var/gateway.db`), PostgreSQL in production (GATEWAY_DATABASE_URL). The
 tables are created when missing; they hold nothing a migration would need to carry over beyond
@@ -24,6 +25,7 @@ from pathlib import Path
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Column,
     DateTime,
     Engine,
@@ -109,6 +111,17 @@ transcript = Table(
     Column("speaker", String(10), nullable=False),
     Column("text", Text, nullable=False),
     Column("said_at", DateTime(timezone=True), nullable=False, index=True),
+)
+
+# The language a chat is answered in: chosen per message, kept for messages without words;
+# `asked`: the user asked for it ("说中文"), so it stays until they ask for another.
+chat_languages = Table(
+    "chat_languages",
+    metadata,
+    Column("chat", String(160), primary_key=True),
+    Column("language", String(8), nullable=False),
+    Column("asked", Boolean, nullable=False),
+    Column("chosen_at", DateTime(timezone=True), nullable=False),
 )
 
 BUTTONS_KEPT = timedelta(days=7)  # an old button still works for a week, then says it expired
@@ -322,6 +335,35 @@ class GatewayStore:
                 select(staff_messages.c.chat).where(staff_messages.c.message_id == message_id)
             ).scalar()
         return None if chat is None else str(chat)
+
+    # -- languages ------------------------------------------------------------------------
+
+    def language(self, chat: str) -> tuple[str, bool] | None:
+        """The chat's language and whether the user asked for it; None for a new chat."""
+        with self.engine.connect() as connection:
+            row = connection.execute(
+                select(chat_languages.c.language, chat_languages.c.asked).where(
+                    chat_languages.c.chat == chat
+                )
+            ).first()
+        return None if row is None else (str(row.language), bool(row.asked))
+
+    def choose_language(self, chat: str, language: str, asked: bool) -> None:
+        values = {"language": language, "asked": asked, "chosen_at": datetime.now(UTC)}
+        with self.engine.begin() as connection:
+            changed = connection.execute(
+                chat_languages.update().where(chat_languages.c.chat == chat).values(**values)
+            )
+            if not changed.rowcount:
+                try:
+                    with connection.begin_nested():
+                        connection.execute(insert(chat_languages).values(chat=chat, **values))
+                except IntegrityError:  # another turn of the same chat chose at the same time
+                    connection.execute(
+                        chat_languages.update()
+                        .where(chat_languages.c.chat == chat)
+                        .values(**values)
+                    )
 
     # -- housekeeping ----------------------------------------------------------------------
 

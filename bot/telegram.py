@@ -148,7 +148,9 @@ class TelegramChannel:
             return
         chat_id = message.chat_id
         await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
-        replies = await self.relay.say(identity(chat_id), message.text)
+        user = update.effective_user
+        locale = user.language_code if user else None
+        replies = await self.relay.say(identity(chat_id), message.text, locale)
         await self.send(chat_id, replies)
 
     async def _on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

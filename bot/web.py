@@ -198,7 +198,7 @@ def create_web_app(
         if body.payload:
             replies = await relay.press(chat, body.payload)
         else:
-            replies = await relay.say(chat, body.text or "")
+            replies = await relay.say(chat, body.text or "", request.headers.get("accept-language"))
         return {"replies": [as_json(reply) for reply in replies]}
 
     @app.get("/chat/charts/{name}.png", include_in_schema=False)

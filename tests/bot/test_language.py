@@ -3,9 +3,15 @@ figure is bench/language_choice.py on tests/language/."""
 
 from __future__ import annotations
 
+import time
+from typing import Any
+
+import httpx
 import pytest
 
 from bot.language import choose, from_locale, next_language
+from tests.bot.conftest import TOKEN, Gateway
+from tests.bot.peers import BotApi, RasaRest
 
 
 @pytest.mark.parametrize(
@@ -68,3 +74,50 @@ def test_asking_for_a_language_chooses_it(text: str, language: str) -> None:
 )
 def test_a_first_guess_from_the_clients_locale(code: str | None, language: str | None) -> None:
     assert from_locale(code) == language
+
+
+# -- the chat's language, through the gateway process --------------------------------------------
+
+
+def test_the_chats_language_goes_with_each_turn(rasa: RasaRest, gateway: Gateway) -> None:
+    """First guess from the browser's Accept-Language; then each message's own language; a
+    message without words keeps it; a language asked for stays until another is asked."""
+    chinese_browser = {"Accept-Language": "zh-CN,zh;q=0.9,en;q=0.8"}
+    said = [
+        ("SO-2026-00107", "zh"),  # neutral: the browser's guess
+        ("where is my order", "en"),
+        ("40 BOLT-M8", "en"),  # neutral: kept
+        ("订单到哪了", "zh"),
+        ("说中文", "zh"),  # asked for
+        ("where is my order", "zh"),  # stays: the user asked for Chinese
+        ("English please", "en"),
+        ("订单到哪了", "en"),
+    ]
+    with gateway(rasa.url) as url, httpx.Client(base_url=url, headers=chinese_browser) as browser:
+        for text, _ in said:
+            assert browser.post("/chat/messages", json={"text": text}).status_code == 200
+    assert [meta["language"] for meta in rasa.metadata] == [language for _, language in said]
+
+
+def test_telegrams_language_code_is_the_first_guess(
+    rasa: RasaRest, bot_api: BotApi, gateway: Gateway
+) -> None:
+    settings = {"telegram_bot_token": TOKEN, "telegram_api_url": f"{bot_api.url}/bot"}
+    with gateway(rasa.url, **settings):
+        update = said_in_telegram(740001, "SO-2026-00107", language_code="zh-hans")
+        bot_api.push(update)
+        bot_api.wait_for("sendMessage", chat_id=740001)
+    assert [meta["language"] for meta in rasa.metadata] == ["zh"]
+
+
+def said_in_telegram(chat_id: int, words: str, language_code: str) -> dict[str, Any]:
+    person = {"id": chat_id, "is_bot": False, "first_name": "Li", "language_code": language_code}
+    return {
+        "message": {
+            "message_id": 1,
+            "date": int(time.time()),
+            "chat": {"id": chat_id, "type": "private", "first_name": "Li"},
+            "from": person,
+            "text": words,
+        },
+    }

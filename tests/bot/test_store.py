@@ -106,3 +106,22 @@ def test_the_transcript_gives_a_chats_last_lines_in_order(store: GatewayStore) -
         ("user", "talk to a person"),
         ("bot", "Passing you on."),
     ]
+
+
+def test_a_chats_language_is_remembered_and_changed(store: GatewayStore) -> None:
+    assert store.language("web:lang") is None
+    store.choose_language("web:lang", "zh", asked=False)
+    assert store.language("web:lang") == ("zh", False)
+    store.choose_language("web:lang", "en", asked=True)
+    assert store.language("web:lang") == ("en", True)
+    assert store.language("web:other") is None
+
+
+def test_two_turns_choosing_a_new_chats_language_at_once_leave_one_row(
+    store: GatewayStore,
+) -> None:
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(lambda n: store.choose_language("web:race", "zh", n % 2 == 0), range(16)))
+    chosen = store.language("web:race")
+    assert chosen is not None
+    assert chosen[0] == "zh"
