@@ -10,6 +10,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.erp_client import ErpClient, ErpError, ErpUnavailable, new_idempotency_key
+from actions.i18n import speaking, turn_language
 from actions.replies import UNAVAILABLE, responses_of, say_refusal
 from telemetry.logs import chat_tag, request_scope
 
@@ -32,7 +33,7 @@ class ErpAction(Action, ABC):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> Events:
-        with request_scope(turn_request_id(tracker)):
+        with request_scope(turn_request_id(tracker)), speaking(turn_language(tracker)):
             log.info("action", extra={"action": self.name(), "chat": chat_tag(tracker.sender_id)})
             try:
                 return await self.answer(dispatcher, tracker, domain)

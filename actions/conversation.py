@@ -54,6 +54,7 @@ from actions.finance import (
     ActionReceivables,
     ActionStatement,
 )
+from actions.i18n import speaking, turn_language
 from actions.orders import ActionListMyOrders, ActionOrderStatus, ActionTrackShipment
 from actions.replies import UNAVAILABLE, responses_of, say_refusal
 from actions.reports import ActionLowStock
@@ -211,7 +212,7 @@ class ConversationalForm(FormValidationAction):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> Events:
-        with request_scope(turn_request_id(tracker)):
+        with request_scope(turn_request_id(tracker)), speaking(turn_language(tracker)):
             try:
                 return await self.hold(dispatcher, tracker, domain)
             except ErpUnavailable:

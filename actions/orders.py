@@ -23,6 +23,7 @@ from actions.customer_match import customer_in_question
 from actions.dates import spoken
 from actions.erp_client import ErpClient
 from actions.formatting import money_of
+from actions.i18n import _
 from actions.order_lines import requested_lines
 from actions.replies import status_words
 
@@ -83,8 +84,8 @@ def arrival_words(order: dict[str, Any]) -> str:
     if order["status"] == "delivered":
         return ""
     if wanted:
-        return f" It is due for delivery on {spoken(date.fromisoformat(wanted))}."
-    return " No delivery date was asked for: it goes out as soon as it is ready."
+        return _(" It is due for delivery on {day}.").format(day=spoken(date.fromisoformat(wanted)))
+    return _(" No delivery date was asked for: it goes out as soon as it is ready.")
 
 
 class ActionOrderStatus(ErpAction):

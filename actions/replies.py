@@ -7,21 +7,22 @@ from typing import Any
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.erp_client import ErpError
+from actions.i18n import N_, _
 
 # Every error code of docs/errors.md has a response `utter_erp_<code in lower case>`.
 UNAVAILABLE = "utter_erp_unavailable"
 UNKNOWN_ERROR = "utter_erp_refused"
 
 STATUS_WORDS = {
-    "draft": "a draft, not submitted yet",
-    "pending_approval": "waiting for approval",
-    "awaiting_stock": "waiting for stock",
-    "confirmed": "confirmed and with the warehouse",
-    "picking": "being picked in the warehouse",
-    "packed": "packed and waiting for the carrier",
-    "shipped": "on its way",
-    "delivered": "delivered",
-    "cancelled": "cancelled",
+    "draft": N_("a draft, not submitted yet"),
+    "pending_approval": N_("waiting for approval"),
+    "awaiting_stock": N_("waiting for stock"),
+    "confirmed": N_("confirmed and with the warehouse"),
+    "picking": N_("being picked in the warehouse"),
+    "packed": N_("packed and waiting for the carrier"),
+    "shipped": N_("on its way"),
+    "delivered": N_("delivered"),
+    "cancelled": N_("cancelled"),
 }
 
 
@@ -78,7 +79,8 @@ def say_refusal(dispatcher: CollectingDispatcher, error: ErpError, known: set[st
 
 
 def status_words(status: str) -> str:
-    return STATUS_WORDS.get(status, status.replace("_", " "))
+    """An order's status as the end of "Order SO-2026-00042 is ...", in the turn's language."""
+    return _(STATUS_WORDS[status]) if status in STATUS_WORDS else status.replace("_", " ")
 
 
 def responses_of(domain: dict[str, Any]) -> set[str]:

@@ -113,9 +113,11 @@ class RunningAssistant:
     url: str
     erp: RunningErp
 
-    def say(self, sender: str, text: str) -> list[dict[str, Any]]:
-        """One user turn over Rasa's gateway channel, signed as the gateway signs: the replies."""
-        body = json.dumps({"sender": sender, "message": text}).encode()
+    def say(self, sender: str, text: str, language: str = "en") -> list[dict[str, Any]]:
+        """One user turn over Rasa's gateway channel, signed as the gateway signs, in the
+        language the gateway chose for it: the replies."""
+        turn = {"sender": sender, "message": text, "metadata": {"language": language}}
+        body = json.dumps(turn).encode()
         response = httpx.post(
             f"{self.url}/webhooks/gateway/webhook",
             content=body,

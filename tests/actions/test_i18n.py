@@ -1,0 +1,99 @@
+"""The actions' words in the chat's language (actions/i18n.py): a complete catalogue, the
+Chinese variations of the domain's responses, money and dates, and a turn answered in Chinese
+by the real assistant."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from datetime import date
+from pathlib import Path
+from string import Formatter
+
+import yaml
+from babel.messages.extract import extract_from_dir
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.formatting import day, money
+from actions.i18n import LanguageOfTheTurn, _, catalogue, speaking
+from tests.actions.chat import domain, linked_chat, tracker
+from tests.product import RunningAssistant
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def message_ids() -> set[str]:
+    """Every text the actions mark for the catalogue (`_()` and `N_()`)."""
+    found = extract_from_dir(
+        str(ROOT / "actions"), method_map=[("**.py", "python")], keywords={"_": None, "N_": None}
+    )
+    return {str(message) for _, _, message, _, _ in found}
+
+
+def placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in Formatter().parse(text) if name}
+
+
+def test_every_text_of_the_actions_has_its_chinese() -> None:
+    ids = message_ids()
+    assert ids, "the actions mark their texts"
+    chinese = catalogue("zh")
+    assert sorted(ids - chinese.keys()) == []
+    for message in ids:  # the same values go into both
+        assert placeholders(chinese[message]) == placeholders(message), message
+
+
+def test_each_chinese_response_says_what_its_english_says() -> None:
+    checked = 0
+    for path in sorted((ROOT / "domain").glob("*.yml")):
+        for name, variations in (yaml.safe_load(path.read_text()).get("responses") or {}).items():
+            english = [v for v in variations if not v.get("condition")]
+            chinese = [
+                v
+                for v in variations
+                if {"type": "slot", "name": "language", "value": "zh"} in (v.get("condition") or [])
+            ]
+            if not chinese:
+                continue
+            checked += 1
+            assert english, f"{name}: the English variation is the default"
+            assert placeholders(chinese[0]["text"]) == placeholders(english[0]["text"]), name
+            assert re.search(r"[\u4e00-\u9fff]", chinese[0]["text"]), name
+    assert checked >= 4
+
+
+def test_money_and_dates_in_chinese() -> None:
+    with speaking("zh"):
+        assert money("1234.5", "CNY") == "¥1,234.50"
+        assert money("1234.5", "GBP") == "£1,234.50"
+        assert day(date(2026, 12, 4), today=date(2026, 12, 1)) == "12月4日 周五"
+        assert day(date(2027, 1, 8), today=date(2026, 12, 1)) == "2027年1月8日 周五"
+        assert _("delivered") == "已送达"
+    assert day(date(2026, 12, 4), today=date(2026, 12, 1)) == "Fri 4 Dec"
+    assert _("delivered") == "delivered"
+    with speaking("fr"):  # a language the catalogue does not have: English
+        assert _("delivered") == "delivered"
+
+
+def test_the_language_slot_follows_the_turns_metadata() -> None:
+    for metadata, language in (({"language": "zh"}, "zh"), ({}, "en"), ({"language": "xx"}, "en")):
+        state = tracker("web:i18n", "SO-2026-00042")
+        state.latest_message["metadata"] = metadata
+        extracted = asyncio.run(
+            LanguageOfTheTurn().extract_language(CollectingDispatcher(), state, domain())
+        )
+        assert extracted == {"language": language}
+
+
+def test_an_order_number_in_a_chinese_chat_is_answered_in_chinese(
+    assistant: RunningAssistant,
+) -> None:
+    chat = linked_chat(assistant.erp, "CUST-0013")
+    with assistant.erp.as_manager() as manager:
+        orders = manager.get("/orders", params={"customer_code": "CUST-0013", "limit": 1})
+        number = orders.json()["items"][0]["number"]
+    (reply, *_) = assistant.say(chat, number, language="zh")
+    assert reply["text"].startswith(f"订单{number}"), reply
+    assert "合计" in reply["text"]
+    (english, *_) = assistant.say(chat, number, language="en")
+    assert english["text"].startswith(f"Order {number} is"), english
