@@ -2,8 +2,8 @@
 
 The gateway chooses the language of each turn (bot/language.py) and sends it in the turn's
 metadata. Here it becomes
-- the `language` slot (set right after each user message by Rasa's slot extraction, through
-  `action_validate_slot_mappings` below), on which the domain's responses have their Chinese
+- the `language` slot (set right after each user message, by `action_validate_slot_mappings`
+  below), on which the domain's responses have their Chinese
   variations (a `condition` on the slot): those messages live in the domain, both languages
   side by side;
 - the language of the action that runs (`speaking`), in which the texts the actions compose
@@ -25,9 +25,9 @@ from pathlib import Path
 from typing import Any
 
 from babel.messages.pofile import read_po
-from rasa_sdk import Tracker
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
-from rasa_sdk.forms import ValidationAction
 
 LANGUAGES = ("en", "zh")
 DEFAULT = "en"
@@ -94,12 +94,16 @@ def _(message: str) -> str:
     return catalogue(language).get(message, message)
 
 
-class LanguageOfTheTurn(ValidationAction):
-    """`action_validate_slot_mappings`: sets the `language` slot from the turn's metadata
-    after each user message, before any other action, so the responses of the whole turn
-    are in that language."""
+class LanguageOfTheTurn(Action):
+    """`action_validate_slot_mappings`, which Rasa runs after each user message before any
+    other action (its global slot extraction): sets the `language` slot from the turn's
+    metadata, so the responses of the whole turn are in that language. Only that: no other
+    slot has a global custom mapping."""
 
-    async def extract_language(
+    def name(self) -> str:
+        return "action_validate_slot_mappings"
+
+    async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> dict[str, Any]:
-        return {"language": turn_language(tracker)}
+    ) -> list[dict[str, Any]]:
+        return [SlotSet("language", turn_language(tracker))]

@@ -10,7 +10,8 @@ words are English. What is left is decided the way a person at the desk would:
   question words). English nouns and names inside Chinese ("baker and sons欠多少") carry no
   grammar, and an English speaker rarely types Han characters, so a tie goes to Chinese.
 - **Asking** for a language ("说中文", "English please", "請用英文") switches to it, whatever
-  language the request itself is in, and the chat keeps it.
+  language the request itself is in; the chat keeps it for messages without words, and a
+  message in the other language is answered in that language, as any message is.
 
 Why not a general detector (lingua, fastText): with two languages in different scripts the
 script is decisive, and what a detector cannot say is the part that matters here, "neutral:
@@ -53,21 +54,33 @@ CHINESE_FUNCTION = frozenset(
     "能会會可把被给給让讓和跟还還就都也再请請帮幫下到过過着著得"
 )
 
-_ASK_CHINESE = re.compile(
-    r"(说|講|讲|用|请用|請用|回|换成|換成|改用|切换到|切換到)\s*(中文|汉语|漢語|普通话|普通話|国语|國語)"
-    r"|^\s*(中文|简体中文|簡體中文|汉语|漢語)\s*[!.。]?\s*(please|pls|谢谢|謝謝)?\s*$"
-    r"|看不懂英文|不懂英文|不会英文|不會英文"
-    r"|\b(speak|write|reply|answer|respond|talk|switch to|change to|use|in)\s+(chinese|mandarin)\b"
-    r"|^\s*chinese\s*(please|pls)?\s*[!.?]?\s*$",
-    re.IGNORECASE,
-)
-_ASK_ENGLISH = re.compile(
-    r"(说|講|讲|用|请用|請用|回|换成|換成|改用|切换到|切換到)\s*(英文|英语|英語)"
-    r"|^\s*(英文|英语|英語)\s*[!.。]?\s*(please|pls|谢谢|謝謝)?\s*$"
-    r"|\b(speak|write|reply|answer|respond|talk|switch to|change to|use|in)\s+english\b"
-    r"|^\s*english\s*(please|pls)?\s*[!.?]?\s*$"
-    r"|\bno\s+chinese\b|\bdon'?t\s+(read|speak|understand)\s+chinese\b",
-    re.IGNORECASE,
+# Asking for a language: a request to speak, reply or switch in it, not a sentence that names
+# it ("the manual in Chinese", "我们用英文发票" ask for nothing).
+_CHINESE_NAMES = r"(中文|汉语|漢語|普通话|普通話|国语|國語|华语|華語)"
+_ENGLISH_NAMES = r"(英文|英语|英語)"
+_ASKING_VERBS = r"(说|說|讲|講|讲|请用|請用|换成|換成|改用|切换到|切換到|转成|轉成)"
+_REPLYING = r"(回答|回复|回覆|答|说|說|讲|講|聊|沟通|溝通|交流)"
+
+
+def _asking_in(names: str, english: str) -> re.Pattern[str]:
+    return re.compile(
+        rf"{_ASKING_VERBS}\s*{names}"  # 说中文, 请用英文, 换成中文
+        rf"|用\s*{names}\s*{_REPLYING}"  # 用中文回答
+        rf"|^\s*(能|可以|可不可以|麻烦|麻煩)?\s*用\s*{names}\s*(吗|嗎|吧|好吗|好嗎)?\s*\??\s*$"
+        rf"|^\s*{names}\s*[!.。]?\s*(please|pls|谢谢|謝謝)?\s*[!.。]?\s*$"  # 中文! / 英文谢谢
+        rf"|\b(speak|write|reply|answer|respond|talk|chat)\s+(to me\s+)?(in\s+)?{english}\b"
+        rf"|\b(switch|change)\s+(back\s+)?(to|into)\s+{english}\b"
+        rf"|\b(in\s+)?{english}\s+(please|pls)\b"
+        rf"|^\s*{english}\s*[!.?]?\s*$",
+        re.IGNORECASE,
+    )
+
+
+_ASK_CHINESE = _asking_in(_CHINESE_NAMES, "(chinese|mandarin)")
+_ASK_CHINESE_ALSO = re.compile(r"看不懂英文|不懂英文|不会英文|不會英文|看不懂英語|不懂英語")
+_ASK_ENGLISH = _asking_in(_ENGLISH_NAMES, "english")
+_ASK_ENGLISH_ALSO = re.compile(
+    r"\bno\s+chinese\b|\bdon'?t\s+(read|speak|understand)\s+chinese\b", re.IGNORECASE
 )
 
 
@@ -83,9 +96,9 @@ class Choice:
 def choose(text: str) -> Choice:
     """The language `text` is written in, or asks for."""
     normal = unicodedata.normalize("NFKC", text)
-    if _ASK_ENGLISH.search(normal):
+    if _ASK_ENGLISH.search(normal) or _ASK_ENGLISH_ALSO.search(normal):
         return Choice("en", asked=True)
-    if _ASK_CHINESE.search(normal):
+    if _ASK_CHINESE.search(normal) or _ASK_CHINESE_ALSO.search(normal):
         return Choice("zh", asked=True)
     han = _HAN.findall(normal)
     rest = _NEUTRAL_SPANS.sub(" ", _HAN.sub(" ", normal))
@@ -126,8 +139,8 @@ def from_locale(code: str | None) -> Language | None:
     return None
 
 
-def next_language(current: Language | None, text: str) -> Language:
+def next_language(current: str | None, text: str) -> str:
     """The language to answer `text` in, in a chat answered in `current` so far (None: a new
     chat with no guess, answered in English until it says otherwise)."""
     chosen = choose(text).language
-    return chosen or current or "en"
+    return chosen or (current if current in LANGUAGES else None) or "en"

@@ -2,9 +2,11 @@
 
 Staff get a token with every link code (the ERP's `POST /identity/link-codes`) as a Telegram
 deep link (`https://t.me/<bot>?start=<token>`, which Telegram turns into "/start <token>" when
-the user taps Start) and a web chat address (`/?link=<token>`, where the page asks before it
-links). The gateway redeems the token itself, with its own service key: the token never goes
-through the assistant, so it is in no conversation tracker (docs/security.md).
+the user taps Start) and a web chat address (`/#link=<token>`, where the page asks before it
+links). A chat already linked is never moved to another account by a tap (someone could send
+their own link): that takes the typed code. The gateway redeems the token itself, with its
+own service key: the token never goes through the assistant, so it is in no conversation
+tracker (docs/security.md).
 """
 
 from __future__ import annotations
@@ -25,6 +27,10 @@ LINKED_STAFF = "Done: this chat is now linked to {whom} ({role}). What can I do 
 NOT_VALID = (
     "That link is not valid any more: links work once and expire after 7 days. Please ask us "
     'for a new one, or type the six-digit code you were given as "link 123456".'
+)
+ALREADY_LINKED = (
+    "This chat is already linked to {whom}, so the link was not used. To move the chat to "
+    'another account, type the six-digit code you were given, like "link 123456".'
 )
 UNAVAILABLE = (
     "Sorry, I can't link this chat right now. Nothing was changed. Please try the link again "
@@ -53,11 +59,14 @@ class Linker:
         """The words to show after trying to link `chat` with `token`."""
         if not self._key or not is_token(token):
             return NOT_VALID if self._key else UNAVAILABLE
+        headers = {"Authorization": f"Bearer {self._key}", "X-Chat-Identity": chat}
         try:
+            me = await self._http.get("/identity/me", headers=headers)
+            if me.status_code == 200 and me.json().get("linked"):
+                known = me.json()
+                return ALREADY_LINKED.format(whom=known.get("customer_code") or known["name"])
             response = await self._http.post(
-                "/identity/links",
-                json={"token": token},
-                headers={"Authorization": f"Bearer {self._key}", "X-Chat-Identity": chat},
+                "/identity/links", json={"token": token}, headers=headers
             )
         except httpx.HTTPError as error:
             log.warning("linking %s: ERP not reached (%r)", chat_tag(chat), error)

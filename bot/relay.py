@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from bot.assistant import Assistant, Reply
 from bot.handoff import Forwarded, Handoff
-from bot.language import choose, from_locale
+from bot.language import choose, from_locale, next_language
 from bot.linking import UNAVAILABLE, Linker, is_token
 from bot.store import GatewayStore
 from telemetry.logs import request_scope
@@ -51,20 +51,15 @@ class Relay:
 
     async def language_for(self, chat: str, text: str | None, locale: str | None) -> str:
         """The language to answer this message in (bot/language.py), remembered for the chat:
-        a message without words (or a button, `text` None) keeps it, and one the user asked
-        for stays until they ask for another."""
+        the client's locale is the first guess; a message without words, or a button (`text`
+        None), keeps the chat's language."""
         known = await asyncio.to_thread(self.store.language, chat)
-        current: str | None
-        current, asked = known if known else (from_locale(locale), False)
-        choice = choose(text) if text is not None else None
-        language: str
-        if choice is not None and choice.asked:
-            language, asked = choice.language or "en", True
-        elif asked or choice is None or choice.language is None:
-            language = current or "en"
+        current = known[0] if known else from_locale(locale)
+        if text is None:
+            language, asked = current or "en", False
         else:
-            language = choice.language
-        if known != (language, asked):
+            language, asked = next_language(current, text), choose(text).asked
+        if known is None or known[0] != language:
             await asyncio.to_thread(self.store.choose_language, chat, language, asked)
         return language
 

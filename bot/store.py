@@ -114,7 +114,7 @@ transcript = Table(
 )
 
 # The language a chat is answered in: chosen per message, kept for messages without words;
-# `asked`: the user asked for it ("说中文"), so it stays until they ask for another.
+# `asked`: it was chosen by asking for it ("说中文"), not by writing in it.
 chat_languages = Table(
     "chat_languages",
     metadata,
@@ -130,6 +130,9 @@ TOLD_KEPT = timedelta(days=30)  # only needed while the cursor could be set back
 NOTICES_KEPT = timedelta(days=7)  # a web chat not opened for a week misses its old news
 TRANSCRIPT_KEPT = timedelta(days=1)  # enough to show whoever takes over a conversation
 STAFF_MESSAGES_KEPT = timedelta(days=7)
+# a language chosen over a year ago is forgotten: each message with words chooses again, and
+# one without falls back to the client's locale
+LANGUAGES_KEPT = timedelta(days=365)
 
 
 class GatewayStore:
@@ -339,7 +342,7 @@ class GatewayStore:
     # -- languages ------------------------------------------------------------------------
 
     def language(self, chat: str) -> tuple[str, bool] | None:
-        """The chat's language and whether the user asked for it; None for a new chat."""
+        """The chat's language and whether it was asked for; None for a new chat."""
         with self.engine.connect() as connection:
             row = connection.execute(
                 select(chat_languages.c.language, chat_languages.c.asked).where(
@@ -349,6 +352,7 @@ class GatewayStore:
         return None if row is None else (str(row.language), bool(row.asked))
 
     def choose_language(self, chat: str, language: str, asked: bool) -> None:
+        """Remember the chat's language, chosen now."""
         values = {"language": language, "asked": asked, "chosen_at": datetime.now(UTC)}
         with self.engine.begin() as connection:
             changed = connection.execute(
@@ -382,6 +386,9 @@ class GatewayStore:
             )
             connection.execute(
                 delete(staff_messages).where(staff_messages.c.sent_at < now - STAFF_MESSAGES_KEPT)
+            )
+            connection.execute(
+                delete(chat_languages).where(chat_languages.c.chosen_at < now - LANGUAGES_KEPT)
             )
             connection.execute(
                 delete(kept_notices).where(kept_notices.c.kept_at < now - NOTICES_KEPT)

@@ -2,7 +2,7 @@
 
 Each browser gets a signed session cookie (Starlette's SessionMiddleware, itsdangerous); its
 chat identity is `web:<session id>`, linked to an ERP account by the same one-time code as a
-Telegram chat ("link 482913") or by a one-tap link (`/?link=<token>`, bot/linking.py). The
+Telegram chat ("link 482913") or by a one-tap link (`/#link=<token>`, bot/linking.py). The
 cookie is HttpOnly and SameSite=Lax, the endpoints take JSON only, and every request that
 changes something must come from this page (bot/origin.py), so another site can neither post
 into someone's chat nor start them a new one. A session is started by the page itself (a

@@ -3,7 +3,9 @@
 The action server acts for whichever chat the tracker it is sent names (its ERP calls carry
 that chat's identity with the service key), so a request that reached it from anywhere but
 Rasa could act as any linked chat. rasa-sdk checks nothing; this entry point is rasa-sdk's own
-(the same flags, `rasa_sdk.endpoint.create_app`) with one check in front of the webhook:
+(`rasa_sdk.endpoint.create_app`, its argument parser: --port, --actions and the logging
+flags; --cors, the SSL flags and --auto-reload are not used) with one check in front of
+the webhook:
 Rasa's action endpoint sends `X-Action-Token` (endpoints.yml, `headers:`), the shared secret
 ACTION_SERVER_TOKEN, compared in constant time. No CORS: no browser page has business here.
 """
@@ -30,7 +32,7 @@ log = logging.getLogger(__name__)
 def main() -> None:
     args = create_argument_parser().parse_args()
     token = os.environ.get("ACTION_SERVER_TOKEN", "")
-    if len(token) < MIN_TOKEN_LENGTH:
+    if len(token) < MIN_TOKEN_LENGTH or token.startswith("change-me"):
         raise SystemExit(
             f"ACTION_SERVER_TOKEN must be a secret of at least {MIN_TOKEN_LENGTH} characters "
             "(the same one Rasa's endpoints.yml sends): the action server answers Rasa only."

@@ -24,6 +24,8 @@ SCHEME = "v1"
 # A turn is signed just before it is sent: clocks of one deployment agree within seconds.
 MAX_AGE_SECONDS = 60.0
 MIN_SECRET_LENGTH = 32
+# deploy/.env.example's values start with it: a deployment that kept one has no secret
+PLACEHOLDER = "change-me"
 
 
 class SigningError(ValueError):
@@ -36,11 +38,15 @@ def parse_secrets(value: str) -> list[str]:
     listed = [part.strip() for part in value.split(",") if part.strip()]
     if not listed:
         raise SigningError("no gateway secret is set (GATEWAY_RASA_SECRET)")
-    short = [index for index, secret in enumerate(listed) if len(secret) < MIN_SECRET_LENGTH]
-    if short:
-        raise SigningError(
-            f"gateway secret number {short[0] + 1} is shorter than {MIN_SECRET_LENGTH} characters"
-        )
+    for number, secret in enumerate(listed, start=1):
+        if len(secret) < MIN_SECRET_LENGTH:
+            raise SigningError(
+                f"gateway secret number {number} is shorter than {MIN_SECRET_LENGTH} characters"
+            )
+        if secret.startswith(PLACEHOLDER):
+            raise SigningError(
+                f"gateway secret number {number} is the example's placeholder: set a secret"
+            )
     return listed
 
 
@@ -105,15 +111,18 @@ class Verifier:
         given = headers.get(SIGNATURE_HEADER, "")
         if not (timestamp and nonce and given):
             raise SigningError("the request is not signed")
-        if not timestamp.isdigit() or abs(self.clock() - int(timestamp)) > self.max_age:
+        if not (timestamp.isascii() and timestamp.isdigit()) or (
+            abs(self.clock() - int(timestamp)) > self.max_age
+        ):
             raise SigningError("the request's timestamp is missing, malformed or too old")
         if len(nonce) > 64:
             raise SigningError("the request's nonce is malformed")
         scheme, _, mac = given.partition("=")
         if scheme != SCHEME:
             raise SigningError("the request's signature scheme is unknown")
-        expected = (_mac(secret, timestamp, nonce, body) for secret in self.secrets)
-        if not any(hmac.compare_digest(mac, candidate) for candidate in expected):
+        given_mac = mac.encode("utf-8", "replace")  # bytes: any text compares, none raises
+        expected = (_mac(secret, timestamp, nonce, body).encode() for secret in self.secrets)
+        if not any(hmac.compare_digest(given_mac, candidate) for candidate in expected):
             raise SigningError("the request's signature does not match")
         if not self.seen.first_time(nonce):
             raise SigningError("the request was already taken (a replay)")

@@ -93,8 +93,9 @@ form.addEventListener("submit", (event) => {
   send({ text }, text);
 });
 
-// A one-tap link (/?link=<token>, sent by e-mail or printed): the token leaves the address
-// bar and the history at once, and the chat is linked only when the user says so here.
+// A one-tap link (/#link=<token>, sent by e-mail or printed; in the fragment, which browsers
+// never send to a server): the token leaves the address bar and the history at once, and the
+// chat is linked only when the user says so here.
 async function linkChat(token, row) {
   for (const other of row.querySelectorAll("button")) other.disabled = true;
   busy(true);
@@ -141,7 +142,7 @@ function offerLink(token) {
   list.appendChild(item);
 }
 
-const linkToken = new URLSearchParams(window.location.search).get("link");
+const linkToken = new URLSearchParams(window.location.hash.slice(1)).get("link");
 if (linkToken) {
   window.history.replaceState(null, "", window.location.pathname);
   offerLink(linkToken);

@@ -485,11 +485,11 @@ class LinkCodeOut(BaseModel):
     principal_name: str
     role: str
     customer_code: str | None
-    # The one-tap link (the same link, used once): a token too long to guess, for e-mail
-    # or print, as a Telegram deep link and a web chat address where those are configured
-    # (ERP_TELEGRAM_BOT, ERP_WEB_CHAT_URL).
-    token: str
-    token_expires_at: datetime
+    # The one-tap link (the same link, used once), for a customer's contact: a token too
+    # long to guess, for e-mail or print, as a Telegram deep link and a web chat address
+    # where those are configured (ERP_TELEGRAM_BOT, ERP_WEB_CHAT_URL).
+    token: str | None  # customers' contacts only
+    token_expires_at: datetime | None
     telegram_link: str | None
     web_link: str | None
 

@@ -50,7 +50,7 @@ def parse_chat_identity(value: str) -> ChatIdentity:
     return ChatIdentity(match["channel"], match["external_id"])
 
 
-def ensure_codes_not_flooded(wrong_codes_in_window: int, now: datetime) -> None:
+def ensure_codes_not_flooded(wrong_codes_in_window: int) -> None:
     """Refuse codes for everyone while wrong ones arrive faster than people mistype them."""
     if wrong_codes_in_window >= MAX_WRONG_CODES_GLOBAL:
         raise DomainError(
@@ -72,7 +72,8 @@ class LinkAddresses:
     def web(self, token: str) -> str | None:
         if not self.web_chat_url:
             return None
-        return f"{self.web_chat_url.rstrip('/')}/?link={quote(token)}"
+        # in the fragment: a browser never sends it, so no proxy's access log holds it
+        return f"{self.web_chat_url.rstrip('/')}/#link={quote(token)}"
 
     def telegram(self, token: str) -> str | None:
         if not self.telegram_bot:

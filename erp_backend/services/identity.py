@@ -299,8 +299,10 @@ class IssuedLinkCode:
     code: str
     expires_at: datetime
     principal: Principal
-    token: str  # the one-tap link's (docs/security.md)
-    token_expires_at: datetime
+    # the one-tap link's (docs/security.md): customers' contacts only — a staff member's
+    # rights are not sent by e-mail for a week
+    token: str | None
+    token_expires_at: datetime | None
 
 
 def create_link_code(
@@ -343,7 +345,9 @@ def create_link_code(
     # 6 digits are easy to read out and type; expiry, single use, the per-chat lockout and
     # the bound on guesses per code keep guessing out. The token beside it needs no typing.
     code = f"{secrets.randbelow(10**LINK_CODE_DIGITS):0{LINK_CODE_DIGITS}d}"
-    token = secrets.token_urlsafe(LINK_TOKEN_BYTES)
+    for_customer = Role(principal.role) is Role.CUSTOMER
+    token = secrets.token_urlsafe(LINK_TOKEN_BYTES) if for_customer else None
+    token_expires_at = now + LINK_TOKEN_TTL if for_customer else None
     expires_at = now + LINK_CODE_TTL
     session.add(
         LinkCode(
@@ -352,12 +356,12 @@ def create_link_code(
             created_by_id=actor.principal_id,
             created_at=now,
             expires_at=expires_at,
-            token_hash=_digest(token),
-            token_expires_at=now + LINK_TOKEN_TTL,
+            token_hash=_digest(token) if token else None,
+            token_expires_at=token_expires_at,
             wrong_guesses=0,
         )
     )
-    return IssuedLinkCode(code, expires_at, principal, token, now + LINK_TOKEN_TTL)
+    return IssuedLinkCode(code, expires_at, principal, token, token_expires_at)
 
 
 def redeem_link_code(
@@ -384,7 +388,7 @@ def redeem_link_code(
         attempt_row.failures, attempt_row.window_started_at, attempt_row.locked_until
     )
     ensure_not_locked(attempts, now)
-    ensure_codes_not_flooded(_wrong_codes_lately(session, now), now)
+    ensure_codes_not_flooded(_wrong_codes_lately(session, now))
     candidates = session.scalars(
         select(LinkCode).where(LinkCode.code_hash == _digest(code.strip()))
     ).all()
@@ -487,7 +491,13 @@ def _link(
     """Claim the code with a conditional update so two chats cannot both use it, then link."""
     claimed = session.execute(
         update(LinkCode)
-        .where(LinkCode.id == link_code.id, LinkCode.used_at.is_(None))
+        .where(
+            LinkCode.id == link_code.id,
+            LinkCode.used_at.is_(None),
+            # checked again here, not only when read: wrong guesses made at the same moment
+            # by other chats count (PostgreSQL re-reads the row after their increments)
+            LinkCode.wrong_guesses < MAX_WRONG_GUESSES_PER_CODE,
+        )
         .values(used_at=now, used_by=str(identity))
         .execution_options(synchronize_session=False)
     )

@@ -79,10 +79,10 @@ def test_the_language_slot_follows_the_turns_metadata() -> None:
     for metadata, language in (({"language": "zh"}, "zh"), ({}, "en"), ({"language": "xx"}, "en")):
         state = tracker("web:i18n", "SO-2026-00042")
         state.latest_message["metadata"] = metadata
-        extracted = asyncio.run(
-            LanguageOfTheTurn().extract_language(CollectingDispatcher(), state, domain())
-        )
-        assert extracted == {"language": language}
+        events = asyncio.run(LanguageOfTheTurn().run(CollectingDispatcher(), state, domain()))
+        assert events == [
+            {"event": "slot", "name": "language", "value": language, "timestamp": None}
+        ]
 
 
 def test_an_order_number_in_a_chinese_chat_is_answered_in_chinese(

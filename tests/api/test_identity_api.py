@@ -240,6 +240,18 @@ def test_a_one_tap_link_lasts_longer_than_the_code(
 
 def test_one_tap_addresses_are_built_from_the_settings() -> None:
     addresses = LinkAddresses("https://chat.example.com/", "@acme_orders_bot")
-    assert addresses.web("abc-DEF_123") == "https://chat.example.com/?link=abc-DEF_123"
+    assert addresses.web("abc-DEF_123") == "https://chat.example.com/#link=abc-DEF_123"
     assert addresses.telegram("abc-DEF_123") == "https://t.me/acme_orders_bot?start=abc-DEF_123"
     assert LinkAddresses().web("x") is None
+
+
+def test_staff_get_a_code_but_no_one_tap_link(client: TestClient, world: World) -> None:
+    """A staff member's rights are not sent by e-mail for a week: the code only."""
+    issued = client.post(
+        "/api/v1/identity/link-codes",
+        json={"principal_name": "rep"},
+        headers=world.headers("manager"),
+    )
+    assert issued.status_code == 201, issued.text
+    assert issued.json()["token"] is None
+    assert issued.json()["web_link"] is None

@@ -91,7 +91,7 @@ def test_the_web_page_links_by_token_only_when_its_own_page_asks(
         gateway(rasa.url, erp_url=erp.url, erp_service_key=erp.service_key) as url,
         httpx.Client(base_url=url, timeout=30) as browser,
     ):
-        page = browser.get(f"/?link={issued['token']}")
+        page = browser.get("/")  # /#link=<token>: the fragment stays in the browser
         assert page.status_code == 200
         assert page.headers["referrer-policy"] == "no-referrer"
         chat = browser.post("/chat/session", headers={"Origin": url}).json()["identity"]
@@ -104,6 +104,11 @@ def test_the_web_page_links_by_token_only_when_its_own_page_asks(
         done = browser.post("/chat/link", json={"token": issued["token"]}, headers={"Origin": url})
         assert done.status_code == 200
         assert "CUST-0008" in done.json()["replies"][0]["text"]
+        assert linked_to(erp, chat) == "CUST-0008"
+        # someone else's link, sent to this linked chat, does not move it
+        theirs = one_tap_link(erp, "CUST-0009")["token"]
+        kept = browser.post("/chat/link", json={"token": theirs}, headers={"Origin": url})
+        assert kept.json()["replies"][0]["text"].startswith("This chat is already linked")
         assert linked_to(erp, chat) == "CUST-0008"
 
 

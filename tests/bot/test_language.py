@@ -61,6 +61,20 @@ def test_asking_for_a_language_chooses_it(text: str, language: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Do you have the safety manual in Chinese?", "en"),
+        ("we use chinese suppliers", "en"),
+        ("我们用英文发票", "zh"),
+        ("英文名字是什么", "zh"),
+    ],
+)
+def test_naming_a_language_is_not_asking_for_it(text: str, language: str) -> None:
+    chosen = choose(text)
+    assert (chosen.language, chosen.asked) == (language, False)
+
+
+@pytest.mark.parametrize(
     ("code", "language"),
     [
         ("zh-hans", "zh"),
@@ -81,17 +95,19 @@ def test_a_first_guess_from_the_clients_locale(code: str | None, language: str |
 
 def test_the_chats_language_goes_with_each_turn(rasa: RasaRest, gateway: Gateway) -> None:
     """First guess from the browser's Accept-Language; then each message's own language; a
-    message without words keeps it; a language asked for stays until another is asked."""
+    message without words keeps it; a language asked for is the chat's from then on."""
     chinese_browser = {"Accept-Language": "zh-CN,zh;q=0.9,en;q=0.8"}
     said = [
         ("SO-2026-00107", "zh"),  # neutral: the browser's guess
         ("where is my order", "en"),
         ("40 BOLT-M8", "en"),  # neutral: kept
         ("订单到哪了", "zh"),
-        ("说中文", "zh"),  # asked for
-        ("where is my order", "zh"),  # stays: the user asked for Chinese
-        ("English please", "en"),
-        ("订单到哪了", "en"),
+        ("731904", "zh"),
+        ("English please", "en"),  # asked for, in English
+        ("SO-2026-00107", "en"),
+        ("can you speak chinese", "zh"),  # asked for, in English words
+        ("25 BOLT-M10", "zh"),
+        ("where is my order", "en"),  # a message in the other language: that language
     ]
     with gateway(rasa.url) as url, httpx.Client(base_url=url, headers=chinese_browser) as browser:
         for text, _ in said:

@@ -8,6 +8,7 @@ import pytest
 from rasa_gateway.signing import (
     NONCE_HEADER,
     SIGNATURE_HEADER,
+    TIMESTAMP_HEADER,
     SeenNonces,
     SigningError,
     Verifier,
@@ -70,6 +71,19 @@ def test_a_missing_or_short_secret_stops_the_start() -> None:
         parse_secrets(" , ")
     with pytest.raises(SigningError, match="shorter than 32"):
         parse_secrets(f"{NEW},short")
+    with pytest.raises(SigningError, match="placeholder"):  # deploy/.env.example's, kept
+        parse_secrets("change-me-gateway-rasa-secret-at-least-32-chars")
+
+
+def test_malformed_headers_are_refused_not_crashed_on() -> None:
+    checker = verifier(NEW)
+    headers = sign(NEW, BODY, now=NOW)
+    for broken in (
+        {**headers, TIMESTAMP_HEADER: "²" * 10},  # a digit to str.isdigit, not to int()
+        {**headers, SIGNATURE_HEADER: "v1=ü" * 20},  # not ASCII
+    ):
+        with pytest.raises(SigningError):
+            checker.verify(broken, BODY)
 
 
 def test_nonces_are_forgotten_only_after_their_window() -> None:

@@ -41,8 +41,8 @@ def create_link_code(ctx: Ctx, body: LinkCodeIn, request: Request) -> JSONRespon
             customer_code=customer.code if customer else None,
             token=issued.token,
             token_expires_at=issued.token_expires_at,
-            telegram_link=addresses.telegram(issued.token),
-            web_link=addresses.web(issued.token),
+            telegram_link=addresses.telegram(issued.token) if issued.token else None,
+            web_link=addresses.web(issued.token) if issued.token else None,
         )
 
     # No Idempotency-Key here: replaying would hand out a code twice.
