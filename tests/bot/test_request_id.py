@@ -109,8 +109,8 @@ def test_one_request_id_follows_a_turn_through_every_process(
         answered = browser.post("/chat/messages", json={"text": "hello"})
         assert answered.status_code == 200
     request_id = answered.headers["X-Request-ID"]
-    # Rasa got the turn's id in the REST channel's metadata
-    assert rasa.metadata == [{"request_id": request_id}]
+    # Rasa got the turn's id in the REST channel's metadata (beside the turn's language)
+    assert rasa.metadata == [{"request_id": request_id, "language": "en"}]
 
     # the action's part: inside the turn's scope its ERP calls carry the id
     async def action_calls_the_erp() -> Any:
@@ -155,6 +155,6 @@ def test_the_gateway_keeps_a_callers_safe_request_id_and_replaces_an_unsafe_one(
     assert kept.headers["X-Request-ID"] == "edge-7f3a"
     assert replaced.headers["X-Request-ID"] != "bad id\\r\\n"
     assert rasa.metadata == [
-        {"request_id": "edge-7f3a"},
-        {"request_id": replaced.headers["X-Request-ID"]},
+        {"request_id": "edge-7f3a", "language": "en"},
+        {"request_id": replaced.headers["X-Request-ID"], "language": "en"},
     ]
