@@ -134,6 +134,7 @@ def test_who_is_more_than_60_days_overdue(erp: RunningErp) -> None:
 
 def test_the_action_server_registers_exactly_the_actions_of_the_domain() -> None:
     import yaml
+    from rasa_sdk import Action, utils
     from rasa_sdk.executor import ActionExecutor
 
     executor = ActionExecutor()
@@ -141,5 +142,9 @@ def test_the_action_server_registers_exactly_the_actions_of_the_domain() -> None
     declared: set[str] = set()
     for path in (ROOT / "domain").glob("*.yml"):
         declared |= set(yaml.safe_load(path.read_text()).get("actions") or [])
+    # rasa-sdk registers every Action subclass it knows: here also the tests' own
+    of_tests = {
+        cls().name() for cls in utils.all_subclasses(Action) if cls.__module__.startswith("tests.")
+    }
     assert len(declared) > 25
-    assert set(executor.actions) == declared
+    assert set(executor.actions) - of_tests == declared

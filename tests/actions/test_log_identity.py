@@ -37,11 +37,14 @@ def action_log(caplog: pytest.LogCaptureFixture) -> Iterator[pytest.LogCaptureFi
     """The `actions` logger's records (it does not propagate: actions/__init__.py)."""
     kept = logs._log_hash_key
     logger = logging.getLogger("actions")
+    level = logger.level
+    logger.setLevel(logging.INFO)  # whatever an earlier test or LOG_LEVEL left it at
     logger.addHandler(caplog.handler)
     try:
         yield caplog
     finally:
         logger.removeHandler(caplog.handler)
+        logger.setLevel(level)
         logs._log_hash_key = kept
 
 
