@@ -37,14 +37,17 @@ def action_log(caplog: pytest.LogCaptureFixture) -> Iterator[pytest.LogCaptureFi
     """The `actions` logger's records (it does not propagate: actions/__init__.py)."""
     kept = logs._log_hash_key
     logger = logging.getLogger("actions")
-    level = logger.level
-    logger.setLevel(logging.INFO)  # whatever an earlier test or LOG_LEVEL left it at
+    level, disabled = logger.level, logging.root.manager.disable
+    # whatever an earlier test or LOG_LEVEL left: tests/nlu turns INFO off for the whole process
+    logger.setLevel(logging.INFO)
+    logging.disable(logging.NOTSET)
     logger.addHandler(caplog.handler)
     try:
         yield caplog
     finally:
         logger.removeHandler(caplog.handler)
         logger.setLevel(level)
+        logging.disable(disabled)
         logs._log_hash_key = kept
 
 
