@@ -12,9 +12,10 @@ and larger ones for the paths that need them (Telegram's webhook).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Awaitable, Callable, Mapping, MutableMapping
 from typing import Any
+
+from bot.asgi import send_problem
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -97,22 +98,9 @@ def declared_length(scope: Scope) -> int | None:
 
 
 async def refuse(send: Send, limit: int) -> None:
-    body = json.dumps(
-        {
-            "code": TOO_LARGE,
-            "message": "The request is too large.",
-            "details": {"max_bytes": limit},
-        }
-    ).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 413,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(body)).encode()),
-                (b"connection", b"close"),
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})
+    problem = {
+        "code": TOO_LARGE,
+        "message": "The request is too large.",
+        "details": {"max_bytes": limit},
+    }
+    await send_problem(send, 413, problem, close=True)

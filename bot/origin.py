@@ -12,12 +12,13 @@ comes with neither and is checked by its own secret.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
+
+from bot.asgi import send_problem
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 REFUSED = {
@@ -37,18 +38,7 @@ class SameOriginOnly:
             await self.app(scope, receive, send)
             return
         if self.from_elsewhere(Headers(scope=scope)):
-            body = json.dumps(REFUSED).encode()
-            await send(
-                {
-                    "type": "http.response.start",
-                    "status": 403,
-                    "headers": [
-                        (b"content-type", b"application/json"),
-                        (b"content-length", str(len(body)).encode()),
-                    ],
-                }
-            )
-            await send({"type": "http.response.body", "body": body})
+            await send_problem(send, 403, REFUSED)
             return
         await self.app(scope, receive, send)
 

@@ -219,6 +219,24 @@ async def parameters(request: Request) -> dict[str, Any]:
     return params
 
 
+_private_message_ids = itertools.count(1)
+
+
+def said_in_private(chat_id: int, words: str, **sender: Any) -> dict[str, Any]:
+    """A Telegram update: `words` typed in the private chat `chat_id`; `sender` adds to the
+    user's fields (`language_code="zh-hans"`)."""
+    person = {"id": chat_id, "is_bot": False, "first_name": "Maria", **sender}
+    return {
+        "message": {
+            "message_id": next(_private_message_ids),
+            "date": int(time.time()),
+            "chat": {"id": chat_id, "type": "private", "first_name": person["first_name"]},
+            "from": person,
+            "text": words,
+        }
+    }
+
+
 @dataclass
 class RasaRest:
     """Rasa's gateway channel (rasa_gateway/channel.py), answering each message with what

@@ -4,7 +4,6 @@ refused by the ERP and told so in words."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,31 +14,17 @@ import pytest
 
 from bot.charts import FILE_UNAVAILABLE, UNAVAILABLE, Chart, File, chart_from, file_from
 from tests.bot.conftest import TOKEN, Gateway
-from tests.bot.peers import BotApi, RasaRest
+from tests.bot.peers import BotApi, RasaRest, said_in_private
 from tests.product import RunningErp, seeded_erp
 
 MANAGER_CHAT, CUSTOMER_CHAT = 710001, 710002
 PNG = b"\x89PNG\r\n\x1a\n"
-_ids = iter(range(1, 10_000))
 
 
 @pytest.fixture(scope="module")
 def erp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningErp]:
     with seeded_erp(tmp_path_factory.mktemp("erp")) as running:
         yield running
-
-
-def said(chat_id: int, words: str) -> dict[str, Any]:
-    chat = {"id": chat_id, "type": "private", "first_name": "Maria"}
-    return {
-        "message": {
-            "message_id": next(_ids),
-            "date": int(time.time()),
-            "chat": chat,
-            "from": {"id": chat_id, "is_bot": False, "first_name": "Maria"},
-            "text": words,
-        }
-    }
 
 
 @pytest.mark.parametrize(
@@ -69,11 +54,11 @@ def test_telegram_gets_the_chart_as_a_photo_and_a_customer_gets_words(
         "erp_service_key": erp.service_key,
     }
     with gateway(rasa.url, **settings):
-        bot_api.push(said(MANAGER_CHAT, "sales chart"))
+        bot_api.push(said_in_private(MANAGER_CHAT, "sales chart"))
         (photo,) = bot_api.wait_for("sendPhoto", chat_id=MANAGER_CHAT)
         assert photo["photo"] == "<file>"  # uploaded bytes, not a URL Telegram would fetch
         assert bot_api.texts_to(MANAGER_CHAT) == ["November so far: 38 orders."]
-        bot_api.push(said(CUSTOMER_CHAT, "sales chart"))
+        bot_api.push(said_in_private(CUSTOMER_CHAT, "sales chart"))
         bot_api.wait_for("sendMessage", count=2, chat_id=CUSTOMER_CHAT)
         assert bot_api.texts_to(CUSTOMER_CHAT)[-1] == UNAVAILABLE
         assert not [p for p in bot_api.made("sendPhoto") if p["chat_id"] == str(CUSTOMER_CHAT)]
@@ -160,9 +145,9 @@ def test_the_statement_as_a_file_for_its_own_account_only(
         refused = other.get(link["url"])  # CUST-0005 asking for CUST-0004's statement
         assert (refused.status_code, refused.json()["code"]) == (404, "NOT_FOUND")
 
-        bot_api.push(said(CUSTOMER_CHAT, "my statement"))
+        bot_api.push(said_in_private(CUSTOMER_CHAT, "my statement"))
         (document,) = bot_api.wait_for("sendDocument", chat_id=CUSTOMER_CHAT)
         assert document["document"] == "<file>"  # uploaded bytes
-        bot_api.push(said(MANAGER_CHAT + 10, "my statement"))  # CUST-0005's chat
+        bot_api.push(said_in_private(MANAGER_CHAT + 10, "my statement"))  # CUST-0005's chat
         bot_api.wait_for("sendMessage", count=2, chat_id=MANAGER_CHAT + 10)
         assert bot_api.texts_to(MANAGER_CHAT + 10)[-1] == FILE_UNAVAILABLE

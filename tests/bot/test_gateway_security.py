@@ -4,7 +4,6 @@ assistant, and, for links, a real seeded ERP."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -13,11 +12,10 @@ import pytest
 
 from bot.linking import NOT_VALID
 from tests.bot.conftest import TOKEN, Gateway
-from tests.bot.peers import BotApi, RasaRest
+from tests.bot.peers import BotApi, RasaRest, said_in_private
 from tests.product import RunningErp, seeded_erp
 
 TELEGRAM_CHAT = 730001
-_ids = iter(range(1, 10_000))
 
 
 @pytest.fixture(scope="module")
@@ -43,19 +41,6 @@ def linked_to(erp: RunningErp, chat: str) -> str | None:
     return code
 
 
-def said(chat_id: int, words: str) -> dict[str, Any]:
-    chat = {"id": chat_id, "type": "private", "first_name": "Ann"}
-    return {
-        "message": {
-            "message_id": next(_ids),
-            "date": int(time.time()),
-            "chat": chat,
-            "from": {"id": chat_id, "is_bot": False, "first_name": "Ann"},
-            "text": words,
-        }
-    }
-
-
 # -- one-tap links ------------------------------------------------------------------------------
 
 
@@ -70,12 +55,12 @@ def test_a_telegram_deep_link_links_the_chat_without_the_assistant(
         "erp_service_key": erp.service_key,
     }
     with gateway(rasa.url, **settings):
-        bot_api.push(said(TELEGRAM_CHAT, f"/start {token}"))
+        bot_api.push(said_in_private(TELEGRAM_CHAT, f"/start {token}"))
         bot_api.wait_for("sendMessage", chat_id=TELEGRAM_CHAT)
         (answer,) = bot_api.texts_to(TELEGRAM_CHAT)
         assert answer.startswith("Done: this chat is now linked to")
         assert "CUST-0007" in answer
-        bot_api.push(said(TELEGRAM_CHAT + 1, f"/start {token}"))  # used: no second chat
+        bot_api.push(said_in_private(TELEGRAM_CHAT + 1, f"/start {token}"))  # used: no second chat
         bot_api.wait_for("sendMessage", chat_id=TELEGRAM_CHAT + 1)
         assert bot_api.texts_to(TELEGRAM_CHAT + 1) == [NOT_VALID]
     assert linked_to(erp, f"telegram:{TELEGRAM_CHAT}") == "CUST-0007"

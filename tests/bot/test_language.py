@@ -3,15 +3,12 @@ figure is bench/language_choice.py on tests/language/."""
 
 from __future__ import annotations
 
-import time
-from typing import Any
-
 import httpx
 import pytest
 
 from bot.language import choose, from_locale, next_language
 from tests.bot.conftest import TOKEN, Gateway
-from tests.bot.peers import BotApi, RasaRest
+from tests.bot.peers import BotApi, RasaRest, said_in_private
 
 
 @pytest.mark.parametrize(
@@ -120,20 +117,7 @@ def test_telegrams_language_code_is_the_first_guess(
 ) -> None:
     settings = {"telegram_bot_token": TOKEN, "telegram_api_url": f"{bot_api.url}/bot"}
     with gateway(rasa.url, **settings):
-        update = said_in_telegram(740001, "SO-2026-00107", language_code="zh-hans")
+        update = said_in_private(740001, "SO-2026-00107", language_code="zh-hans")
         bot_api.push(update)
         bot_api.wait_for("sendMessage", chat_id=740001)
     assert [meta["language"] for meta in rasa.metadata] == ["zh"]
-
-
-def said_in_telegram(chat_id: int, words: str, language_code: str) -> dict[str, Any]:
-    person = {"id": chat_id, "is_bot": False, "first_name": "Li", "language_code": language_code}
-    return {
-        "message": {
-            "message_id": 1,
-            "date": int(time.time()),
-            "chat": {"id": chat_id, "type": "private", "first_name": "Li"},
-            "from": person,
-            "text": words,
-        },
-    }
