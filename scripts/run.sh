@@ -34,7 +34,10 @@ done
 
 echo "==> ERP database: migrate and demo data ($ERP_DATABASE_URL)"
 "${ERP_CLI[@]}" migrate
-"${ERP_CLI[@]}" seed --demo
+SEEDED="$("${ERP_CLI[@]}" seed --demo)"
+echo "$SEEDED"
+# a new database knows none of the keys kept from an old one: make them again
+case "$SEEDED" in seeded*) rm -f var/demo-manager.key var/service.key var/gateway.key ;; esac
 secret_file var/demo-manager.key "${ERP_CLI[@]}" create-key --role manager --name demo-manager
 secret_file var/service.key "${ERP_CLI[@]}" create-key --role service --name rasa-actions
 # the gateway's own key: its notifier reads the event feed (proactive messages)

@@ -66,7 +66,10 @@ for url in map(make_url, sys.argv[1:]):
 PY
 echo "==> ERP database: migrate and demo data"
 "${ERP_CLI[@]}" migrate
-"${ERP_CLI[@]}" seed --demo
+SEEDED="$("${ERP_CLI[@]}" seed --demo)"
+echo "$SEEDED"
+# a new database knows none of the keys kept from an old one: make them again
+case "$SEEDED" in seeded*) rm -f "$STATE"/demo-manager.key "$STATE"/service.key "$STATE"/gateway.key ;; esac
 secret_file "$STATE/demo-manager.key" "${ERP_CLI[@]}" create-key --role manager --name demo-manager
 secret_file "$STATE/service.key" "${ERP_CLI[@]}" create-key --role service --name rasa-actions
 secret_file "$STATE/gateway.key" "${ERP_CLI[@]}" create-key --role service --name chat-gateway
