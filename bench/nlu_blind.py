@@ -30,7 +30,13 @@ os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # the pipeline's own components (nlu_components/)
-SETS = {"blind": ROOT / "tests" / "nlu" / "blind", "fresh": ROOT / "tests" / "nlu" / "fresh"}
+SETS = {
+    name: ROOT / "tests" / "nlu" / name
+    # English: blind (development), fresh (test); Chinese: zh_dev (development), zh (test)
+    for name in ("blind", "fresh", "zh_dev", "zh")
+}
+from nlu_components.simplified import simplified  # noqa: E402 (after the path above)
+
 OUT_OF_SCOPE = {"out_of_scope", "nlu_fallback"}
 Span = tuple[str, int, int]
 
@@ -47,6 +53,7 @@ def examples(folder: Path) -> list[tuple[str, str, set[Span]]]:
 
 
 def normal(text: str) -> str:
+    text = simplified(text)
     return "".join(c for c in text.lower() if c.isalnum() or c == " ").strip()
 
 
@@ -55,7 +62,7 @@ def trained_texts() -> set[str]:
 
     return {
         normal(message.get("text"))
-        for path in (ROOT / "data" / "nlu").glob("*.yml")
+        for path in (ROOT / "data" / "nlu").rglob("*.yml")
         for message in load_data(str(path)).intent_examples
     }
 
