@@ -4,9 +4,8 @@ order volume, a product's demand forecast."""
 
 from __future__ import annotations
 
-import calendar
 from abc import abstractmethod
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -16,8 +15,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.base import Events, entity, text_of
 from actions.dates import spoken
 from actions.erp_client import ErpClient
-from actions.formatting import money, money_of
-from actions.periods import COMPARED_WITH, Period, period_in
+from actions.formatting import listed, long_day, money, money_of, month_name
+from actions.i18n import _
+from actions.periods import COMPARED_WITH, Period, last_days, period_in
 from actions.product_match import choose
 from actions.reports import MONTHLY_SALES_CHART, ReportAction, growth_words
 
@@ -42,14 +42,14 @@ def asked_period(tracker: Tracker, default_days: int, today: date | None = None)
     found = period_named(tracker, today)
     if found:
         return found
-    return Period(today - timedelta(days=default_days - 1), today, f"the last {default_days} days")
+    return last_days(default_days, today)
 
 
 def span_words(start: str, end: str) -> str:
     first, last = date.fromisoformat(start), date.fromisoformat(end)
     if first == last:
         return spoken(first)
-    return f"{first.day} {first:%B %Y} to {last.day} {last:%B %Y}"
+    return _("{start} to {end}").format(start=long_day(first), end=long_day(last))
 
 
 async def say_period_sales(
@@ -65,8 +65,10 @@ async def say_period_sales(
         period=period.label,
         orders=report["orders"],
         revenue=money_of(report, "revenue"),
-        vs_previous=growth_words(report["growth_vs_previous_pct"], f"the period before ({before})"),
-        vs_last_year=growth_words(report["growth_vs_last_year_pct"], "the same dates last year"),
+        vs_previous=growth_words(
+            report["growth_vs_previous_pct"], _("the period before ({span})").format(span=before)
+        ),
+        vs_last_year=growth_words(report["growth_vs_last_year_pct"], _("the same dates last year")),
     )
     dispatcher.utter_message(
         json_message={"chart": {"name": MONTHLY_SALES_CHART, "year": period.end.year}}
@@ -92,18 +94,20 @@ class ActionSalesReport(ReportAction):
             dispatcher.utter_message(response="utter_no_sales_yet")
             return []
         month = report["months"][-1]
-        name = calendar.month_name[month["month"]]
+        name = month_name(month["month"])
         dispatcher.utter_message(
             response="utter_sales_report",
-            month=name + (" so far" if not month["complete"] else ""),
+            month=name if month["complete"] else _("{month} so far").format(month=name),
             month_orders=month["orders"],
             month_revenue=money(month["revenue"], report.get("currency")),
-            month_growth=growth_words(month["growth_vs_last_year_pct"], f"{name} last year"),
+            month_growth=growth_words(
+                month["growth_vs_last_year_pct"], _("{month} last year").format(month=name)
+            ),
             year=report["year"],
             year_orders=report["orders"],
             year_revenue=money_of(report, "revenue"),
             year_growth=growth_words(
-                report["growth_vs_last_year_pct"], "the same period last year"
+                report["growth_vs_last_year_pct"], _("the same period last year")
             ),
         )
         dispatcher.utter_message(
@@ -129,8 +133,13 @@ class RankingAction(ReportAction):
             dispatcher.utter_message(response="utter_no_sales_in_period", period=period.label)
             return []
         lines = "\n".join(
-            f"{rank}. {item['key']} {item['name']}: {money(item['revenue'], abc.get('currency'))}"
-            f" ({item['share_pct']} %)"
+            _("{rank}. {key} {name}: {revenue} ({share} %)").format(
+                rank=rank,
+                key=item["key"],
+                name=item["name"],
+                revenue=money(item["revenue"], abc.get("currency")),
+                share=item["share_pct"],
+            )
             for rank, item in enumerate(ranked[:TOP], start=1)
         )
         self.say(dispatcher, period, lines, abc)
@@ -175,12 +184,14 @@ class ActionTopCustomers(RankingAction):
 
 def hours_words(hours: float | None) -> str:
     if hours is None:
-        return "no data"
-    return f"{hours:.0f} hours" if hours < 48 else f"{hours / 24:.1f} days"
+        return _("no data")
+    if hours < 48:
+        return _("{hours} hours").format(hours=f"{hours:.0f}")
+    return _("{days} days").format(days=f"{hours / 24:.1f}")
 
 
 def pct_words(value: str | None) -> str:
-    return "no data" if value is None else f"{value} %"
+    return _("no data") if value is None else _("{value} %").format(value=value)
 
 
 class ActionKpis(ReportAction):
@@ -245,12 +256,18 @@ class ActionDemandForecast(ReportAction):
             return []
         choice = choose(await self.client.products(tracker.sender_id, wanted, limit=5), wanted)
         if choice.product is None:
-            names = ", ".join(f"{p['sku']} ({p['name']})" for p in choice.close) or "none"
+            names = listed(
+                _("{sku} ({name})").format(sku=p["sku"], name=p["name"]) for p in choice.close
+            ) or _("none")
             dispatcher.utter_message(response="utter_forecast_which", product=wanted, close=names)
             return []
         found = await self.client.forecast(tracker.sender_id, choice.product["sku"])
         months = "\n".join(
-            f"• {month['month']}: about {round(month['quantity'])} {choice.product['unit']}"
+            _("• {month}: about {quantity} {unit}").format(
+                month=month_words(month["month"]),
+                quantity=round(month["quantity"]),
+                unit=choice.product["unit"],
+            )
             for month in found["forecast"]
         )
         recent = found["history"][-3:]
@@ -259,8 +276,20 @@ class ActionDemandForecast(ReportAction):
             sku=found["sku"],
             name=found["name"],
             months=months,
-            recent=", ".join(f"{m['month']} {round(m['quantity'])}" for m in recent) or "none",
+            recent=listed(
+                _("{month} {quantity}").format(
+                    month=month_words(m["month"]), quantity=round(m["quantity"])
+                )
+                for m in recent
+            )
+            or _("none"),
             available=found["available"],
             reorder_point=found["reorder_point"],
         )
         return []
+
+
+def month_words(month: str) -> str:
+    """The ERP's "2027-01" as the reply writes a month: "2027-01" ("2027年1月")."""
+    year, number = month.split("-")
+    return _("{year}-{month:02d}").format(year=year, month=int(number))

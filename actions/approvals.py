@@ -13,10 +13,17 @@ from actions.base import ErpAction, Events, turn_key
 from actions.context import order_referred
 from actions.customer_match import customer_in_question
 from actions.erp_client import ErpClient, ErpError
-from actions.formatting import money_of
+from actions.formatting import listed, money_of
+from actions.i18n import N_, _
 from actions.replies import status_words
 
 HELD = frozenset({"pending_approval"})
+# Why the ERP held an order, as the list of orders waiting says it
+REASONS = {"CREDIT": N_("credit"), "PRICE": N_("price")}
+
+
+def reasons_words(reasons: list[str]) -> str:
+    return listed(_(REASONS[r]) if r in REASONS else r.lower() for r in reasons)
 
 
 class ActionApproveOrder(ErpAction):
@@ -78,19 +85,25 @@ async def list_waiting_for_approval(
         number = order["number"]
         buttons += [
             {
-                "title": f"Approve {number}",
+                "title": _("Approve {number}").format(number=number),
                 "payload": f'/approve_order{{"order_number": "{number}"}}',
             },
             {
-                "title": f"Reject {number}",
+                "title": _("Reject {number}").format(number=number),
                 "payload": f'/reject_order{{"order_number": "{number}"}}',
             },
         ]
     dispatcher.utter_message(
         response="utter_waiting_for_approval",
         orders="\n".join(
-            f"{index}. {o['number']} {o['customer_name']} ({o['customer_code']}), {money_of(o)}: "
-            + ", ".join(o["approval_reasons"]).lower()
+            _("{index}. {number} {customer} ({code}), {total}: {reasons}").format(
+                index=index,
+                number=o["number"],
+                customer=o["customer_name"],
+                code=o["customer_code"],
+                total=money_of(o),
+                reasons=reasons_words(o["approval_reasons"]),
+            )
             for index, o in enumerate(waiting, start=1)
         ),
         buttons=buttons,

@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.base import ErpAction, Events, turn_key
 from actions.erp_client import ErpError
 from actions.formatting import money_of
+from actions.i18n import _, titled
 from actions.order_reference import (
     YES_NO,
     ActionAskTargetOrder,
@@ -78,12 +79,16 @@ class ActionAskCancelConfirmed(YesNoQuestion):
             order_number=order["number"],
             status=status_words(order["status"]),
             total=money_of(order),
-            buttons=YES_NO,
+            buttons=titled(YES_NO),
         )
         return []
 
     def hint(self, tracker: Tracker) -> dict[str, Any]:
-        return {"question": f"Cancel {tracker.get_slot('target_order')}?"}
+        return {
+            "question": _("Cancel {order_number}?").format(
+                order_number=tracker.get_slot("target_order")
+            )
+        }
 
     def failure_events(self, tracker: Tracker) -> Events:
         return [SlotSet("cancel_confirmed", "no")]

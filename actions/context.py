@@ -17,6 +17,7 @@ from rasa_sdk import Tracker
 from actions.base import entity, text_of
 from actions.customer_match import customer_in_question
 from actions.erp_client import ErpClient
+from actions.i18n import _
 
 # "open orders": everything not yet at its end (delivered, cancelled) and not a dropped draft.
 OPEN_STATUSES = frozenset(
@@ -147,7 +148,9 @@ def numbered_buttons(
     """One button per order, numbered as the list reads; `words(order)` describes it."""
     return [
         {
-            "title": f"{index}. {o['number']} ({words(o)})",
+            "title": _("{index}. {number} ({words})").format(
+                index=index, number=o["number"], words=words(o)
+            ),
             "payload": f'/{payload}{{"order_number": "{o["number"]}"}}',
         }
         for index, o in enumerate(orders, start=1)

@@ -13,6 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import entity, intent_of, text_of
 from actions.erp_client import ErpClient, ErpError
+from actions.i18n import _
 from actions.product_match import CLEAR_LEAD
 
 CODE = re.compile(r"^\s*cust[- ]?(\d{1,4})\s*$", re.IGNORECASE)
@@ -66,7 +67,7 @@ async def customer_meant(
         intent = intent_of(tracker)
         buttons = [
             {
-                "title": f"{c['name']} ({c['code']})",
+                "title": _("{name} ({code})").format(name=c["name"], code=c["code"]),
                 "payload": f'/{intent}{{"customer": "{c["code"]}"}}',
             }
             for c in named.close

@@ -14,6 +14,7 @@ from actions.base import ErpAction, Events, entity, text_of
 from actions.customer_match import customer_meant
 from actions.erp_client import ErpError
 from actions.formatting import day, money, money_of
+from actions.i18n import _
 from actions.reports import ReportAction
 
 
@@ -28,9 +29,17 @@ class ActionMyInvoices(ErpAction):
             dispatcher.utter_message(response="utter_no_open_invoices")
             return []
         lines = "\n".join(
-            f"• {i['number']} ({i['customer_code']}): {money_of(i, 'balance')} open, "
-            f"due {day(i['due_on'])}"
-            + (f", {i['days_overdue']} days overdue" if i["days_overdue"] else "")
+            (
+                _("• {number} ({customer}): {balance} open, due {due}, {days} days overdue")
+                if i["days_overdue"]
+                else _("• {number} ({customer}): {balance} open, due {due}")
+            ).format(
+                number=i["number"],
+                customer=i["customer_code"],
+                balance=money_of(i, "balance"),
+                due=day(i["due_on"]),
+                days=i["days_overdue"],
+            )
             for i in invoices
         )
         dispatcher.utter_message(response="utter_open_invoices", invoices=lines)
@@ -60,9 +69,11 @@ class ActionCustomerBalance(ErpAction):
             if error.code != "FORBIDDEN":
                 raise
         else:
-            named = f"{statement['customer_name']} ({credit['customer_code']})"
+            named = _("{name} ({code})").format(
+                name=statement["customer_name"], code=credit["customer_code"]
+            )
             closing = money(statement["closing_balance"], statement.get("currency"))
-            owed = f"{closing} owed on invoices. "
+            owed = _("{amount} owed on invoices. ").format(amount=closing)
         dispatcher.utter_message(
             response="utter_customer_balance",
             customer=named,
@@ -96,9 +107,12 @@ class ActionOverdueInvoices(ErpAction):
             return []
         late.sort(key=lambda row: -row["oldest_days_overdue"])
         lines = "\n".join(
-            f"• {row['customer_code']} {row['customer_name']}: "
-            f"{money(row['total'], aging.get('currency'))} open, "
-            f"oldest {row['oldest_days_overdue']} days overdue"
+            _("• {code} {name}: {total} open, oldest {days} days overdue").format(
+                code=row["customer_code"],
+                name=row["customer_name"],
+                total=money(row["total"], aging.get("currency")),
+                days=row["oldest_days_overdue"],
+            )
             for row in late[:10]
         )
         dispatcher.utter_message(
@@ -126,12 +140,17 @@ class ActionReceivables(ReportAction):
         cur = aging.get("currency")
         overdue = Decimal(totals["total"]) - Decimal(totals["current"])
         lines = "\n".join(
-            f"{rank}. {row['customer_code']} {row['customer_name']}: {money(row['total'], cur)}"
-            + (
-                f" ({money(Decimal(row['total']) - Decimal(row['current']), cur)} overdue, oldest "
-                f"{row['oldest_days_overdue']} days)"
+            (
+                _("{rank}. {code} {name}: {total} ({overdue} overdue, oldest {days} days)")
                 if row["oldest_days_overdue"] > 0
-                else " (none overdue)"
+                else _("{rank}. {code} {name}: {total} (none overdue)")
+            ).format(
+                rank=rank,
+                code=row["customer_code"],
+                name=row["customer_name"],
+                total=money(row["total"], cur),
+                overdue=money(Decimal(row["total"]) - Decimal(row["current"]), cur),
+                days=row["oldest_days_overdue"],
             )
             for rank, row in enumerate(owing[:5], start=1)
         )
@@ -162,18 +181,23 @@ class ActionStatement(ErpAction):
         entries = statement["entries"][-5:]
         cur = statement.get("currency")
         lines = "\n".join(
-            f"• {day(e['date'])} {e['description']}: "
-            + (
-                f"{money(e['debit'], cur)} charged"
+            (
+                _("• {date} {description}: {amount} charged, balance {balance}")
                 if Decimal(e["debit"])
-                else f"{money(e['credit'], cur)} paid"
+                else _("• {date} {description}: {amount} paid, balance {balance}")
+            ).format(
+                date=day(e["date"]),
+                description=e["description"],
+                amount=money(e["debit"] if Decimal(e["debit"]) else e["credit"], cur),
+                balance=money(e["balance"], cur),
             )
-            + f", balance {money(e['balance'], cur)}"
             for e in entries
         )
         dispatcher.utter_message(
             response="utter_statement" if entries else "utter_statement_empty",
-            customer=f"{statement['customer_name']} ({statement['customer_code']})",
+            customer=_("{name} ({code})").format(
+                name=statement["customer_name"], code=statement["customer_code"]
+            ),
             entries=lines,
             closing=money(statement["closing_balance"], cur),
         )

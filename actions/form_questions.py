@@ -13,9 +13,10 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import ErpAction, Events
 from actions.conversation import ASIDE, ASIDES, attempts
+from actions.i18n import N_, titled
 
-STOP_BUTTON = {"title": "Stop", "payload": "stop"}
-PERSON_BUTTON = {"title": "Talk to a person", "payload": "/human_handoff"}
+STOP_BUTTON = {"title": N_("Stop"), "payload": "stop"}
+PERSON_BUTTON = {"title": N_("Talk to a person"), "payload": "/human_handoff"}
 
 
 class FormQuestion(ErpAction):
@@ -62,7 +63,7 @@ class FormQuestion(ErpAction):
                 if not self.hint_for(tracker):
                     dispatcher.utter_message(response="utter_still_need_this")
                     return [*await self.ask(dispatcher, tracker, domain), SlotSet(ASIDE, None)]
-                buttons = [*self.hint_buttons, STOP_BUTTON]
+                buttons = titled([*self.hint_buttons, STOP_BUTTON])
                 dispatcher.utter_message(
                     response=self.hint_for(tracker), buttons=buttons, **self.hint(tracker)
                 )
@@ -74,10 +75,12 @@ class FormQuestion(ErpAction):
         if tries >= 2 or not hint:
             dispatcher.utter_message(response=self.not_understood(tracker, tries))
         if hint:
-            buttons = [*self.hint_buttons, STOP_BUTTON] + ([PERSON_BUTTON] if tries >= 2 else [])
+            buttons = titled(
+                [*self.hint_buttons, STOP_BUTTON] + ([PERSON_BUTTON] if tries >= 2 else [])
+            )
             dispatcher.utter_message(response=hint, buttons=buttons, **self.hint(tracker))
             return [SlotSet(ASIDE, None)]
         events = await self.ask(dispatcher, tracker, domain)
         if tries >= 2:
-            dispatcher.utter_message(response="utter_offer_person", buttons=[PERSON_BUTTON])
+            dispatcher.utter_message(response="utter_offer_person", buttons=titled([PERSON_BUTTON]))
         return [*events, SlotSet(ASIDE, None)]

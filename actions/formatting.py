@@ -4,18 +4,20 @@ Amounts come from the ERP as strings with the record's currency (ISO 4217) besid
 reply never shows a bare number for money. Dates are short and relative to today: the year
 only when it is not this year. The locale is the language of the action running now
 (actions/i18n.py): "£1,234.50" and "Fri 5 Dec" in English, "£1,234.50" and "12月5日 周五" in
-Chinese (¥ for CNY)."""
+Chinese (¥ for CNY). Items named in a sentence are joined as the language writes them:
+"a, b" / "a、b"."""
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Iterable
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from babel.dates import format_date
+from babel.dates import format_date, format_datetime
 from babel.numbers import format_currency
 
-from actions.i18n import current, locale
+from actions.i18n import _, current, locale
 
 DEFAULT_CURRENCY = "GBP"  # the ERP's default, for a record that does not say
 
@@ -39,3 +41,28 @@ def day(value: date | str, today: date | None = None) -> str:
     else:
         pattern = "EEE d MMM" if this_year else "EEE d MMM y"
     return format_date(when, pattern, locale=locale())
+
+
+def long_day(value: date | str) -> str:
+    """ "1 March 2026" ("2026年3月1日"): the month in full and the year, as in a span of dates."""
+    when = date.fromisoformat(value) if isinstance(value, str) else value
+    pattern = "y年M月d日" if current() == "zh" else "d MMMM y"
+    return format_date(when, pattern, locale=locale())
+
+
+def month_name(month: int) -> str:
+    """ "March" ("三月"), as the month's figures are headed."""
+    return format_date(date(2000, month, 1), "LLLL", locale=locale())
+
+
+def moment(value: datetime) -> str:
+    """ "24 Nov 10:02" ("11月24日 10:02"): a time of an order's timeline, in its own zone."""
+    if current() == "zh":
+        return format_datetime(value, "M月d日 HH:mm", locale=locale())
+    # English abbreviates September "Sep" here, as the timeline always did (en_GB: "Sept")
+    return format_datetime(value, "d MMM HH:mm", locale="en")
+
+
+def listed(items: Iterable[str]) -> str:
+    """ "40 x BOLT-M8, 10 x NUT-M10" — items named in a sentence ("、" in Chinese)."""
+    return _(", ").join(items)

@@ -94,6 +94,16 @@ def _(message: str) -> str:
     return catalogue(language).get(message, message)
 
 
+def titled(buttons: list[dict[str, str]]) -> list[dict[str, str]]:
+    """Buttons a table defines (titles marked with `N_()`) with their titles in the language
+    of the action running now; the payloads stay as they are, the words the bot reads."""
+    translated = []
+    for button in buttons:
+        title = button["title"]
+        translated.append({**button, "title": _(title)})
+    return translated
+
+
 class LanguageOfTheTurn(Action):
     """`action_validate_slot_mappings`, which Rasa runs after each user message before any
     other action (its global slot extraction): sets the `language` slot from the turn's

@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import is_question
 from actions.dates import parse_date, spoken
+from actions.i18n import _
 
 NO_DATE = re.compile(
     r"^(?:no rush|any ?time|any day|whenever|asap|a\.s\.a\.p\.?|as soon as possible|as soon as"
@@ -131,7 +132,7 @@ def check_date(value: str, dispatcher: CollectingDispatcher) -> str | None:
 
 
 def date_words(value: str) -> str:
-    return "as soon as possible" if value == "none" else spoken(date.fromisoformat(value))
+    return _("as soon as possible") if value == "none" else spoken(date.fromisoformat(value))
 
 
 UK_POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\b", re.IGNORECASE)

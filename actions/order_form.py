@@ -28,7 +28,8 @@ from actions.conversation import (
 )
 from actions.customer_match import customer_named
 from actions.erp_client import new_idempotency_key
-from actions.formatting import money_of
+from actions.formatting import listed, money_of
+from actions.i18n import _
 from actions.order_answers import (
     ADDRESS_CHANGE,
     LEADING_YES_NO,
@@ -53,12 +54,12 @@ def say_change(dispatcher: CollectingDispatcher, change: Change, changed_too: bo
     only when the question was about something else (the next question shows them)."""
     if change.removed:
         dispatcher.utter_message(
-            response="utter_lines_removed", lines=", ".join(item_words(i) for i in change.removed)
+            response="utter_lines_removed", lines=listed(item_words(i) for i in change.removed)
         )
     shown = change.updated + ([i for i in change.changed if i["sku"]] if changed_too else [])
     if shown:
         dispatcher.utter_message(
-            response="utter_lines_changed", lines=", ".join(item_words(i) for i in shown)
+            response="utter_lines_changed", lines=listed(item_words(i) for i in shown)
         )
 
 
@@ -111,7 +112,7 @@ class ValidateOrderForm(ConversationalForm):
         elif items:
             dispatcher.utter_message(
                 response="utter_lines_kept_for_person",
-                lines=", ".join(item_words(i) for i in items),
+                lines=listed(item_words(i) for i in items),
             )
         return await ConversationalForm.leave(self, dispatcher, tracker, say=False)
 
@@ -132,7 +133,7 @@ class ValidateOrderForm(ConversationalForm):
             )
         elif items:
             dispatcher.utter_message(
-                response="utter_total_at_preview", lines=", ".join(item_words(i) for i in items)
+                response="utter_total_at_preview", lines=listed(item_words(i) for i in items)
             )
         else:
             dispatcher.utter_message(response="utter_nothing_to_total")
@@ -179,7 +180,11 @@ class ValidateOrderForm(ConversationalForm):
         customer = named.customer
         if customer is None:
             buttons = [
-                {"title": f"{c['name']} ({c['code']})", "payload": c["code"]} for c in named.close
+                {
+                    "title": _("{name} ({code})").format(name=c["name"], code=c["code"]),
+                    "payload": c["code"],
+                }
+                for c in named.close
             ]
             response = "utter_which_customer" if named.close else "utter_unknown_customer"
             dispatcher.utter_message(response=response, customer=said, buttons=buttons)
@@ -203,7 +208,8 @@ class ValidateOrderForm(ConversationalForm):
         if changed or not named.exact:
             # a name matched in words is said back in full, so a wrong match is seen at once
             dispatcher.utter_message(
-                response="utter_customer_noted", customer=f"{customer['name']} ({customer['code']})"
+                response="utter_customer_noted",
+                customer=_("{name} ({code})").format(name=customer["name"], code=customer["code"]),
             )
         return {
             "customer": customer["code"],

@@ -18,7 +18,9 @@ from typing import Any
 
 from rasa_sdk import Tracker
 
+from actions.chinese import plain
 from actions.erp_client import ErpClient, ErpError
+from actions.i18n import _
 from actions.order_lines import (
     QUANTITY,
     RequestedLine,
@@ -360,7 +362,7 @@ def set_bare_quantity(items: Items, text: str, asked: bool, change: Change) -> t
 
 def bare_quantity_in(text: str) -> int | None:
     """The one number of a message that can be a quantity wanted, if it has one."""
-    numbers = wanted_numbers(text)
+    numbers = wanted_numbers(plain(text))
     return number_value(numbers[0].group(1)) if len(numbers) == 1 else None
 
 
@@ -370,7 +372,18 @@ def number_word(word: str) -> int | None:
 
 def item_words(item: Item) -> str:
     """ "20 x BOLT-M8 (Hex bolt M8x40 zinc plated)", or the unmatched words as said."""
-    quantity = f"{item['quantity']} x " if item["quantity"] else ""
-    if item["sku"]:
-        return f"{quantity}{item['sku']} ({item['name']})"
-    return f'{quantity}"{item["mention"]}" (not matched yet)'
+    quantity, sku, name, mention = (
+        item["quantity"],
+        item["sku"],
+        item.get("name"),
+        item.get("mention"),
+    )
+    if sku:
+        words = _("{quantity} x {sku} ({name})") if quantity else _("{sku} ({name})")
+    else:
+        words = (
+            _('{quantity} x "{mention}" (not matched yet)')
+            if quantity
+            else _('"{mention}" (not matched yet)')
+        )
+    return words.format(quantity=quantity, sku=sku, name=name, mention=mention)

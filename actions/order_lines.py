@@ -18,9 +18,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from actions.chinese import has_han, plain
+from actions.chinese import number as chinese_number
+
 PRODUCT_ENTITIES = ("sku", "product")
-# An uppercase code with a dash that the lookup table may not know yet ("BOLT-M8-SS").
-SKU_LIKE = re.compile(r"(?<![\w-])[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+(?![\w-])")
+# An uppercase code with a dash that the lookup table may not know yet ("BOLT-M8-SS"), also
+# inside Chinese ("订BOLT-M8二十个": Han characters are not part of a code)
+SKU_LIKE = re.compile(r"(?<![A-Za-z0-9_-])[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+(?![A-Za-z0-9_-])")
 NOT_SKU = re.compile(r"^(?:SO|INV|CUST|RMA|CN)-", re.I)
 UNITS = [
     "zero",
@@ -59,8 +63,12 @@ WORDS_NUMBER = (
     rf"(?:[- ](?:and[- ])?(?:(?:{_WORD})(?:[- ](?:{_WORD}))?|dozen|hundred|thousand))*"
 )
 # a quantity in digits ("1,000", "40") or in words; group 1 is its text
-QUANTITY = rf"(?<![\w.,-])(\d{{1,3}}(?:[.,]\d)?k|\d{{1,3}}(?:,\d{{3}})+|\d{{1,7}}|{WORDS_NUMBER})"
-NUMBER = re.compile(rf"{QUANTITY}(?![\w-])", re.I)
+# (Latin letters and digits bound it, not Han characters: "要20个" holds the number 20)
+QUANTITY = (
+    rf"(?<![A-Za-z0-9_.,-])"
+    rf"(\d{{1,3}}(?:[.,]\d)?k|\d{{1,3}}(?:,\d{{3}})+|\d{{1,7}}|{WORDS_NUMBER})"
+)
+NUMBER = re.compile(rf"{QUANTITY}(?![A-Za-z0-9_-])", re.I)
 # What may stand between a quantity and its product: "40 ", "10 boxes of ", "5 x ".
 QUANTITY_BEFORE = re.compile(
     rf"{QUANTITY}\s*(?:x|\u00d7|pcs\.?|pieces?( of)?|units?( of)?"
@@ -71,6 +79,47 @@ QUANTITY_BEFORE = re.compile(
     re.I,
 )
 QUANTITY_AFTER = re.compile(r"^\s*(?:x|\u00d7|\*|:|qty:?|quantity:?)\s*(\d{1,7})(?![\w-])", re.I)
+
+
+# Chinese: a number in digits or Chinese numerals ("20", "二十", "两千五", "3千") with the
+# measure word it counts in, before the product ("二十箱M8螺栓", "来一箱扎带") or after it
+# ("M8螺栓二十箱", "BOLT-M8 x 40"); the measure word as the English unit the ERP sells in
+ZH_UNITS = {
+    "箱": "box",
+    "盒": "box",
+    "包": "pack",
+    "袋": "bag",
+    "卷": "roll",
+    "瓶": "bottle",
+    "罐": "can",
+    "桶": "drum",
+    "套": "set",
+    "双": "pair",
+    "副": "pair",
+    "对": "pair",
+    "托": "pallet",
+    "米": "m",
+    "支": "cartridge",
+}
+_ZH_NUMBER = r"(\d+(?:\.\d+)?[千万]\d*|\d{1,7}|[零〇一二两三四五六七八九十百千万]+打?)"
+_ZH_MEASURE = r"([箱托个盒包袋件支卷瓶罐套副双对米条根只桶把块片张台捆板份])"
+ZH_QUANTITY_BEFORE = re.compile(rf"{_ZH_NUMBER}\s*{_ZH_MEASURE}?\s*(?:的)?\s*$")
+# after the product: with a measure word ("二十箱"), or after "x", "×", "数量", "各"
+ZH_QUANTITY_AFTER = (
+    re.compile(rf"^\s*{_ZH_NUMBER}\s*{_ZH_MEASURE}"),
+    re.compile(rf"^\s*(?:[x×*:：]|数量|各)\s*{_ZH_NUMBER}\s*{_ZH_MEASURE}?"),
+)
+
+
+def chinese_quantity(before: str, after: str) -> tuple[int | None, int, str | None]:
+    """The quantity said with a product in Chinese, the characters after the product it
+    took, and the unit said (None for pieces)."""
+    if found := ZH_QUANTITY_BEFORE.search(before):
+        return chinese_number(found.group(1)), 0, ZH_UNITS.get(found.group(2) or "")
+    for pattern in ZH_QUANTITY_AFTER:
+        if found := pattern.match(after):
+            return chinese_number(found.group(1)), found.end(), ZH_UNITS.get(found.group(2) or "")
+    return None, 0, None
 
 
 # what may stand between two product words tagged apart that are one product
@@ -106,7 +155,8 @@ def mentions(text: str, entities: Iterable[dict[str, Any]]) -> list[Mention]:
         if entity.get("entity") not in PRODUCT_ENTITIES or "start" not in entity:
             continue
         start, end = int(entity["start"]), int(entity["end"])
-        if set(re.findall(r"[a-z]+", text[start:end].lower())) <= NOT_A_PRODUCT:
+        said = text[start:end]
+        if not has_han(said) and set(re.findall(r"[a-z]+", said.lower())) <= NOT_A_PRODUCT:
             continue  # "oh", "them", "please" tagged as a product
         found.append(Mention(text[start:end], start, end, entity["entity"] == "sku"))
     for match in SKU_LIKE.finditer(text):
@@ -203,7 +253,11 @@ def requested_lines(text: str, entities: Iterable[dict[str, Any]]) -> list[Reque
         next_start = found[index + 1].start if index + 1 < len(found) else len(text)
         after = text[mention.end : next_start]
         quantity, consumed, unit = None, 0, None
-        if before_match := QUANTITY_BEFORE.search(before):
+        if has_han(before) or has_han(after):
+            quantity, consumed, unit = chinese_quantity(before, after)
+        if quantity is not None:
+            pass
+        elif before_match := QUANTITY_BEFORE.search(before):
             quantity = number_value(before_match.group(1))
             unit = before_match.group("unit")
         elif after_match := QUANTITY_AFTER.match(after):
@@ -215,7 +269,10 @@ def requested_lines(text: str, entities: Iterable[dict[str, Any]]) -> list[Reque
 
 def number_value(written: str) -> int | None:
     """The value of "1,000", "40", "ten", "twenty-five", "a dozen", "two hundred and fifty";
-    None for words that are not a number ("a" alone is one: "a drill")."""
+    None for words that are not a number ("a" alone is one: "a drill"). Chinese numerals as
+    well: "二十", "两千五", "3千", "一打" (actions/chinese.py)."""
+    if has_han(written):
+        return chinese_number(written)
     if written[0].isdigit():
         if written.lower().endswith("k"):  # "2k", "1.5k": thousands, as people write them
             return int(float(written[:-1].replace(",", ".")) * 1000)
@@ -269,7 +326,8 @@ def wanted_numbers(text: str) -> list[re.Match[str]]:
 def bare_quantity(text: str) -> int | None:
     """A message that is only a quantity ("40", "40 please", "make it 1,000", "twelve",
     "a dozen"), or one that says which of its numbers is the quantity ("100 a box so 2500
-    of them then", "twelve not 10"); a lone "a" or "an" is not one."""
+    of them then", "twelve not 10"); a lone "a" or "an" is not one. Chinese too ("二十箱吧")."""
+    text = plain(text)
     numbers = wanted_numbers(text)
     if len(numbers) != 1:
         return None

@@ -15,11 +15,24 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import ErpAction, Events
 from actions.erp_client import ErpUnavailable
-from actions.formatting import money_of
+from actions.formatting import listed, money_of
+from actions.i18n import N_, _
 from actions.order_start import drop_draft, reset_order
 from actions.replies import status_words
 
-REASON_WORDS = {"CREDIT": "the credit limit", "PRICE": "a discount above the usual authority"}
+REASON_WORDS = {
+    "CREDIT": N_("the credit limit"),
+    "PRICE": N_("a discount above the usual authority"),
+}
+
+
+def reasons_words(reasons: list[str]) -> str:
+    """ "the credit limit and a discount above the usual authority": why an order is held."""
+    words = [_(REASON_WORDS[r]) if r in REASON_WORDS else r.lower() for r in reasons]
+    said = words[0] if words else ""
+    for more in words[1:]:
+        said = _("{first} and {second}").format(first=said, second=more)
+    return said
 
 
 class ActionPlaceOrder(ErpAction):
@@ -45,7 +58,7 @@ class ActionPlaceOrder(ErpAction):
             dispatcher.utter_message(
                 response="utter_submit_unsure",
                 order_number=number,
-                buttons=[{"title": "Try again", "payload": "/affirm"}],
+                buttons=[{"title": _("Try again"), "payload": "/affirm"}],
             )
             return [SlotSet("submit_pending", True)]
         await self.tell_outcome(dispatcher, chat, order)
@@ -60,11 +73,10 @@ class ActionPlaceOrder(ErpAction):
                 response="utter_order_confirmed", order_number=number, total=money_of(order)
             )
         elif status == "pending_approval":
-            reasons = " and ".join(
-                REASON_WORDS.get(reason, reason.lower()) for reason in order["approval_reasons"]
-            )
             dispatcher.utter_message(
-                response="utter_order_held", order_number=number, reasons=reasons
+                response="utter_order_held",
+                order_number=number,
+                reasons=reasons_words(order["approval_reasons"]),
             )
         elif status == "awaiting_stock":
             dispatcher.utter_message(
@@ -85,7 +97,9 @@ class ActionPlaceOrder(ErpAction):
         events = await self.client.order_events(chat, number)
         waiting = [e for e in events if e["kind"] == "awaiting_stock"]
         missing = waiting[-1]["data"].get("shortfall", []) if waiting else []
-        return ", ".join(f"{m['quantity']} x {m['sku']}" for m in missing) or "some items"
+        return listed(
+            _("{quantity} x {sku}").format(quantity=m["quantity"], sku=m["sku"]) for m in missing
+        ) or _("some items")
 
     def failure_events(self, tracker: Tracker) -> Events:
         return reset_order()

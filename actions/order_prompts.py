@@ -22,23 +22,25 @@ from actions.base import Events
 from actions.dates import spoken
 from actions.erp_client import ErpError, ErpUnavailable, new_idempotency_key
 from actions.form_questions import FormQuestion
-from actions.formatting import money, money_of
+from actions.formatting import listed, money, money_of
+from actions.i18n import N_, _, titled
 from actions.order_items import Items, first_open, item_words
 from actions.order_place import ActionPlaceOrder
 from actions.order_start import reset_order
 from actions.replies import UNAVAILABLE, field_limit
 
+# Titles marked for the catalogue, said in the chat's language where sent (`titled`)
 DECISION_BUTTONS = [
-    {"title": "Confirm", "payload": "/affirm"},
-    {"title": "Change items", "payload": '/inform{"decision": "change_items"}'},
-    {"title": "Change date", "payload": '/inform{"decision": "change_date"}'},
-    {"title": "Change address", "payload": '/inform{"decision": "change_address"}'},
-    {"title": "Cancel the order", "payload": '/inform{"decision": "cancel"}'},
+    {"title": N_("Confirm"), "payload": "/affirm"},
+    {"title": N_("Change items"), "payload": '/inform{"decision": "change_items"}'},
+    {"title": N_("Change date"), "payload": '/inform{"decision": "change_date"}'},
+    {"title": N_("Change address"), "payload": '/inform{"decision": "change_address"}'},
+    {"title": N_("Cancel the order"), "payload": '/inform{"decision": "cancel"}'},
 ]
 CHANGE_BUTTONS = DECISION_BUTTONS[1:]
 RETRY_BUTTONS = [
-    {"title": "Try again", "payload": '/inform{"decision": "preview"}'},
-    {"title": "Cancel the order", "payload": '/inform{"decision": "cancel"}'},
+    {"title": N_("Try again"), "payload": '/inform{"decision": "preview"}'},
+    {"title": N_("Cancel the order"), "payload": '/inform{"decision": "cancel"}'},
 ]
 
 
@@ -78,7 +80,7 @@ class ActionAskOrderLines(OrderQuestion):
         others = [i for i in items if i is not item]
         if others:
             dispatcher.utter_message(
-                response="utter_lines_so_far", lines=", ".join(item_words(i) for i in others)
+                response="utter_lines_so_far", lines=listed(item_words(i) for i in others)
             )
         if item["sku"] and item.get("unit_said"):
             dispatcher.utter_message(
@@ -100,9 +102,12 @@ class ActionAskOrderLines(OrderQuestion):
             return []
         quantity = f"{item['quantity']} " if item["quantity"] else ""
         buttons = [
-            {"title": f"{c['sku']} ({c['name']})", "payload": f"{quantity}{c['sku']}"}
+            {
+                "title": _("{sku} ({name})").format(sku=c["sku"], name=c["name"]),
+                "payload": f"{quantity}{c['sku']}",
+            }
             for c in item["choices"]
-        ] + [{"title": "Remove this line", "payload": "remove it"}]
+        ] + [{"title": _("Remove this line"), "payload": "remove it"}]
         if not item["choices"]:
             response = "utter_product_not_in_catalog"
         elif item.get("carried", True):
@@ -127,8 +132,8 @@ class ActionAskDeliveryDate(OrderQuestion):
     action_name = "action_ask_delivery_date"
     hint_response = "utter_hint_delivery_date"
     hint_buttons = [
-        {"title": "As soon as possible", "payload": "as soon as possible"},
-        {"title": "Next Friday", "payload": "next friday"},
+        {"title": N_("As soon as possible"), "payload": "as soon as possible"},
+        {"title": N_("Next Friday"), "payload": "next friday"},
     ]
 
     async def ask(
@@ -141,7 +146,7 @@ class ActionAskDeliveryDate(OrderQuestion):
 class ActionAskShippingAddress(OrderQuestion):
     action_name = "action_ask_shipping_address"
     hint_response = "utter_hint_shipping_address"
-    hint_buttons = [{"title": "The usual address", "payload": "/affirm"}]
+    hint_buttons = [{"title": N_("The usual address"), "payload": "/affirm"}]
 
     async def ask(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
@@ -151,7 +156,7 @@ class ActionAskShippingAddress(OrderQuestion):
             dispatcher.utter_message(
                 response="utter_ask_shipping_address_usual",
                 address=usual,
-                buttons=[{"title": "Yes, the usual address", "payload": "/affirm"}],
+                buttons=[{"title": _("Yes, the usual address"), "payload": "/affirm"}],
             )
         else:
             dispatcher.utter_message(response="utter_ask_shipping_address")
@@ -186,10 +191,20 @@ def preview_lines(order: dict[str, Any]) -> str:
     rows = []
     cur = order.get("currency")
     for line in order["lines"]:
-        discount = f" less {line['discount_pct']} %" if float(line["discount_pct"]) else ""
+        row = (
+            _("• {quantity} x {sku} ({name}) at {unit_price} less {discount} % = {line_total}")
+            if float(line["discount_pct"])
+            else _("• {quantity} x {sku} ({name}) at {unit_price} = {line_total}")
+        )
         rows.append(
-            f"• {line['quantity']} x {line['sku']} ({line['name']}) at "
-            f"{money(line['unit_price'], cur)}{discount} = {money(line['line_total'], cur)}"
+            row.format(
+                quantity=line["quantity"],
+                sku=line["sku"],
+                name=line["name"],
+                unit_price=money(line["unit_price"], cur),
+                discount=line["discount_pct"],
+                line_total=money(line["line_total"], cur),
+            )
         )
     return "\n".join(rows)
 
@@ -208,7 +223,7 @@ class ActionAskOrderDecision(OrderQuestion):
         change = tracker.get_slot("order_change")
         if change in ("ask", "items"):
             response = "utter_what_to_change" if change == "ask" else "utter_how_to_change_items"
-            buttons = CHANGE_BUTTONS if change == "ask" else []
+            buttons = titled(CHANGE_BUTTONS) if change == "ask" else []
             dispatcher.utter_message(response=response, buttons=buttons)
             return [SlotSet("order_change", None)]
         chat, key = tracker.sender_id, tracker.get_slot("order_key") or new_idempotency_key()
@@ -235,14 +250,16 @@ class ActionAskOrderDecision(OrderQuestion):
         dispatcher.utter_message(
             response="utter_order_preview",
             order_number=draft["number"],
-            customer=f"{draft['customer_name']} ({draft['customer_code']})",
+            customer=_("{name} ({code})").format(
+                name=draft["customer_name"], code=draft["customer_code"]
+            ),
             lines=preview_lines(draft),
             total=money_of(draft),
             delivery=spoken(date.fromisoformat(delivery))
             if delivery not in (None, "none")
-            else "as soon as possible",
-            address=draft["shipping_address"] or "(none)",
-            buttons=DECISION_BUTTONS,
+            else _("as soon as possible"),
+            address=draft["shipping_address"] or _("(none)"),
+            buttons=titled(DECISION_BUTTONS),
         )
         events: Events = [
             SlotSet("draft_number", draft["number"]),
@@ -306,13 +323,13 @@ class ActionAskOrderDecision(OrderQuestion):
 
     # No preview without the ERP: say why, and offer to try again, change or cancel.
     def say_unavailable(self, dispatcher: CollectingDispatcher) -> None:
-        dispatcher.utter_message(response=UNAVAILABLE, buttons=RETRY_BUTTONS)
+        dispatcher.utter_message(response=UNAVAILABLE, buttons=titled(RETRY_BUTTONS))
 
     def say_refused(
         self, dispatcher: CollectingDispatcher, error: ErpError, domain: dict[str, Any]
     ) -> None:
         super().say_refused(dispatcher, error, domain)
-        dispatcher.utter_message(response="utter_change_or_cancel", buttons=CHANGE_BUTTONS)
+        dispatcher.utter_message(response="utter_change_or_cancel", buttons=titled(CHANGE_BUTTONS))
 
     def failure_events(self, tracker: Tracker) -> Events:
         return [SlotSet("order_decision", None)]

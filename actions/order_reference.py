@@ -23,9 +23,10 @@ from actions.conversation import (
 from actions.erp_client import ErpError
 from actions.form_questions import FormQuestion
 from actions.formatting import money_of
+from actions.i18n import N_, _
 from actions.replies import status_words
 
-YES_NO = [{"title": "Yes", "payload": "/affirm"}, {"title": "No", "payload": "/deny"}]
+YES_NO = [{"title": N_("Yes"), "payload": "/affirm"}, {"title": N_("No"), "payload": "/deny"}]
 ANSWERS = {"affirm": "yes", "deny": "no"}
 
 
@@ -85,7 +86,7 @@ class OrderTargetForm(ConversationalForm):
         return {"target_order": order["number"], "order_number": order["number"]}
 
     def left_words(self, tracker: Tracker) -> dict[str, Any]:
-        return {"order_number": tracker.get_slot("target_order") or "the order"}
+        return {"order_number": tracker.get_slot("target_order") or _("the order")}
 
 
 def only_when(
@@ -129,7 +130,11 @@ class ActionAskTargetOrder(FormQuestion):
         dispatcher.utter_message(
             response="utter_ask_order_number",
             buttons=numbered_buttons(
-                orders, "inform", lambda o: f"{status_words(o['status'])}, {money_of(o)}"
+                orders,
+                "inform",
+                lambda o: _("{status}, {total}").format(
+                    status=status_words(o["status"]), total=money_of(o)
+                ),
             ),
         )
         return [SlotSet("listed_orders", [o["number"] for o in orders])]

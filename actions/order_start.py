@@ -18,11 +18,14 @@ from actions.base import ErpAction, Events, entity, text_of
 from actions.context import LATEST
 from actions.conversation import is_question
 from actions.erp_client import ErpClient, ErpError, ErpUnavailable, new_idempotency_key
+from actions.i18n import N_, _
 from actions.order_answers import check_date, date_in, entity_date
 from actions.order_items import apply_message, complete
 from actions.order_lines import requested_lines
 
 ORDERING_ROLES = {"customer", "sales_rep", "manager", "admin"}
+# The roles that may not order, as the reply names them
+ROLE_WORDS = {"finance": N_("finance"), "warehouse": N_("warehouse")}
 ORDER_SLOTS = (
     "customer",
     "customer_name",
@@ -82,14 +85,18 @@ class ActionStartOrder(ErpAction):
             dispatcher.utter_message(response="utter_how_to_link")
             return self.failure_events(tracker)
         if me["role"] not in ORDERING_ROLES:
-            dispatcher.utter_message(response="utter_cannot_order", role=me["role"])
+            role = me["role"]
+            dispatcher.utter_message(
+                response="utter_cannot_order",
+                role=_(ROLE_WORDS[role]) if role in ROLE_WORDS else role,
+            )
             return self.failure_events(tracker)
         if me["role"] == "customer":
             customer = me["customer_code"]
         else:
             named = entity(tracker, "customer")
             customer = named or None  # a code or a name: the form resolves it
-        items, _ = await apply_message(self.client, tracker, [], asked=True)
+        items, _change = await apply_message(self.client, tracker, [], asked=True)
         said_date = entity(tracker, "date")
         delivery = entity_date(said_date) or date_in(text_of(tracker))
         if delivery and delivery != "none":

@@ -22,7 +22,7 @@ from actions.context import (
 from actions.customer_match import customer_in_question
 from actions.dates import spoken
 from actions.erp_client import ErpClient
-from actions.formatting import money_of
+from actions.formatting import moment, money_of
 from actions.i18n import _
 from actions.order_lines import requested_lines
 from actions.replies import status_words
@@ -63,10 +63,20 @@ def say_list(
     """A numbered list of orders with numbered buttons; "the second one" then refers to it."""
     # a customer's own list does not repeat their name; a rep's shows whose order it is
     several = len({o["customer_code"] for o in orders}) > 1
+    line = (
+        _("{index}. {number} ({code} {name}): {status}, {total}")
+        if several
+        else _("{index}. {number}: {status}, {total}")
+    )
     lines = "\n".join(
-        f"{index}. {o['number']}"
-        + (f" ({o['customer_code']} {o['customer_name']})" if several else "")
-        + f": {status_words(o['status'])}, {money_of(o)}"
+        line.format(
+            index=index,
+            number=o["number"],
+            code=o["customer_code"],
+            name=o["customer_name"],
+            status=status_words(o["status"]),
+            total=money_of(o),
+        )
         for index, o in enumerate(orders, start=1)
     )
     dispatcher.utter_message(
@@ -115,7 +125,10 @@ class ActionOrderStatus(ErpAction):
         )
         if ASKS_FOR_LINES.search(str(tracker.latest_message.get("text") or "")):
             lines = "\n".join(
-                f"• {line['quantity']} x {line['sku']} ({line['name']})" for line in order["lines"]
+                _("• {quantity} x {sku} ({name})").format(
+                    quantity=line["quantity"], sku=line["sku"], name=line["name"]
+                )
+                for line in order["lines"]
             )
             dispatcher.utter_message(response="utter_order_lines", lines=lines)
         if order.get("tracking_number"):
@@ -167,7 +180,10 @@ class ActionTrackShipment(ErpAction):
             return []
         events = await self.client.order_events(tracker.sender_id, order["number"])
         timeline = "\n".join(
-            f"• {timestamp(e['at'])}: {e['note'] or status_words(e['status'])}" for e in events
+            _("• {at}: {what}").format(
+                at=timestamp(e["at"]), what=e["note"] or status_words(e["status"])
+            )
+            for e in events
         )
         if order.get("tracking_number"):
             dispatcher.utter_message(
@@ -189,5 +205,4 @@ class ActionTrackShipment(ErpAction):
 
 def timestamp(at: str) -> str:
     """ "2026-11-24T10:02:11Z" → "24 Nov 10:02" (UTC, as the ERP keeps it)."""
-    moment = datetime.fromisoformat(at.replace("Z", "+00:00"))
-    return f"{moment.day} {moment:%b %H:%M}"
+    return moment(datetime.fromisoformat(at.replace("Z", "+00:00")))

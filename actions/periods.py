@@ -14,6 +14,12 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
+
+from babel.dates import format_date, format_skeleton
+
+from actions.chinese import has_han, plain
+from actions.i18n import N_, _, locale
 
 MONTHS = {name.lower(): index for index, name in enumerate(calendar.month_name) if name}
 MONTHS |= {
@@ -51,15 +57,63 @@ YEAR = re.compile(rf"\b(?:in |for |of |during )?{_YEAR}\b")
 DAY = re.compile(r"\b(today|yesterday)\b", re.I)
 
 
+# What a period is called, as data, so the reply names it in the chat's language:
+# ("month", 2026, 3) "March 2026" / "2026年3月"; ("quarter", 2026, 3); ("year", 2026);
+# ("last", 30, "days"); ("week", "last"|"this"); ("ytd", 2026); ("mtd", 12); ("qtd",);
+# ("day", "today"|"yesterday")
+Name = tuple[Any, ...]
+
+
 @dataclass(frozen=True)
 class Period:
     start: date
     end: date  # inclusive, never after today
-    label: str  # how the reply names it: "March 2026", "Q3 2026", "last week"
+    name: Name
+
+    @property
+    def label(self) -> str:
+        """How the reply names it, in the language of the action running now: "March 2026",
+        "Q3 2026", "last week" ("2026年3月", "2026年第3季度", "上周")."""
+        return label(self.name)
 
 
-def _clip(start: date, end: date, today: date, label: str) -> Period:
-    return Period(start, min(end, today), label)
+# "the last 30 days" per unit as typed ("day", "weeks", ...)
+_LAST = {
+    "d": N_("the last {count} days"),
+    "w": N_("the last {count} weeks"),
+    "m": N_("the last {count} months"),
+}
+
+
+def label(name: Name) -> str:
+    kind, *values = name
+    if kind == "month":
+        return format_skeleton("yMMMM", date(values[0], values[1], 1), locale=locale())
+    if kind == "quarter":
+        return _("Q{quarter} {year}").format(year=values[0], quarter=values[1])
+    if kind == "year":
+        return format_skeleton("y", date(values[0], 1, 1), locale=locale())
+    if kind == "ytd":
+        return _("{year} so far").format(year=values[0])
+    if kind == "mtd":
+        month = format_date(date(2000, values[0], 1), "LLLL", locale=locale())
+        return _("{month} so far").format(month=month)
+    if kind == "qtd":
+        return _("this quarter so far")
+    if kind == "last":
+        return _(_LAST[values[1][0]]).format(count=values[0])
+    if kind == "week":
+        return _("last week") if values[0] == "last" else _("this week")
+    return _("today") if values[0] == "today" else _("yesterday")
+
+
+def last_days(count: int, today: date) -> Period:
+    """The last `count` days up to today."""
+    return Period(today - timedelta(days=count - 1), today, ("last", count, "days"))
+
+
+def _clip(start: date, end: date, today: date, name: Name) -> Period:
+    return Period(start, min(end, today), name)
 
 
 def _month(year: int, month: int) -> tuple[date, date]:
@@ -86,6 +140,8 @@ OF_YEAR = re.compile(
 
 def period_in(text: str, today: date) -> Period | None:
     """The reporting period a message names, or None when it names none."""
+    if has_han(text):
+        return chinese_period(plain(text), today)
     text = COMPARED_WITH.sub("", text)
     text = OF_YEAR.sub(
         lambda m: f"{m.group(1)} {today.year - (m.group(2).lower() == 'last')}", text
@@ -93,15 +149,15 @@ def period_in(text: str, today: date) -> Period | None:
     if found := TO_DATE.search(text):
         word = found.group(1).lower()
         if word in ("mtd", "month to date"):
-            return Period(today.replace(day=1), today, f"{today:%B} so far")
+            return Period(today.replace(day=1), today, ("mtd", today.month))
         if word in ("qtd", "quarter to date"):
             start, _ = _quarter(today.year, (today.month - 1) // 3 + 1)
-            return Period(start, today, "this quarter so far")
-        return Period(date(today.year, 1, 1), today, f"{today.year} so far")
+            return Period(start, today, ("qtd",))
+        return Period(date(today.year, 1, 1), today, ("ytd", today.year))
     if found := LAST_N.search(text):
         count, unit = int(found.group(1)), found.group(2).lower()
         days = count * {"d": 1, "w": 7, "m": 30}[unit[0]]
-        return Period(today - timedelta(days=days - 1), today, f"the last {count} {unit}")
+        return Period(today - timedelta(days=days - 1), today, ("last", count, unit))
     if found := THIS_OR_LAST.search(text):
         return _relative(found.group(1).lower(), found.group(2).lower(), today)
     if found := QUARTER.search(text):
@@ -110,41 +166,135 @@ def period_in(text: str, today: date) -> Period | None:
         if not found.group(3) and _quarter(year, quarter)[0] > today:
             year -= 1
         start, end = _quarter(year, quarter)
-        return _clip(start, end, today, f"Q{quarter} {year}")
+        return _clip(start, end, today, ("quarter", year, quarter))
     if found := MONTH.search(text):
         month = MONTHS[(found.group(1) or found.group(2) or found.group(3)).lower()]
         year = int(found.group(4)) if found.group(4) else today.year
         if not found.group(4) and date(year, month, 1) > today:
             year -= 1
         start, end = _month(year, month)
-        return _clip(start, end, today, f"{calendar.month_name[month]} {year}")
+        return _clip(start, end, today, ("month", year, month))
     if found := YEAR.search(text):
         year = int(found.group(1))
         if year <= today.year:
-            return _clip(date(year, 1, 1), date(year, 12, 31), today, str(year))
+            return _clip(date(year, 1, 1), date(year, 12, 31), today, ("year", year))
     if found := DAY.search(text):
-        day = today if found.group(1).lower() == "today" else today - timedelta(days=1)
-        return Period(day, day, found.group(1).lower())
+        which = found.group(1).lower()
+        day = today if which == "today" else today - timedelta(days=1)
+        return Period(day, day, ("day", which))
+    return None
+
+
+# Chinese (numerals already digits: actions/chinese.py). What follows 比/和/与/跟/相比/对比/
+# 同比/环比 is what the period is compared with: "这个月比上个月" asks about this month.
+ZH_COMPARED_WITH = re.compile(r"(?:比|和|与|跟|对比|相比|较|vs\.?|VS).*$")
+ZH_TO_DATE = re.compile(
+    r"(年初|今年|本年|这一?年)(?:以来|至今|到现在|到目前)|(本月|这个?月)(?:以来|至今|到现在|到目前)"
+    r"|(本季度?|这个?季度)(?:以来|至今|到现在|到目前)|(?<![a-z])(ytd|mtd|qtd)(?![a-z])",
+    re.I,
+)
+ZH_LAST_N = re.compile(r"(?:最近|近|过去|前)(\d{1,3})(天|日|周|个?星期|个?礼拜|个?月)")
+ZH_RELATIVE = re.compile(
+    r"(这|本|当|今|上上|上|去|前)(?:一)?(?:个)?(周|星期|礼拜|月|季度|季|年)(?!底|初|中)"
+)
+ZH_QUARTER = re.compile(
+    r"(?:(20\d\d)年?|(今年|去年))?(?:第([1-4])季度?|(?<![a-z])q([1-4])(?!\d))", re.I
+)
+ZH_MONTH = re.compile(r"(?:(20\d\d)年|(今年|去年))?(1[0-2]|[1-9])月(?!\d{1,2}[日号])")
+ZH_YEAR = re.compile(r"(20\d\d)年?(?!\d)")
+ZH_DAY = re.compile(r"(今天|今日|昨天|昨日)")
+_ZH_UNIT = {
+    "周": "week",
+    "星期": "week",
+    "礼拜": "week",
+    "月": "month",
+    "季度": "quarter",
+    "季": "quarter",
+    "年": "year",
+}
+
+
+def chinese_period(text: str, today: date) -> Period | None:
+    """A period in Chinese words ("上个月", "本季度", "去年", "最近30天", "3月份", "今年Q3",
+    "年初至今"), `text` in Simplified with digits; None when it names none."""
+    text = ZH_COMPARED_WITH.sub("", text)
+    if found := ZH_TO_DATE.search(text):
+        word = (found.group(4) or "").lower()
+        if found.group(2) or word == "mtd":
+            return Period(today.replace(day=1), today, ("mtd", today.month))
+        if found.group(3) or word == "qtd":
+            start, _ = _quarter(today.year, (today.month - 1) // 3 + 1)
+            return Period(start, today, ("qtd",))
+        return Period(date(today.year, 1, 1), today, ("ytd", today.year))
+    if found := ZH_LAST_N.search(text):
+        count, unit = int(found.group(1)), found.group(2)
+        days, word = (
+            (count, "days")
+            if unit in ("天", "日")
+            else (30 * count, "months")
+            if unit.endswith("月")
+            else (7 * count, "weeks")
+        )
+        return Period(today - timedelta(days=days - 1), today, ("last", count, word))
+    year_of = {"今年": today.year, "去年": today.year - 1}
+    if found := ZH_QUARTER.search(text):
+        quarter = int(found.group(3) or found.group(4))
+        year = int(found.group(1)) if found.group(1) else year_of.get(found.group(2) or "")
+        if year is None:
+            year = today.year if _quarter(today.year, quarter)[0] <= today else today.year - 1
+        start, end = _quarter(year, quarter)
+        return _clip(start, end, today, ("quarter", year, quarter))
+    if found := ZH_MONTH.search(text):
+        month = int(found.group(3))
+        year = int(found.group(1)) if found.group(1) else year_of.get(found.group(2) or "")
+        if year is None:
+            year = today.year if date(today.year, month, 1) <= today else today.year - 1
+        start, end = _month(year, month)
+        return _clip(start, end, today, ("month", year, month))
+    if found := ZH_RELATIVE.search(text):
+        which, unit = found.group(1), _ZH_UNIT[found.group(2)]
+        if which == "上上" or (which == "前" and unit == "year"):
+            if unit == "year":
+                return _clip(
+                    date(today.year - 2, 1, 1),
+                    date(today.year - 2, 12, 31),
+                    today,
+                    ("year", today.year - 2),
+                )
+            return None
+        back = which in ("上", "去", "前")
+        if which in ("今", "去") and unit != "year":
+            return None  # "今月", "去周" are no periods people write
+        return _relative("last" if back else "this", unit, today)
+    if found := ZH_YEAR.search(text):
+        year = int(found.group(1))
+        if year <= today.year:
+            return _clip(date(year, 1, 1), date(year, 12, 31), today, ("year", year))
+    if found := ZH_DAY.search(text):
+        which = "today" if found.group(1).startswith("今") else "yesterday"
+        day = today if which == "today" else today - timedelta(days=1)
+        return Period(day, day, ("day", which))
     return None
 
 
 def _relative(which: str, unit: str, today: date) -> Period:
     back = which in ("last", "previous", "past", "prior")
-    label = f"{'last' if back else 'this'} {unit}"
     if unit == "week":
         monday = today - timedelta(days=today.weekday()) - timedelta(days=7 * back)
-        return _clip(monday, monday + timedelta(days=6), today, label)
+        return _clip(
+            monday, monday + timedelta(days=6), today, ("week", "last" if back else "this")
+        )
     if unit == "month":
         year, month = today.year, today.month
         if back:
             year, month = (year - 1, 12) if month == 1 else (year, month - 1)
         start, end = _month(year, month)
-        return _clip(start, end, today, f"{calendar.month_name[month]} {year}")
+        return _clip(start, end, today, ("month", year, month))
     if unit == "quarter":
         quarter, year = (today.month - 1) // 3 + 1, today.year
         if back:
             quarter, year = (4, year - 1) if quarter == 1 else (quarter - 1, year)
         start, end = _quarter(year, quarter)
-        return _clip(start, end, today, f"Q{quarter} {year}")
+        return _clip(start, end, today, ("quarter", year, quarter))
     year = today.year - back
-    return _clip(date(year, 1, 1), date(year, 12, 31), today, str(year))
+    return _clip(date(year, 1, 1), date(year, 12, 31), today, ("year", year))

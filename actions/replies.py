@@ -28,14 +28,15 @@ STATUS_WORDS = {
 
 # The words for the fields a validation error may name; any other says "one of the values".
 FIELD_WORDS = {
-    "quantity": "quantity",
-    "requested_delivery_date": "delivery date",
-    "shipping_address": "delivery address",
-    "discount_pct": "discount",
-    "reason": "reason",
-    "code": "code",
-    "amount": "amount",
+    "quantity": N_("quantity"),
+    "requested_delivery_date": N_("delivery date"),
+    "shipping_address": N_("delivery address"),
+    "discount_pct": N_("discount"),
+    "reason": N_("reason"),
+    "code": N_("code"),
+    "amount": N_("amount"),
 }
+ANY_FIELD = N_("one of the values")
 
 
 def field_limit(error: ErpError, field: str) -> dict[str, Any] | None:
@@ -56,15 +57,18 @@ def validation_words(error: ErpError) -> str:
     if not problems:
         return error.message
     problem = problems[0]
-    what = FIELD_WORDS.get(str(problem.get("field", "")).split(".")[-1], "one of the values")
+    field = str(problem.get("field", "")).split(".")[-1]
+    what = _(FIELD_WORDS.get(field, ANY_FIELD))
     kind, limit = str(problem.get("type", "")), problem.get("limit")
     if limit is not None and kind in ("less_than_equal", "less_than"):
-        return f"The {what} can be at most {limit:,}."
+        return _("The {what} can be at most {limit}.").format(what=what, limit=f"{limit:,}")
     if limit is not None and kind in ("greater_than_equal", "greater_than"):
-        return f"The {what} must be at least {limit:,}."
+        return _("The {what} must be at least {limit}.").format(what=what, limit=f"{limit:,}")
     if limit is not None and kind == "string_too_long":
-        return f"The {what} is too long: at most {limit:,} characters."
-    return f"The {what} wasn't in a form I can use."
+        return _("The {what} is too long: at most {limit} characters.").format(
+            what=what, limit=f"{limit:,}"
+        )
+    return _("The {what} wasn't in a form I can use.").format(what=what)
 
 
 def response_for(error: ErpError) -> str:

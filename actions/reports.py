@@ -12,6 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import ErpAction, Events
 from actions.erp_client import ErpError
+from actions.i18n import _
 
 # The gateway draws a chart message as an image: a Telegram photo, an <img> in the web chat.
 MONTHLY_SALES_CHART = "monthly-sales"
@@ -30,13 +31,15 @@ class ReportAction(ErpAction):
 
 
 def growth_words(pct: str | None, base: str) -> str:
-    """ ", up 8.1 % on last year" — nothing where there is no base to compare with."""
+    """ ", up 8.1 % on last year" — nothing where there is no base to compare with; `base` is
+    in the turn's language already."""
     if pct is None:
         return ""
     value = Decimal(pct)
     if value == 0:
-        return f", level with {base}"
-    return f", {'up' if value > 0 else 'down'} {abs(value)} % on {base}"
+        return _(", level with {base}").format(base=base)
+    growth = _(", up {pct} % on {base}") if value > 0 else _(", down {pct} % on {base}")
+    return growth.format(pct=abs(value), base=base)
 
 
 class ActionLowStock(ReportAction):
@@ -52,14 +55,24 @@ class ActionLowStock(ReportAction):
             dispatcher.utter_message(response="utter_nothing_low")
             return []
         lines = "\n".join(
-            f"• {p['sku']} {p['name']}: {p['available']} available, reorder point "
-            f"{p['reorder_point']}" + (f", {p['on_order']} on order" if p["on_order"] else "")
+            (
+                _(
+                    "• {sku} {name}: {available} available, reorder point {reorder_point}, "
+                    "{on_order} on order"
+                )
+                if p["on_order"]
+                else _("• {sku} {name}: {available} available, reorder point {reorder_point}")
+            ).format(
+                sku=p["sku"],
+                name=p["name"],
+                available=p["available"],
+                reorder_point=p["reorder_point"],
+                on_order=p["on_order"],
+            )
             for p in products[:10]
         )
         more = len(products) - 10
-        dispatcher.utter_message(
-            response="utter_low_stock",
-            count=len(products),
-            products=lines + (f"\n…and {more} more." if more > 0 else ""),
-        )
+        if more > 0:
+            lines += "\n" + _("…and {count} more.").format(count=more)
+        dispatcher.utter_message(response="utter_low_stock", count=len(products), products=lines)
         return []

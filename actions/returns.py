@@ -10,6 +10,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import ErpAction, Events, text_of, turn_key
 from actions.form_questions import FormQuestion
+from actions.formatting import listed
+from actions.i18n import N_, _, titled
 from actions.order_items import matches
 from actions.order_lines import requested_lines
 from actions.order_reference import (
@@ -109,18 +111,23 @@ class ReturnQuestion(FormQuestion):
 class ActionAskReturnItems(ReturnQuestion):
     action_name = "action_ask_return_items"
     hint_response = "utter_hint_return_items"
-    hint_buttons = [{"title": "Everything", "payload": "everything"}]
+    hint_buttons = [{"title": N_("Everything"), "payload": "everything"}]
 
     async def ask(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> Events:
         order = await self.client.order(tracker.sender_id, tracker.get_slot("target_order"))
-        lines = "\n".join(f"• {o['quantity']} x {o['sku']} ({o['name']})" for o in order["lines"])
+        lines = "\n".join(
+            _("• {quantity} x {sku} ({name})").format(
+                quantity=o["quantity"], sku=o["sku"], name=o["name"]
+            )
+            for o in order["lines"]
+        )
         dispatcher.utter_message(
             response="utter_ask_return_items",
             order_number=order["number"],
             lines=lines,
-            buttons=[{"title": "Everything", "payload": "everything"}],
+            buttons=[{"title": _("Everything"), "payload": "everything"}],
         )
         return []
 
@@ -129,8 +136,8 @@ class ActionAskReturnReason(ReturnQuestion):
     action_name = "action_ask_return_reason"
     hint_response = "utter_hint_reason"
     hint_buttons = [
-        {"title": "Damaged in transit", "payload": "damaged in transit"},
-        {"title": "Wrong item", "payload": "wrong item delivered"},
+        {"title": N_("Damaged in transit"), "payload": "damaged in transit"},
+        {"title": N_("Wrong item"), "payload": "wrong item delivered"},
     ]
 
     async def ask(
@@ -152,18 +159,21 @@ class ActionAskReturnConfirmed(YesNoQuestion):
             order_number=tracker.get_slot("target_order"),
             items=self.items(tracker),
             reason=tracker.get_slot("return_reason"),
-            buttons=YES_NO,
+            buttons=titled(YES_NO),
         )
         return []
 
     def items(self, tracker: Tracker) -> str:
-        return ", ".join(
-            f"{i['quantity']} x {i['sku']}" for i in tracker.get_slot("return_items") or []
+        return listed(
+            _("{quantity} x {sku}").format(quantity=i["quantity"], sku=i["sku"])
+            for i in tracker.get_slot("return_items") or []
         )
 
     def hint(self, tracker: Tracker) -> dict[str, Any]:
         return {
-            "question": f"Return {self.items(tracker)} from {tracker.get_slot('target_order')}?"
+            "question": _("Return {items} from {order_number}?").format(
+                items=self.items(tracker), order_number=tracker.get_slot("target_order")
+            )
         }
 
 

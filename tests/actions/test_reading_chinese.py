@@ -1,0 +1,162 @@
+"""What the actions read out of Chinese words: delivery dates, reporting periods, quantities
+in Chinese numerals and measure words, Traditional characters (actions/chinese.py,
+actions/dates.py, actions/periods.py). The same decisions as in English (test_reading.py):
+"周五" is the coming Friday, "下周五" the Friday of next week, "15号" the next 15th, "月底"
+the month's last day, a period never ends after today."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from actions.chinese import digits, number, plain
+from actions.dates import parse_date
+from actions.i18n import speaking
+from actions.order_lines import bare_quantity, number_value, requested_lines
+from actions.periods import period_in
+
+TODAY = date(2026, 12, 4)  # a Friday
+
+
+@pytest.mark.parametrize(
+    ("said", "meant"),
+    [
+        ("明天", date(2026, 12, 5)),
+        ("后天", date(2026, 12, 6)),
+        ("周五", date(2026, 12, 11)),  # today is Friday: the coming one
+        ("星期三", date(2026, 12, 9)),
+        ("礼拜天", date(2026, 12, 6)),
+        ("下周五前", date(2026, 12, 11)),
+        ("下周三之前", date(2026, 12, 9)),
+        ("下下周一", date(2026, 12, 14)),
+        ("12月15日", date(2026, 12, 15)),
+        ("12月15号前", date(2026, 12, 15)),
+        ("十二月十五号", date(2026, 12, 15)),
+        ("1月5号", date(2027, 1, 5)),  # a day that has passed this year is next year's
+        ("2027年1月8日", date(2027, 1, 8)),
+        ("15号", date(2026, 12, 15)),
+        ("3号前", date(2027, 1, 3)),
+        ("月底前", date(2026, 12, 31)),
+        ("下个月底", date(2027, 1, 31)),
+        ("周末前", date(2026, 12, 11)),
+        ("两周内", date(2026, 12, 18)),
+        ("三天内", date(2026, 12, 7)),
+        ("一个月内", date(2027, 1, 4)),
+        ("下个月初", date(2027, 1, 1)),
+        ("最好下周五之前送到吧", date(2026, 12, 11)),
+        ("明天上午", date(2026, 12, 5)),
+        ("這個月底", date(2026, 12, 31)),  # Traditional
+        ("下週一", date(2026, 12, 7)),
+    ],
+)
+def test_delivery_dates_in_chinese(said: str, meant: date) -> None:
+    assert parse_date(said, TODAY) == meant
+
+
+@pytest.mark.parametrize("said", ["尽快", "越快越好", "随便", "不急"])
+def test_no_date_where_none_is_said(said: str) -> None:
+    assert parse_date(said, TODAY) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end", "english", "chinese"),
+    [
+        ("上个月销售额", date(2026, 11, 1), date(2026, 11, 30), "November 2026", "2026年11月"),
+        ("这个月比上个月增长多少", date(2026, 12, 1), TODAY, "December 2026", "2026年12月"),
+        ("本季度", date(2026, 10, 1), TODAY, "Q4 2026", "2026年第4季度"),
+        ("上季度top客户", date(2026, 7, 1), date(2026, 9, 30), "Q3 2026", "2026年第3季度"),
+        ("第二季度", date(2026, 4, 1), date(2026, 6, 30), "Q2 2026", "2026年第2季度"),
+        ("今年Q3", date(2026, 7, 1), date(2026, 9, 30), "Q3 2026", "2026年第3季度"),
+        ("去年", date(2025, 1, 1), date(2025, 12, 31), "2025", "2025年"),
+        ("去年12月", date(2025, 12, 1), date(2025, 12, 31), "December 2025", "2025年12月"),
+        ("三月份卖了多少", date(2026, 3, 1), date(2026, 3, 31), "March 2026", "2026年3月"),
+        ("最近三十天的订单量", date(2026, 11, 5), TODAY, "the last 30 days", "最近30天"),
+        ("年初至今", date(2026, 1, 1), TODAY, "2026 so far", "2026年至今"),
+        ("上周", date(2026, 11, 23), date(2026, 11, 29), "last week", "上周"),
+        ("昨天多少单", date(2026, 12, 3), date(2026, 12, 3), "yesterday", "昨天"),
+        ("這個月銷售額", date(2026, 12, 1), TODAY, "December 2026", "2026年12月"),
+    ],
+)
+def test_periods_in_chinese_named_in_the_reply_language(
+    text: str, start: date, end: date, english: str, chinese: str
+) -> None:
+    found = period_in(text, TODAY)
+    assert found is not None
+    assert (found.start, found.end, found.label) == (start, end, english)
+    with speaking("zh"):
+        assert found.label == chinese
+
+
+def test_no_period_where_chinese_names_none() -> None:
+    assert period_in("销售怎么样", TODAY) is None
+    assert period_in("谁欠我们钱最多", TODAY) is None
+
+
+@pytest.mark.parametrize(
+    ("written", "value"),
+    [
+        ("二十", 20),
+        ("两", 2),
+        ("一百零五", 105),
+        ("两千五", 2500),
+        ("3千", 3000),
+        ("1万2", 12000),
+        ("一打", 12),
+        ("两打", 24),
+        ("半", None),
+        ("一些", None),
+    ],
+)
+def test_chinese_numerals(written: str, value: int | None) -> None:
+    assert number(written) == value
+    assert number_value(written) == value
+
+
+def test_numerals_become_digits_only_where_they_count_something() -> None:
+    assert digits("给我来二十五盒M8螺栓") == "给我来25盒M8螺栓"
+    assert digits("两托缠绕膜") == "2托缠绕膜"
+    assert digits("逾期六十天") == "逾期60天"
+    for kept in ("我想一下", "一起送", "统一发货", "一些扎带"):
+        assert digits(kept) == kept
+    assert plain("我的訂單還沒到") == "我的订单还没到"
+    assert plain("where is my order") == "where is my order"
+
+
+def _tagged(text: str, *products: tuple[str, str]) -> list[dict[str, object]]:
+    """Entities as the NLU gives them: (type, words) found in `text`."""
+    return [
+        {"entity": kind, "start": text.index(words), "end": text.index(words) + len(words)}
+        for kind, words in products
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "tagged", "lines"),
+    [
+        ("我要下单：M8螺栓二十箱，下周五前送到", [("product", "M8螺栓")], [("M8螺栓", 20, "box")]),
+        (
+            "给harbor marine订500个M8螺母和两托缠绕膜",
+            [("product", "M8螺母"), ("product", "缠绕膜")],
+            [("M8螺母", 500, None), ("缠绕膜", 2, "pallet")],
+        ),
+        (
+            "BOLT-M8 x 40，NUT-M8各40个",
+            [("sku", "BOLT-M8"), ("sku", "NUT-M8")],
+            [("BOLT-M8", 40, None), ("NUT-M8", 40, None)],
+        ),
+        ("来一箱扎带", [("product", "扎带")], [("扎带", 1, "box")]),
+        ("订3千个自攻螺丝", [("product", "自攻螺丝")], [("自攻螺丝", 3000, None)]),
+        ("订BOLT-M8二十个", [], [("BOLT-M8", 20, None)]),  # a code the tagger missed
+    ],
+)
+def test_products_with_their_quantities_in_chinese(
+    text: str, tagged: list[tuple[str, str]], lines: list[tuple[str, int, str | None]]
+) -> None:
+    found = requested_lines(text, _tagged(text, *tagged))
+    assert [(line.mention, line.quantity, line.unit) for line in found] == lines
+
+
+@pytest.mark.parametrize(("said", "quantity"), [("二十箱吧", 20), ("改成三十个", 30), ("20个", 20)])
+def test_a_bare_quantity_in_chinese(said: str, quantity: int) -> None:
+    assert bare_quantity(said) == quantity
