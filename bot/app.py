@@ -49,7 +49,10 @@ def create_gateway(settings: GatewaySettings) -> FastAPI:
         settings.gateway_rasa_secret.get_secret_value(),
     )
     handoff = Handoff(
-        store, settings.staff_telegram_chat_id, timedelta(minutes=settings.handoff_timeout_minutes)
+        store,
+        settings.staff_telegram_chat_id,
+        timedelta(minutes=settings.handoff_timeout_minutes),
+        settings.staff_language,
     )
     linker = Linker(settings.erp_url, settings.erp_service_key.get_secret_value())
     relay = Relay(assistant, store, handoff, linker)
@@ -65,7 +68,14 @@ def create_gateway(settings: GatewaySettings) -> FastAPI:
         )
     telegram = (
         TelegramChannel(
-            token, settings.telegram_api_url, relay, store, webhook, charts, handoff.staff_chat_id
+            token,
+            settings.telegram_api_url,
+            relay,
+            store,
+            webhook,
+            charts,
+            handoff.staff_chat_id,
+            settings.staff_language,
         )
         if token
         else None

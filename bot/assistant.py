@@ -27,17 +27,18 @@ from typing import Any
 import httpx
 
 from bot.charts import Chart, File, chart_from, file_from
+from bot.i18n import N_, _
 from bot.metrics import METRICS
 from rasa_gateway.signing import parse_secrets, sign
 from telemetry.logs import REQUEST_ID_HEADER, chat_tag, request_scope
 
 log = logging.getLogger(__name__)
 
-UNREACHABLE = (
+UNREACHABLE = N_(
     "Sorry, I can't answer right now: the assistant is temporarily unavailable. "
     "Nothing was changed. Please try again in a minute."
 )
-NO_ANSWER = (
+NO_ANSWER = N_(
     "Sorry, something went wrong and I have no answer for you. If you were placing or "
     "changing an order, ask me about your orders in a minute to see whether it went through "
     "before trying again."
@@ -134,21 +135,21 @@ class Assistant:
                         "rasa at %s gave no answer for %s: %r", webhook, chat_tag(sender), error
                     )
                     METRICS.rasa_failures.inc("no_answer")
-                    return Turn([Reply(NO_ANSWER)], answered=False)
+                    return Turn([Reply(_(NO_ANSWER))], answered=False)
                 if not isinstance(items, list):
                     answered = type(items).__name__
                     log.warning(
                         "rasa at %s answered a %s for %s", webhook, answered, chat_tag(sender)
                     )
                     METRICS.rasa_failures.inc("no_answer")
-                    return Turn([Reply(NO_ANSWER)], answered=False)
+                    return Turn([Reply(_(NO_ANSWER))], answered=False)
                 log.info(
                     "turn answered",
                     extra={"chat": chat_tag(sender), "replies": len(items), "by": webhook},
                 )
                 return Turn([reply for item in items if (reply := reply_from(item)) is not None])
             METRICS.rasa_failures.inc("unreachable")
-            return Turn([Reply(UNREACHABLE)], answered=False)
+            return Turn([Reply(_(UNREACHABLE))], answered=False)
 
 
 def reply_from(item: Any) -> Reply | None:

@@ -15,7 +15,8 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping, MutableMapping
 from typing import Any
 
-from bot.asgi import send_problem
+from bot.asgi import client_language, send_problem
+from bot.i18n import N_, _, speaking
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -24,6 +25,7 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 TOO_LARGE = "TOO_LARGE"
+TOO_LARGE_MESSAGE = N_("The request is too large.")
 
 
 class BodyLimit:
@@ -46,7 +48,7 @@ class BodyLimit:
         limit = self.limit_for(str(scope.get("path", "")))
         declared = declared_length(scope)
         if declared is not None and declared > limit:
-            await refuse(send, limit)
+            await refuse(send, limit, client_language(scope))
             return
 
         received = 0
@@ -63,7 +65,7 @@ class BodyLimit:
                 if received > limit:
                     refused = True
                     if not started:
-                        await refuse(send, limit)
+                        await refuse(send, limit, client_language(scope))
                     # what the application sees: the client went away mid-body
                     return {"type": "http.disconnect"}
             return message
@@ -97,10 +99,8 @@ def declared_length(scope: Scope) -> int | None:
     return None
 
 
-async def refuse(send: Send, limit: int) -> None:
-    problem = {
-        "code": TOO_LARGE,
-        "message": "The request is too large.",
-        "details": {"max_bytes": limit},
-    }
+async def refuse(send: Send, limit: int, language: str) -> None:
+    with speaking(language):
+        message = _(TOO_LARGE_MESSAGE)
+    problem = {"code": TOO_LARGE, "message": message, "details": {"max_bytes": limit}}
     await send_problem(send, 413, problem, close=True)

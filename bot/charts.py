@@ -18,6 +18,7 @@ from typing import Any
 
 import httpx
 
+from bot.i18n import N_
 from telemetry.logs import chat_tag
 
 log = logging.getLogger(__name__)
@@ -27,9 +28,9 @@ CHARTS = {"monthly-sales": "/reports/monthly-sales.png"}
 # file name -> the ERP path of the CSV (a customer's statement: the ERP decides who may have it)
 FILES = {"statement": "/customers/{customer}/statement.csv"}
 CUSTOMER_CODE = re.compile(r"^[A-Z0-9][A-Z0-9._-]{0,31}$")
-FILE_UNAVAILABLE = "The file could not be made just now; the figures above are current."
+FILE_UNAVAILABLE = N_("The file could not be made just now; the figures above are current.")
 MAX_FILE_BYTES = 5_000_000
-UNAVAILABLE = "The chart could not be drawn just now; the figures above are current."
+UNAVAILABLE = N_("The chart could not be drawn just now; the figures above are current.")
 MAX_PNG_BYTES = 5_000_000
 
 

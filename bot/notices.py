@@ -13,14 +13,19 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from bot.assistant import Button, Reply
+from bot.i18n import N_, _, day, money
 
 Payload = Mapping[str, Any]
 
-REASONS = {"CREDIT": "over the credit limit", "PRICE": "a price below what the rep may give"}
+REASONS = {
+    "CREDIT": N_("over the credit limit"),
+    "PRICE": N_("a price below what the rep may give"),
+}
 
 
 def notice_for(event_type: str, payload: Payload) -> Reply | None:
-    """The message for an event; None for an event that is not news for anyone."""
+    """The message for an event, in the language being written in (bot/i18n.py `speaking`);
+    None for an event that is not news for anyone."""
     word = WORDING.get(event_type)
     return None if word is None else word(payload)
 
@@ -31,112 +36,169 @@ def intent(name: str, **entities: str) -> str:
 
 
 def _order(payload: Payload) -> str:
-    return str(payload.get("order_number", "your order"))
+    return str(payload["order_number"]) if "order_number" in payload else _("your order")
+
+
+def _total(payload: Payload, field: str = "total") -> str:
+    """An amount of the event, in the event's currency when it names one."""
+    return money(payload.get(field), payload.get("currency"))
 
 
 def _status_button(payload: Payload) -> Button:
-    return Button("Order status", intent("check_order_status", order_number=_order(payload)))
+    return Button(_("Order status"), intent("check_order_status", order_number=_order(payload)))
 
 
 def _confirmed(payload: Payload) -> Reply:
     return Reply(
-        f"Good news: order {_order(payload)} (total {payload.get('total')}) is confirmed. "
-        "The stock is reserved and the warehouse is preparing it.",
+        _(
+            "Good news: order {order} (total {total}) is confirmed. "
+            "The stock is reserved and the warehouse is preparing it."
+        ).format(order=_order(payload), total=_total(payload)),
         (_status_button(payload),),
     )
 
 
 def _awaiting_stock(payload: Payload) -> Reply:
-    missing = ", ".join(
-        f"{line.get('quantity')} x {line.get('sku')}"
+    missing = _(", ").join(
+        _("{quantity} x {sku}").format(quantity=line.get("quantity"), sku=line.get("sku"))
         for line in payload.get("shortfall") or []
         if isinstance(line, Mapping)
     )
-    short = f" Short: {missing}." if missing else ""
+    short = _(" Short: {missing}.").format(missing=missing) if missing else ""
     return Reply(
-        f"Order {_order(payload)} is accepted but waiting for stock.{short} "
-        "It has been put on the replenishment list; I'll tell you when it is confirmed.",
+        _(
+            "Order {order} is accepted but waiting for stock.{short} "
+            "It has been put on the replenishment list; I'll tell you when it is confirmed."
+        ).format(order=_order(payload), short=short),
         (_status_button(payload),),
     )
 
 
 def _shipped(payload: Payload) -> Reply:
     invoice = payload.get("invoice_number")
-    billed = f" Invoice {invoice} is on its way." if invoice else ""
+    billed = _(" Invoice {invoice} is on its way.").format(invoice=invoice) if invoice else ""
     return Reply(
-        f"Order {_order(payload)} has shipped with {payload.get('carrier')}, tracking number "
-        f"{payload.get('tracking_number')}.{billed}",
-        (Button("Track it", intent("track_shipment", order_number=_order(payload))),),
+        _(
+            "Order {order} has shipped with {carrier}, tracking number {tracking_number}.{billed}"
+        ).format(
+            order=_order(payload),
+            carrier=payload.get("carrier"),
+            tracking_number=payload.get("tracking_number"),
+            billed=billed,
+        ),
+        (Button(_("Track it"), intent("track_shipment", order_number=_order(payload))),),
     )
 
 
 def _cancelled(payload: Payload) -> Reply:
     reason = payload.get("reason")
-    return Reply(
-        f"Order {_order(payload)} has been cancelled"
-        + (f" ({reason})" if reason else "")
-        + ". Nothing of it will be shipped or billed."
-    )
+    if reason:
+        words = _(
+            "Order {order} has been cancelled ({reason}). Nothing of it will be shipped or billed."
+        )
+    else:
+        words = _("Order {order} has been cancelled. Nothing of it will be shipped or billed.")
+    return Reply(words.format(order=_order(payload), reason=reason))
 
 
 def _rejected(payload: Payload) -> Reply:
-    reason = str(payload.get("reason") or "no reason was given")
+    reason = str(payload.get("reason") or _("no reason was given"))
     return Reply(
-        f"Order {_order(payload)} for {payload.get('customer_code')} was not approved: {reason}. "
-        "It is back in draft: change it and submit it again, or cancel it.",
+        _(
+            "Order {order} for {customer} was not approved: {reason}. "
+            "It is back in draft: change it and submit it again, or cancel it."
+        ).format(order=_order(payload), customer=payload.get("customer_code"), reason=reason),
         (_status_button(payload),),
     )
 
 
 def _approval_requested(payload: Payload) -> Reply:
     number = _order(payload)
-    reasons = ", ".join(
-        REASONS.get(str(reason), str(reason).lower().replace("_", " "))
+    reasons = _(", ").join(
+        _(REASONS[str(reason)]) if str(reason) in REASONS else str(reason).lower().replace("_", " ")
         for reason in payload.get("reasons") or []
     )
     return Reply(
-        f"Order {number} for {payload.get('customer_code')} (total {payload.get('total')}) "
-        f"needs your approval: {reasons or 'held for review'}.",
+        _("Order {order} for {customer} (total {total}) needs your approval: {reasons}.").format(
+            order=number,
+            customer=payload.get("customer_code"),
+            total=_total(payload),
+            reasons=reasons or _("held for review"),
+        ),
         (
-            Button(f"Approve {number}", intent("approve_order", order_number=number)),
-            Button(f"Reject {number}", intent("reject_order", order_number=number)),
+            Button(
+                _("Approve {number}").format(number=number),
+                intent("approve_order", order_number=number),
+            ),
+            Button(
+                _("Reject {number}").format(number=number),
+                intent("reject_order", order_number=number),
+            ),
         ),
     )
 
 
 def _overdue(payload: Payload) -> Reply:
     days = payload.get("days_overdue")
-    late = f"{days} day{'s' if days != 1 else ''} overdue" if days else "overdue"
+    if not days:
+        late = _("overdue")
+    elif days == 1:
+        late = _("{days} day overdue").format(days=days)
+    else:
+        late = _("{days} days overdue").format(days=days)
     # An opening invoice (imported from the previous system) has no order to name.
-    order = f" (order {payload['order_number']})" if payload.get("order_number") else ""
+    order = (
+        _(" (order {order})").format(order=payload["order_number"])
+        if payload.get("order_number")
+        else ""
+    )
     return Reply(
-        f"Invoice {payload.get('invoice_number')}{order} is {late}: "
-        f"{payload.get('balance')} is still open, due on {payload.get('due_on')}. "
-        "If you have paid already, thank you, and please ignore this message.",
-        (Button("My invoices", intent("my_invoices")),),
+        _(
+            "Invoice {invoice}{order} is {late}: {balance} is still open, due on {due_on}. "
+            "If you have paid already, thank you, and please ignore this message."
+        ).format(
+            invoice=payload.get("invoice_number"),
+            order=order,
+            late=late,
+            balance=_total(payload, "balance"),
+            due_on=day(payload.get("due_on")),
+        ),
+        (Button(_("My invoices"), intent("my_invoices")),),
     )
 
 
 def _return_received(payload: Payload) -> Reply:
     return Reply(
-        f"We have received return {payload.get('return_number')} for order {_order(payload)}. "
-        f"Credit note {payload.get('credit_note_number')} for {payload.get('credit_amount')} "
-        f"has been issued against invoice {payload.get('invoice_number')}."
+        _(
+            "We have received return {return_number} for order {order}. "
+            "Credit note {credit_note} for {amount} has been issued against invoice {invoice}."
+        ).format(
+            return_number=payload.get("return_number"),
+            order=_order(payload),
+            credit_note=payload.get("credit_note_number"),
+            amount=_total(payload, "credit_amount"),
+            invoice=payload.get("invoice_number"),
+        )
     )
 
 
 def _replenishment_requested(payload: Payload) -> Reply:
-    sku = payload.get("sku", "a product")
+    sku = payload["sku"] if "sku" in payload else _("a product")
+    name = payload["name"] if "name" in payload else _("see the catalog")
+    quantity = payload["quantity"] if "quantity" in payload else _("the reorder quantity")
     available = payload.get("available")
     below = (
-        f" Available is {available}, under its reorder point of {payload.get('reorder_point')}."
+        _(" Available is {available}, under its reorder point of {reorder_point}.").format(
+            available=available, reorder_point=payload.get("reorder_point")
+        )
         if available is not None
         else ""
     )
     return Reply(
-        f"Replenishment needed: {sku} ({payload.get('name', 'see the catalog')}).{below} "
-        f"A request for {payload.get('quantity', 'the reorder quantity')} has been opened; "
-        "book the goods in as a stock receipt when they arrive."
+        _(
+            "Replenishment needed: {sku} ({name}).{below} A request for {quantity} has been "
+            "opened; book the goods in as a stock receipt when they arrive."
+        ).format(sku=sku, name=name, below=below, quantity=quantity)
     )
 
 

@@ -5,6 +5,7 @@ chats to tell, decided by the ERP). For each event and chat: claim the pair in t
 store (once only, across restarts and processes), word it (bot/notices.py), send it; when
 sending fails for a while (Telegram or the network down) the claim is released and the pass
 stops there, so the cursor never moves past an event not yet told, and the next pass retries.
+Each chat is told in its own language: the one it last spoke in (bot/i18n.py).
 A chat that can never be told (it blocked the bot, Telegram is not configured) is logged and
 skipped. The cursor moves after each event: a restart resumes where it stopped. A first
 start begins at the feed's end, and events older than NOTIFIER_MAX_AGE_HOURS are not told.
@@ -23,8 +24,9 @@ from typing import Any
 import httpx
 
 from bot.delivery import Delivery, NotNow, Undeliverable
+from bot.i18n import chat_language, speaking
 from bot.metrics import METRICS
-from bot.notices import notice_for
+from bot.notices import WORDING
 from bot.relay import Relay
 from bot.store import GatewayStore
 from telemetry.logs import chat_tag
@@ -118,14 +120,17 @@ class Notifier:
             occurred = occurred.replace(tzinfo=UTC)
         if datetime.now(UTC) - occurred > self.max_age:
             return  # old news: what the chat asks now is answered with the order as it is
-        notice = notice_for(str(event["type"]), event.get("payload") or {})
-        if notice is None:
-            return
+        kind, payload = str(event["type"]), event.get("payload") or {}
+        if kind not in WORDING:
+            return  # not news for anyone
         event_id = int(event["id"])
         for chat in event.get("audience") or []:
             if not await asyncio.to_thread(self.store.claim, event_id, chat):
                 continue  # told already (an earlier pass, or another gateway process)
             try:
+                # worded for each chat in its own language (the one it last spoke in)
+                with speaking(await chat_language(self.store, chat)):
+                    notice = WORDING[kind](payload)
                 await self.deliver(chat, await self.relay.remember_buttons(chat, notice))
             except Undeliverable as error:
                 log.warning(

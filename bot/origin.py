@@ -18,14 +18,11 @@ from urllib.parse import urlsplit
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from bot.asgi import send_problem
+from bot.asgi import client_language, send_problem
+from bot.i18n import N_, _, speaking
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-REFUSED = {
-    "code": "CROSS_SITE_REQUEST",
-    "message": "This request did not come from the chat page. Open the chat page and try again.",
-    "details": {},
-}
+REFUSED = N_("This request did not come from the chat page. Open the chat page and try again.")
 
 
 class SameOriginOnly:
@@ -38,7 +35,10 @@ class SameOriginOnly:
             await self.app(scope, receive, send)
             return
         if self.from_elsewhere(Headers(scope=scope)):
-            await send_problem(send, 403, REFUSED)
+            with speaking(client_language(scope)):
+                message = _(REFUSED)
+            problem = {"code": "CROSS_SITE_REQUEST", "message": message, "details": {}}
+            await send_problem(send, 403, problem)
             return
         await self.app(scope, receive, send)
 

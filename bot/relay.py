@@ -12,12 +12,13 @@ from dataclasses import replace
 
 from bot.assistant import Assistant, Reply
 from bot.handoff import Forwarded, Handoff
+from bot.i18n import N_, _, chat_language, speaking
 from bot.language import choose, from_locale, next_language
 from bot.linking import UNAVAILABLE, Linker, is_token
 from bot.store import GatewayStore
 from telemetry.logs import request_scope
 
-EXPIRED_BUTTON = (
+EXPIRED_BUTTON = N_(
     "That button is no longer active. Please tell me in your own words what you'd like to do."
 )
 # Typed commands (Telegram's /start and /help, or a slash typed in the web chat) become plain
@@ -43,9 +44,9 @@ class Relay:
         browser's Accept-Language), the first guess at the chat's language. Telegram's deep
         link arrives as "/start <token>": the chat is linked here, and the token never reaches
         the assistant."""
-        command, _, argument = text.strip().partition(" ")
+        command, _space, argument = text.strip().partition(" ")
         if command.split("@", 1)[0].lower() == "/start" and is_token(argument.strip()):
-            return await self.link(chat, argument.strip())
+            return await self.link(chat, argument.strip(), locale)
         language = await self.language_for(chat, text, locale)
         return await self._turn(chat, as_words(text), text.strip(), language)
 
@@ -63,31 +64,42 @@ class Relay:
             await asyncio.to_thread(self.store.choose_language, chat, language, asked)
         return language
 
-    async def link(self, chat: str, token: str) -> list[Reply]:
-        """Link `chat` by a one-tap link's token (bot/linking.py)."""
-        with request_scope():
+    async def link(self, chat: str, token: str, locale: str | None = None) -> list[Reply]:
+        """Link `chat` by a one-tap link's token (bot/linking.py), answered in the chat's
+        language (the client's locale for a chat that has none yet)."""
+        language = await self.language_for(chat, None, locale)
+        with request_scope(), speaking(language):
             if self.linker is None:
-                return [Reply(UNAVAILABLE)]
+                return [Reply(_(UNAVAILABLE))]
             return [Reply(await self.linker.link(chat, token))]
 
-    async def press(self, chat: str, payload: str) -> list[Reply]:
+    async def press(self, chat: str, payload: str, locale: str | None = None) -> list[Reply]:
         """A button press carrying the button's payload (web chat)."""
         if not await asyncio.to_thread(self.store.was_offered, chat, payload):
-            return [Reply(EXPIRED_BUTTON)]
-        return await self._turn(chat, payload, payload, await self.language_for(chat, None, None))
+            return await self.expired(chat, locale)
+        language = await self.language_for(chat, None, locale)
+        return await self._turn(chat, payload, payload, language)
 
-    async def press_token(self, chat: str, token: str) -> list[Reply]:
+    async def press_token(self, chat: str, token: str, locale: str | None = None) -> list[Reply]:
         """A button press carrying the button's token (Telegram callback data)."""
         payload = await asyncio.to_thread(self.store.offered_payload, chat, token)
         if payload is None:
-            return [Reply(EXPIRED_BUTTON)]
-        return await self._turn(chat, payload, payload, await self.language_for(chat, None, None))
+            return await self.expired(chat, locale)
+        language = await self.language_for(chat, None, locale)
+        return await self._turn(chat, payload, payload, language)
+
+    async def expired(self, chat: str, locale: str | None) -> list[Reply]:
+        """A press of a button that was not offered to `chat` (or too long ago), said in the
+        chat's language."""
+        with speaking(await chat_language(self.store, chat, locale)):
+            return [Reply(_(EXPIRED_BUTTON))]
 
     async def _turn(self, chat: str, message: str, said: str, language: str) -> list[Reply]:
         """`message` to the assistant (or to a person, when the chat is with one); `said` is
         how it reads in a transcript. Log lines of the turn carry its request id (the web
-        request's, or a new one for a Telegram update)."""
-        with request_scope():
+        request's, or a new one for a Telegram update); what the gateway writes itself in the
+        turn is in the turn's language."""
+        with request_scope(), speaking(language):
             return await self._turn_in_scope(chat, message, said, language)
 
     async def _turn_in_scope(

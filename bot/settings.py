@@ -55,6 +55,9 @@ class GatewaySettings(BaseSettings):
     # one person's private chat with the bot), and how long a quiet handoff lasts.
     staff_telegram_chat_id: int | None = None
     handoff_timeout_minutes: float = 30.0
+    # The language of what the gateway writes in the staff chat (a customer's chat is written
+    # to in its own language, bot/i18n.py).
+    staff_language: Literal["en", "zh"] = "en"
 
     # New web chats per client address per hour, and messages per chat per minute: a new chat
     # is a new identity, and so a fresh set of link-code guesses (bot/limits.py).

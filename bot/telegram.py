@@ -17,7 +17,7 @@ import logging
 from collections.abc import Awaitable, Sequence
 from typing import TYPE_CHECKING
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
+from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update, User
 from telegram.constants import ChatAction, ChatType, MessageLimit
 from telegram.error import TelegramError
 from telegram.ext import (
@@ -35,6 +35,8 @@ from telegram.ext import (
 from bot.assistant import Button, Reply
 from bot.charts import FILE_UNAVAILABLE, ChartSource
 from bot.charts import UNAVAILABLE as CHART_UNAVAILABLE
+from bot.i18n import DEFAULT, LANGUAGES, N_, _, chat_language, speaking
+from bot.language import from_locale
 from bot.metrics import METRICS
 from bot.store import GatewayStore
 from telemetry.logs import chat_tag
@@ -45,20 +47,24 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-ONLY_TEXT = (
+ONLY_TEXT = N_(
     "I can only read text messages. Please type what you need, for example "
     '"where is SO-2026-00042?" or "help".'
 )
-ONLY_PRIVATE = (
+ONLY_PRIVATE = N_(
     "I only talk in private chats, so that your orders and invoices stay between us. "
     "Please message me directly."
 )
-EDITED = "I only read new messages, not edits. Please send it again as a new message."
-STAFF_HELP = (
+EDITED = N_("I only read new messages, not edits. Please send it again as a new message.")
+STAFF_HELP = N_(
     "To answer a customer, reply to one of their messages here. Reply /release to one of "
     "them to hand that chat back to the assistant."
 )
-SOMETHING_WENT_WRONG = "Sorry, something went wrong on my side. Please try again in a minute."
+SOMETHING_WENT_WRONG = N_("Sorry, something went wrong on my side. Please try again in a minute.")
+CHOOSE = N_("Please choose:")  # above buttons that come without words
+# The commands Telegram lists in its menu (setMyCommands), in each language: typed, they are
+# words for the assistant (bot/relay.py COMMANDS).
+MENU = (("start", N_("Start the conversation")), ("help", N_("What I can do for you")))
 RETRIES_ON_FLOOD = 3  # a 429 is waited out (retry_after) this many times before giving up
 BUTTONS_PER_ROW = 2
 
@@ -77,11 +83,13 @@ class TelegramChannel:
         webhook: bool,
         charts: ChartSource,
         staff_chat_id: int | None = None,
+        staff_language: str = DEFAULT,
     ) -> None:
         self.relay = relay
         self.store = store
         self.charts = charts
         self.staff_chat_id = staff_chat_id
+        self.staff_language = staff_language
         builder = (
             ApplicationBuilder()
             .token(token)
@@ -114,9 +122,24 @@ class TelegramChannel:
 
     async def start(self, polling: bool) -> None:
         await self.application.initialize()
+        await self.register_commands()
         await self.application.start()
         if polling and self.application.updater is not None:
             await self.application.updater.start_polling(allowed_updates=Update.ALL_TYPES)
+
+    async def register_commands(self) -> None:
+        """Telegram's command menu in each language: Chinese for users whose Telegram speaks
+        Chinese (`language_code` "zh"), English for everyone else (the default list). A menu
+        that cannot be set is logged: the commands work typed all the same."""
+        for language in LANGUAGES:
+            with speaking(language):
+                commands = [BotCommand(name, _(description)) for name, description in MENU]
+            try:
+                await self.application.bot.set_my_commands(
+                    commands, language_code=None if language == DEFAULT else language
+                )
+            except TelegramError as error:
+                log.warning("telegram's command menu (%s) not set: %s", language, error)
 
     async def use_webhook(self, url: str, secret: str) -> None:
         await self.application.bot.set_webhook(
@@ -136,6 +159,12 @@ class TelegramChannel:
         await self.application.update_queue.put(update)
 
     # -- handlers --------------------------------------------------------------------------
+
+    async def _language(self, chat_id: int, user: User | None) -> str:
+        """The language to write to a private chat in: the chat's (bot/i18n.py), or the
+        user's Telegram language for a chat that has none yet."""
+        locale = user.language_code if user else None
+        return await chat_language(self.store, identity(chat_id), locale)
 
     async def _drop_repeats(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if not await asyncio.to_thread(self.store.first_time, update.update_id):
@@ -167,14 +196,15 @@ class TelegramChannel:
             await query.edit_message_reply_markup(reply_markup=None)
         except TelegramError as error:
             log.info("could not remove the buttons of a message: %s", error)
-        replies = await self.relay.press_token(identity(chat_id), query.data)
+        locale = query.from_user.language_code if query.from_user else None
+        replies = await self.relay.press_token(identity(chat_id), query.data, locale)
         await self.send(chat_id, replies)
 
     async def _on_staff(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.effective_message
         if message is None or message.text is None or message.reply_to_message is None:
             return
-        name = message.from_user.first_name if message.from_user else "Our team"
+        name = message.from_user.first_name if message.from_user else None
         answer = await self.relay.handoff.staff_replied(
             message.reply_to_message.message_id, message.text, name
         )
@@ -184,12 +214,14 @@ class TelegramChannel:
     async def _on_staff_chatter(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.effective_message
         if message is not None and (message.text or "").startswith("/"):
-            await message.reply_text(STAFF_HELP)
+            with speaking(self.staff_language):
+                await message.reply_text(_(STAFF_HELP))
 
     async def _on_edited(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.effective_message
         if message is not None and message.chat.type == ChatType.PRIVATE:
-            await context.bot.send_message(message.chat_id, EDITED)
+            with speaking(await self._language(message.chat_id, update.effective_user)):
+                await context.bot.send_message(message.chat_id, _(EDITED))
 
     async def _on_group(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         # said once, when someone addresses the bot there; everything else in a group is ignored
@@ -208,12 +240,16 @@ class TelegramChannel:
                 message.chat_id,
                 message.chat_id,
             )
-            await message.reply_text(ONLY_PRIVATE)
+            # the person who addressed the bot: their Telegram's language
+            user = update.effective_user
+            with speaking(from_locale(user.language_code if user else None)):
+                await message.reply_text(_(ONLY_PRIVATE))
 
     async def _on_other(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.effective_message
         if message is not None:  # photo, sticker, voice, location, document, ...
-            await message.reply_text(ONLY_TEXT)
+            with speaking(await self._language(message.chat_id, update.effective_user)):
+                await message.reply_text(_(ONLY_TEXT))
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.error("telegram update failed", exc_info=context.error)
@@ -221,13 +257,20 @@ class TelegramChannel:
             chat = update.effective_chat
             if chat.type == ChatType.PRIVATE:
                 try:
-                    await context.bot.send_message(chat.id, SOMETHING_WENT_WRONG)
+                    with speaking(await self._language(chat.id, update.effective_user)):
+                        await context.bot.send_message(chat.id, _(SOMETHING_WENT_WRONG))
                 except TelegramError:
                     log.warning("could not tell %s about the failure", chat_tag(identity(chat.id)))
 
     # -- sending ---------------------------------------------------------------------------
 
     async def send(self, chat_id: int, replies: Sequence[Reply]) -> None:
+        """`replies` to a private chat; what the gateway adds of its own words (a chart that
+        could not be drawn, "Please choose:") is in the chat's language."""
+        with speaking(await self._language(chat_id, None)):
+            await self._send(chat_id, replies)
+
+    async def _send(self, chat_id: int, replies: Sequence[Reply]) -> None:
         bot = self.application.bot
         for reply in replies:
             parts = split_text(reply.text) if reply.text else []
@@ -237,13 +280,13 @@ class TelegramChannel:
             if reply.chart:
                 png = await self.charts.png(identity(chat_id), reply.chart)
                 if png is None:
-                    await counted(bot.send_message(chat_id, CHART_UNAVAILABLE))
+                    await counted(bot.send_message(chat_id, _(CHART_UNAVAILABLE)))
                 else:
                     await counted(bot.send_photo(chat_id, png))
             if reply.file:
                 content = await self.charts.csv(identity(chat_id), reply.file)
                 if content is None:
-                    await counted(bot.send_message(chat_id, FILE_UNAVAILABLE))
+                    await counted(bot.send_message(chat_id, _(FILE_UNAVAILABLE)))
                 else:
                     document = InputFile(content, filename=reply.file.filename)
                     await counted(bot.send_document(chat_id, document))
@@ -253,7 +296,7 @@ class TelegramChannel:
                     bot.send_message(chat_id, part, reply_markup=markup if last else None)
                 )
             if markup is not None and not parts:
-                await counted(bot.send_message(chat_id, "Please choose:", reply_markup=markup))
+                await counted(bot.send_message(chat_id, _(CHOOSE), reply_markup=markup))
 
 
 async def counted(sending: Awaitable[object]) -> None:

@@ -23,15 +23,18 @@ from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
+from fastapi.responses import HTMLResponse, JSONResponse, StreamingResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field, model_validator
 from starlette.middleware.sessions import SessionMiddleware
 
 from bot.assistant import Reply
 from bot.charts import CHARTS, Chart, ChartSource, file_from
+from bot.i18n import N_, _, chat_language, known, speaking
+from bot.language import from_locale
 from bot.limits import SlidingWindow
 from bot.origin import SameOriginOnly
+from bot.page import page as page_in
 from bot.push import WebPush
 from bot.store import GatewayStore
 
@@ -43,6 +46,15 @@ STATIC = Path(__file__).parent / "static"
 SESSION_COOKIE = "chat_session"
 SESSION_DAYS = 30
 MAX_TEXT = 2000
+# What the page shows when a request is refused (in the chat's language)
+UNREADABLE = N_("The message could not be read.")
+TOO_MANY = N_("Too many messages in a short time. Please wait a moment.")
+OPEN_THE_PAGE = N_("Open the chat page first.")
+OPEN_THE_PAGE_TO_START = N_("Open the chat page first: it starts your chat session.")
+NO_SUCH_CHART = N_("There is no such chart.")
+CHART_NOT_AVAILABLE = N_("The chart is not available.")
+NO_SUCH_FILE = N_("There is no such file.")
+FILE_NOT_AVAILABLE = N_("The file is not available.")
 # The page loads nothing from elsewhere (it must work with no internet).
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self'; "
@@ -117,6 +129,19 @@ def create_web_app(
     app.add_middleware(SameOriginOnly, allowed_origins=allowed_origins)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
+    async def language_of(request: Request) -> str:
+        """The language to write to this browser in: its chat's (bot/i18n.py), else its
+        Accept-Language."""
+        locale = request.headers.get("accept-language")
+        session = request.scope.get("session") or {}
+        if isinstance(session.get("id"), str):
+            return await chat_language(store, f"web:{session['id']}", locale)
+        return known(from_locale(locale))
+
+    async def refused(request: Request, status: int, code: str, message: str) -> JSONResponse:
+        with speaking(await language_of(request)):
+            return problem(status, code, _(message))
+
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, error: RequestValidationError) -> JSONResponse:
         # a malformed body is the sender's mistake: 422 with the ERP's error shape, never a 500
@@ -124,18 +149,18 @@ def create_web_app(
             {"field": ".".join(str(part) for part in item["loc"][1:]), "problem": item["msg"]}
             for item in error.errors()
         ]
-        return problem(
-            422, "VALIDATION_ERROR", "The message could not be read.", {"errors": problems}
-        )
+        with speaking(await language_of(request)):
+            return problem(422, "VALIDATION_ERROR", _(UNREADABLE), {"errors": problems})
 
     @app.exception_handler(TooFast)
     async def too_fast(request: Request, error: TooFast) -> JSONResponse:
-        response = problem(
-            429,
-            "RATE_LIMITED",
-            "Too many messages in a short time. Please wait a moment.",
-            {"retry_after_seconds": round(error.retry_after, 1)},
-        )
+        with speaking(await language_of(request)):
+            response = problem(
+                429,
+                "RATE_LIMITED",
+                _(TOO_MANY),
+                {"retry_after_seconds": round(error.retry_after, 1)},
+            )
         response.headers["Retry-After"] = str(max(1, round(error.retry_after)))
         return response
 
@@ -153,14 +178,14 @@ def create_web_app(
         return f"web:{session_id}"
 
     @app.get("/", include_in_schema=False)
-    async def page(request: Request) -> FileResponse:
+    async def page(request: Request) -> HTMLResponse:
         # The session starts with the page, before its script runs; only when the page is
         # opened as a page: another site's <img src> or frame would use up the address's
-        # quota of new chats.
+        # quota of new chats. The page is in the chat's language (bot/page.py).
         if request.headers.get("sec-fetch-dest", "document") == "document":
             chat_of(request)
-        return FileResponse(
-            STATIC / "index.html",
+        return HTMLResponse(
+            page_in(await language_of(request)),
             headers={
                 "Content-Security-Policy": CONTENT_SECURITY_POLICY,
                 "Cache-Control": "no-cache",
@@ -177,8 +202,10 @@ def create_web_app(
     @app.post("/chat/session")
     async def start_session(request: Request, body: NewSession | None = None) -> dict[str, str]:
         """This browser's chat, started if it has none; a new one (the old left behind) only
-        when the page asks `{"new": true}`."""
-        return {"identity": chat_of(request, new=bool(body and body.new))}
+        when the page asks `{"new": true}`; and the language it is answered in."""
+        chat = chat_of(request, new=bool(body and body.new))
+        locale = request.headers.get("accept-language")
+        return {"identity": chat, "language": await chat_language(store, chat, locale)}
 
     @app.post("/chat/link")
     async def link(body: LinkToken, request: Request) -> dict[str, Any]:
@@ -187,30 +214,41 @@ def create_web_app(
         wait = limits.messages.try_acquire(chat)
         if wait is not None:
             raise TooFast(wait)
-        return {"replies": [as_json(reply) for reply in await relay.link(chat, body.token)]}
+        locale = request.headers.get("accept-language")
+        replies = await relay.link(chat, body.token, locale)
+        return {
+            "replies": [as_json(reply) for reply in replies],
+            "language": await chat_language(store, chat, locale),
+        }
 
     @app.post("/chat/messages")
     async def message(body: ChatMessage, request: Request) -> dict[str, Any]:
+        """A message or a button press; the answer names the chat's language after it (the
+        page's own words follow it)."""
         chat = chat_of(request)
         wait = limits.messages.try_acquire(chat)
         if wait is not None:
             raise TooFast(wait)
+        locale = request.headers.get("accept-language")
         if body.payload:
-            replies = await relay.press(chat, body.payload)
+            replies = await relay.press(chat, body.payload, locale)
         else:
-            replies = await relay.say(chat, body.text or "", request.headers.get("accept-language"))
-        return {"replies": [as_json(reply) for reply in replies]}
+            replies = await relay.say(chat, body.text or "", locale)
+        return {
+            "replies": [as_json(reply) for reply in replies],
+            "language": await chat_language(store, chat, locale),
+        }
 
     @app.get("/chat/charts/{name}.png", include_in_schema=False)
     async def chart(name: str, request: Request, year: int = Query(ge=2000, le=2100)) -> Response:
         """A chart the assistant showed this chat, drawn by the ERP for this chat's account."""
         if "id" not in request.session:
-            return problem(401, "NO_SESSION", "Open the chat page first.")
+            return await refused(request, 401, "NO_SESSION", OPEN_THE_PAGE)
         if name not in CHARTS:
-            return problem(404, "NOT_FOUND", "There is no such chart.")
+            return await refused(request, 404, "NOT_FOUND", NO_SUCH_CHART)
         png = await charts.png(chat_of(request), Chart(name, year))
         if png is None:
-            return problem(404, "NOT_FOUND", "The chart is not available.")
+            return await refused(request, 404, "NOT_FOUND", CHART_NOT_AVAILABLE)
         return Response(png, media_type="image/png", headers={"Cache-Control": "private, no-store"})
 
     @app.get("/chat/files/{name}.csv", include_in_schema=False)
@@ -218,13 +256,13 @@ def create_web_app(
         """A file the assistant offered this chat (a statement), from the ERP for this chat's
         account: another customer's is refused by the ERP."""
         if "id" not in request.session:
-            return problem(401, "NO_SESSION", "Open the chat page first.")
+            return await refused(request, 401, "NO_SESSION", OPEN_THE_PAGE)
         wanted = file_from({"name": name, "customer": customer})
         if wanted is None:
-            return problem(404, "NOT_FOUND", "There is no such file.")
+            return await refused(request, 404, "NOT_FOUND", NO_SUCH_FILE)
         content = await charts.csv(chat_of(request), wanted)
         if content is None:
-            return problem(404, "NOT_FOUND", "The file is not available.")
+            return await refused(request, 404, "NOT_FOUND", FILE_NOT_AVAILABLE)
         return Response(
             content,
             media_type="text/csv; charset=utf-8",
@@ -238,9 +276,7 @@ def create_web_app(
     async def events(request: Request) -> Response:
         """Server-sent events: messages the gateway pushes to this browser's chat."""
         if "id" not in request.session:
-            return problem(
-                401, "NO_SESSION", "Open the chat page first: it starts your chat session."
-            )
+            return await refused(request, 401, "NO_SESSION", OPEN_THE_PAGE_TO_START)
         chat = chat_of(request)
 
         async def stream() -> AsyncIterator[str]:

@@ -1,5 +1,7 @@
 // The web chat page: sends what the user types or presses to the gateway, shows the replies,
 // and listens for messages the gateway pushes (server-sent events). No framework, no CDN.
+// Its own words are in the chat's language: the server fills the page in it and names it in
+// each answer ("language"); the page switches when it changes (bot/page.py).
 "use strict";
 
 const list = document.getElementById("messages");
@@ -7,6 +9,41 @@ const form = document.getElementById("composer");
 const input = document.getElementById("text");
 const typing = document.getElementById("typing");
 const sendButton = form.querySelector("button");
+
+const page = JSON.parse(document.getElementById("page-texts").textContent);
+let language = document.documentElement.dataset.language || "en";
+
+// The page's text `name` in the chat's language, with {placeholders} filled from `values`.
+function t(name, values) {
+  const text = (page.texts[language] || page.texts.en)[name] || page.texts.en[name] || "";
+  return text.replace(/\{(\w+)\}/g, (whole, key) => (values && key in values ? values[key] : whole));
+}
+
+// The introduction names the word to type for help as a key: text, a <kbd>, text.
+function showIntro(element) {
+  const [before, after] = t("intro").split("{help}");
+  const key = document.createElement("kbd");
+  key.textContent = t("help");
+  element.replaceChildren(before, key, after === undefined ? "" : after);
+}
+
+// Put the page's own words in `next` (a language the server named) when it is another.
+function useLanguage(next) {
+  if (!next || next === language || !page.texts[next]) return;
+  language = next;
+  document.documentElement.lang = page.languages[next] || next;
+  document.documentElement.dataset.language = next;
+  for (const element of document.querySelectorAll("[data-text]")) {
+    if (element.dataset.text === "intro") showIntro(element);
+    else element.textContent = t(element.dataset.text);
+  }
+  for (const element of document.querySelectorAll("[data-text-placeholder]")) {
+    element.placeholder = t(element.dataset.textPlaceholder);
+  }
+  for (const element of document.querySelectorAll("[data-text-aria-label]")) {
+    element.setAttribute("aria-label", t(element.dataset.textAriaLabel));
+  }
+}
 
 function scrollDown() {
   list.scrollTop = list.scrollHeight;
@@ -24,7 +61,7 @@ function addMessage(mine, reply) {
   if (reply.image_url) {
     const image = document.createElement("img");
     image.src = reply.image_url;
-    image.alt = reply.text || "chart";
+    image.alt = reply.text || t("chart");
     item.appendChild(image);
   }
   if (reply.file && reply.file.url) {
@@ -32,7 +69,7 @@ function addMessage(mine, reply) {
     link.className = "file";
     link.href = reply.file.url;
     link.download = reply.file.name;
-    link.textContent = "Download " + reply.file.name;
+    link.textContent = t("download", { name: reply.file.name });
     item.appendChild(link);
   }
   if (reply.buttons && reply.buttons.length) {
@@ -72,13 +109,14 @@ async function send(body, shown) {
     });
     const answer = await response.json();
     if (!response.ok) {
-      addMessage(false, { text: answer.message || "Sorry, that message could not be sent." });
+      addMessage(false, { text: answer.message || t("not_sent") });
       return;
     }
+    useLanguage(answer.language);
     for (const reply of answer.replies) addMessage(false, reply);
   } catch (error) {
     // the request may or may not have arrived: say so rather than "nothing was sent"
-    addMessage(false, { text: "Sorry, I couldn't reach the assistant. Please check your connection and try again in a minute." });
+    addMessage(false, { text: t("unreachable") });
   } finally {
     busy(false);
     input.focus();
@@ -108,12 +146,13 @@ async function linkChat(token, row) {
     });
     const answer = await response.json();
     if (!response.ok) {
-      addMessage(false, { text: answer.message || "Sorry, this chat could not be linked." });
+      addMessage(false, { text: answer.message || t("not_linked") });
       return;
     }
+    useLanguage(answer.language);
     for (const reply of answer.replies) addMessage(false, reply);
   } catch (error) {
-    addMessage(false, { text: "Sorry, I couldn't reach the assistant. Please open the link again in a minute." });
+    addMessage(false, { text: t("link_unreachable") });
   } finally {
     busy(false);
   }
@@ -124,16 +163,16 @@ function offerLink(token) {
   item.className = "message theirs";
   const bubble = document.createElement("div");
   bubble.className = "bubble";
-  bubble.textContent = "You opened a sign-in link. Link this chat to the account it was sent for?";
+  bubble.textContent = t("link_offer");
   const row = document.createElement("div");
   row.className = "buttons";
   const yes = document.createElement("button");
   yes.type = "button";
-  yes.textContent = "Link this chat";
+  yes.textContent = t("link_yes");
   yes.addEventListener("click", () => linkChat(token, row));
   const no = document.createElement("button");
   no.type = "button";
-  no.textContent = "Not now";
+  no.textContent = t("link_no");
   no.addEventListener("click", () => {
     for (const other of row.querySelectorAll("button")) other.disabled = true;
   });

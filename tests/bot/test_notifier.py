@@ -5,6 +5,7 @@ page's event stream (or kept until a page opens)."""
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 import subprocess
 import time
@@ -22,7 +23,7 @@ from bot.notifier import CURSOR
 from bot.store import GatewayStore
 from erp_backend.domain.notifications import AUDIENCES
 from tests.bot.conftest import TOKEN, Gateway, pushed
-from tests.bot.peers import BotApi, RasaRest
+from tests.bot.peers import BotApi, RasaRest, said_in_private
 from tests.product import ERP_CLI, RunningErp, seeded_erp
 
 CUSTOMER_CHAT = 700001  # a contact of CUST-0004
@@ -250,3 +251,100 @@ def test_a_rejection_reaches_the_rep_and_an_overdue_invoice_the_customer(
     assert f"Invoice {invoice}" in overdue
     assert "40 days overdue" in overdue
     assert bot_api.texts_to(REP_CHAT) == [to_rep]
+
+
+def told(bot_api: BotApi, chat: int, count: int) -> list[dict[str, Any]]:
+    """What `chat` was sent once it has `count` messages (their sendMessage parameters)."""
+    bot_api.wait_for("sendMessage", count, chat_id=chat)
+    return [p for p in bot_api.made("sendMessage") if str(p["chat_id"]) == str(chat)]
+
+
+def test_each_chat_is_told_in_its_own_language(
+    erp: RunningErp, bot_api: BotApi, notifying: Notifying, tmp_path: Path
+) -> None:
+    """A chat that speaks Chinese hears the news in Chinese, one that speaks English in
+    English: confirmed, shipped, rejected and overdue alike (bot/i18n.py)."""
+    erp.link(f"telegram:{CUSTOMER_CHAT}", customer_code="CUST-0004")
+    erp.link(f"telegram:{OTHER_CONTACT_CHAT}", customer_code="CUST-0004")
+    erp.link(f"telegram:{REP_CHAT}", principal_name="tom.becker")
+    with erp.as_manager() as manager:
+        invoices = manager.get("/invoices", params={"customer_code": "CUST-0004", "open": True})
+        invoice = invoices.json()["items"][0]["number"]
+    with notifying(), erp.as_manager() as staff:
+        following(tmp_path)
+        # the chats' languages: what they last spoke in, or their Telegram's for a neutral one
+        bot_api.push(said_in_private(CUSTOMER_CHAT, "我的订单到哪了"))
+        bot_api.push(said_in_private(OTHER_CONTACT_CHAT, "where is my order"))
+        bot_api.push(said_in_private(REP_CHAT, "SO-2026-00001", language_code="zh-hans"))
+        for chat in (CUSTOMER_CHAT, OTHER_CONTACT_CHAT, REP_CHAT):
+            told(bot_api, chat, 1)
+
+        order = place(erp)
+        number = order["number"]
+        assert order["status"] == "confirmed"
+        for chat in (CUSTOMER_CHAT, OTHER_CONTACT_CHAT, REP_CHAT):
+            told(bot_api, chat, 2)
+        total = order["total"]
+        chinese = told(bot_api, CUSTOMER_CHAT, 2)[1]
+        assert chinese["text"] == (
+            f"好消息：订单{number}（合计{total}）已确认。库存已预留，仓库正在备货。"
+        )
+        (button,) = [key for row in chinese["reply_markup"]["inline_keyboard"] for key in row]
+        assert button["text"] == "订单状态"
+        assert bot_api.texts_to(REP_CHAT)[1] == chinese["text"]
+        english = told(bot_api, OTHER_CONTACT_CHAT, 2)[1]
+        assert english["text"] == (
+            f"Good news: order {number} (total {total}) is confirmed. "
+            "The stock is reserved and the warehouse is preparing it."
+        )
+        (button,) = [key for row in english["reply_markup"]["inline_keyboard"] for key in row]
+        assert button["text"] == "Order status"
+
+        for step in ("pick", "pack"):
+            assert staff.post(f"/orders/{number}/{step}").status_code == 200
+        shipped = staff.post(
+            f"/orders/{number}/ship",
+            json={"carrier": "DHL Freight", "tracking_number": "JD0146000088"},
+        )
+        assert shipped.status_code == 200, shipped.text
+        eventually(lambda: len(bot_api.texts_to(CUSTOMER_CHAT)) == 3)
+        eventually(lambda: len(bot_api.texts_to(OTHER_CONTACT_CHAT)) == 3)
+        assert bot_api.texts_to(CUSTOMER_CHAT)[2].startswith(
+            f"订单{number}已发货，承运商：DHL Freight，运单号：JD0146000088。"
+        )
+        assert bot_api.texts_to(OTHER_CONTACT_CHAT)[2].startswith(
+            f"Order {number} has shipped with DHL Freight, tracking number JD0146000088."
+        )
+
+        held = place(erp, discount="15")
+        rejected = staff.post(f"/orders/{held['number']}/reject", json={"reason": "折扣太高"})
+        assert rejected.status_code == 200, rejected.text
+        eventually(lambda: any("驳回" in text for text in bot_api.texts_to(REP_CHAT)))
+        (to_rep,) = [text for text in bot_api.texts_to(REP_CHAT) if "驳回" in text]
+        assert to_rep.startswith(f"CUST-0004的订单{held['number']}已被驳回：折扣太高。")
+
+        erp_database = tmp_path / "erp.db"
+        with sqlite3.connect(erp_database) as database:
+            database.execute(
+                "UPDATE invoices SET due_on = date('now', '-40 days'), "
+                "overdue_notified_on = NULL WHERE number = ?",
+                (invoice,),
+            )
+        swept = subprocess.run(
+            [ERP_CLI, "sweep"],
+            env={**os.environ, "ERP_DATABASE_URL": f"sqlite:///{erp_database}"},
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert swept.returncode == 0, swept.stderr
+        eventually(lambda: any(invoice in text for text in bot_api.texts_to(CUSTOMER_CHAT)))
+        eventually(lambda: any(invoice in text for text in bot_api.texts_to(OTHER_CONTACT_CHAT)))
+    (overdue_zh,) = [text for text in bot_api.texts_to(CUSTOMER_CHAT) if invoice in text]
+    (overdue_en,) = [text for text in bot_api.texts_to(OTHER_CONTACT_CHAT) if invoice in text]
+    assert f"发票{invoice}" in overdue_zh
+    assert "已逾期40天" in overdue_zh
+    assert re.search(r"到期日为\d{4}年\d{1,2}月\d{1,2}日。", overdue_zh), overdue_zh
+    assert f"Invoice {invoice}" in overdue_en
+    assert "40 days overdue" in overdue_en
+    assert re.search(r"due on \d{4}-\d{2}-\d{2}\.", overdue_en), overdue_en
