@@ -24,7 +24,7 @@ HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _DIGIT = "零〇一二两三四五六七八九"
 _MULTIPLIER = "十百千万亿"
 # measure words and units a number counts: boxes, pallets, pieces, ...; days, weeks, months
-UNITS = "箱托个盒包袋件支卷瓶罐套副双对米条根只打桶把块片张台捆板份天日号周月年"
+UNITS = "箱托个盒包袋件支卷瓶罐套副双对米条根只打桶把块片张台捆板份颗粒天日号周月年"
 NUMERAL = re.compile(
     rf"\d+(?:\.\d+)?[{_MULTIPLIER}][\d{_DIGIT}{_MULTIPLIER}]*"  # 3千, 1万2, 2.5万
     rf"|[{_DIGIT}{_MULTIPLIER}]{{2,}}"  # 二十, 一百零五, 两千五

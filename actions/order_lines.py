@@ -102,7 +102,7 @@ ZH_UNITS = {
     "支": "cartridge",
 }
 _ZH_NUMBER = r"(\d+(?:\.\d+)?[千万]\d*|\d{1,7}|[零〇一二两三四五六七八九十百千万]+打?)"
-_ZH_MEASURE = r"([箱托个盒包袋件支卷瓶罐套副双对米条根只桶把块片张台捆板份])"
+_ZH_MEASURE = r"([箱托个盒包袋件支卷瓶罐套副双对米条根只桶把块片张台捆板份颗粒])"
 ZH_QUANTITY_BEFORE = re.compile(rf"{_ZH_NUMBER}\s*{_ZH_MEASURE}?\s*(?:的)?\s*$")
 # after the product: with a measure word ("二十箱"), or after "x", "×", "数量", "各"
 ZH_QUANTITY_AFTER = (

@@ -43,7 +43,7 @@ HAN_OR_NOT = re.compile(rf"[{HAN}]+|[^{HAN}]+")
 HAS_HAN = re.compile(rf"[{HAN}]")
 NUMERAL = "零〇一二两三四五六七八九十百千万几半"
 # the measure words an order is counted in (boxes, pallets, pieces, bags, ...)
-MEASURES = "箱托个盒包袋件支卷瓶罐套副双对米条根只打桶把块片张台捆板份天日号周年"
+MEASURES = "箱托个盒包袋件支卷瓶罐套副双对米条根只打桶把块片张台捆板份颗粒天日号周年"
 NUMERAL_AND_MEASURE = re.compile(rf"([{NUMERAL}]+)([{MEASURES}].*)")
 PUNCTUATION = re.compile(r"[\W_]+")
 # the pieces of a non-Han run inside Chinese: what lies between punctuation ("NUT-M10×200，
