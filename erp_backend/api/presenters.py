@@ -54,6 +54,7 @@ def product_out(product: Product) -> ProductOut:
         currency=product.currency or business_currency(),
         sku=product.sku,
         name=product.name,
+        name_zh=product.name_zh,
         unit_price=to_money(product.unit_price),
         unit=product.unit,
         on_hand=stock.on_hand,
@@ -77,6 +78,7 @@ def customer_out(customer: Customer) -> CustomerOut:
     return CustomerOut(
         code=customer.code,
         name=customer.name,
+        name_zh=customer.name_zh,
         credit_limit=to_money(customer.credit_limit),
         payment_terms_days=customer.payment_terms_days,
         active=customer.active,

@@ -171,6 +171,13 @@ Day = Annotated[date, BeforeValidator(_iso_day)]
 
 # Trade names a product is also searched by, comma-separated: "rawlplug, wall anchor".
 SearchTerms = Annotated[str, StringConstraints(max_length=500), Clean]
+# The name in Simplified Chinese, "" for none: "六角螺栓 M8×40 镀锌". Searched like the name.
+NameZh = Annotated[
+    str,
+    StringConstraints(max_length=200),
+    Clean,
+    Field(description='The name in Simplified Chinese ("六角螺栓 M8×40 镀锌"); "" for none.'),
+]
 
 
 class Input(BaseModel):
@@ -226,6 +233,7 @@ class ProductOut(BaseModel):
     currency: str = Field(default_factory=business_currency)  # ISO 4217
     sku: str
     name: str
+    name_zh: str = ""  # the name in Simplified Chinese, "" when it has none
     unit_price: Decimal
     unit: str
     on_hand: int
@@ -243,6 +251,7 @@ class ProductOut(BaseModel):
 class ProductCreate(Input):
     sku: Sku
     name: Annotated[str, StringConstraints(min_length=1, max_length=200), NonBlank]
+    name_zh: NameZh = ""
     unit_price: Amount
     unit: Annotated[str, StringConstraints(min_length=1, max_length=16), NonBlank] = "pcs"
     reorder_point: Count = 0
@@ -252,6 +261,7 @@ class ProductCreate(Input):
 
 class ProductPatch(PatchInput):
     name: Annotated[str, StringConstraints(min_length=1, max_length=200), NonBlank] | None = None
+    name_zh: NameZh | None = None  # "" takes the Chinese name away
     unit_price: Amount | None = None
     unit: Annotated[str, StringConstraints(min_length=1, max_length=16), NonBlank] | None = None
     reorder_point: Count | None = None
@@ -264,6 +274,7 @@ class CustomerOut(BaseModel):
     currency: str = Field(default_factory=business_currency)  # ISO 4217
     code: str
     name: str
+    name_zh: str = ""  # see ProductOut
     credit_limit: Decimal
     payment_terms_days: int
     active: bool
@@ -276,6 +287,7 @@ class CustomerOut(BaseModel):
 class CustomerCreate(Input):
     code: CustomerCode
     name: Annotated[str, StringConstraints(min_length=1, max_length=200), NonBlank]
+    name_zh: NameZh = ""
     credit_limit: Amount
     payment_terms_days: Days = 30
     active: bool = True
@@ -286,6 +298,7 @@ class CustomerCreate(Input):
 class CustomerPatch(PatchInput):
     NULLABLE = frozenset({"shipping_address", "email"})
     name: Annotated[str, StringConstraints(min_length=1, max_length=200), NonBlank] | None = None
+    name_zh: NameZh | None = None  # "" takes the Chinese name away
     credit_limit: Amount | None = None
     payment_terms_days: Days | None = None
     active: bool | None = None

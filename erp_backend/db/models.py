@@ -47,6 +47,8 @@ class Customer(Base):
     id: Mapped[int] = mapped_column(IdType, primary_key=True)
     code: Mapped[str] = mapped_column(String(32), unique=True)
     name: Mapped[str] = mapped_column(String(200))
+    # the name in Simplified Chinese ("" when it has none): shown and searched beside `name`
+    name_zh: Mapped[str] = mapped_column(String(200), default="", server_default="")
     credit_limit: Mapped[Decimal] = mapped_column(Money())
     payment_terms_days: Mapped[int] = mapped_column(Integer)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -65,6 +67,8 @@ class Product(Base):
     id: Mapped[int] = mapped_column(IdType, primary_key=True)
     sku: Mapped[str] = mapped_column(String(40), unique=True)
     name: Mapped[str] = mapped_column(String(200))
+    # the name in Simplified Chinese ("" when it has none): shown and searched beside `name`
+    name_zh: Mapped[str] = mapped_column(String(200), default="", server_default="")
     unit_price: Mapped[Decimal] = mapped_column(Money())
     currency: Mapped[str] = mapped_column(
         String(3), default=business_currency, server_default=DEFAULT_CURRENCY

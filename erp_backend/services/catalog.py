@@ -44,15 +44,20 @@ def list_products(
 
 
 def search_products(session: Session, actor: Actor, q: str, limit: int) -> list[Ranked[Product]]:
-    """Active products ranked for a query in words ("m8 bolts", "8mm washers"), best first;
-    a SKU typed exactly comes first (domain/search.py)."""
+    """Active products ranked for a query in words ("m8 bolts", "8mm washers", "m8螺栓"), best
+    first; a SKU typed exactly comes first (domain/search.py)."""
     actor.require(Permission.READ_CATALOG)
     rows = session.execute(
-        select(Product.sku, Product.name, Product.search_terms).where(Product.active.is_(True))
+        select(Product.sku, Product.name, Product.search_terms, Product.name_zh).where(
+            Product.active.is_(True)
+        )
     ).all()
     index = _index(
         ("products", *rows),
-        lambda: (Document(sku, name, [sku, *terms.split(",")]) for sku, name, terms in rows),
+        lambda: (
+            Document(sku, name, [sku, *terms.split(",")], name_zh)
+            for sku, name, terms, name_zh in rows
+        ),
     )
     hits = _exact_first(q, index.search(q, limit))[:limit]
     found = {
@@ -77,17 +82,19 @@ def list_customers(
 
 def search_customers(session: Session, actor: Actor, q: str, limit: int) -> list[Ranked[Customer]]:
     """Customers ranked for a name as staff say it ("baker and sons", "the marine supply
-    people"), their code or city also matched; a customer sees only itself."""
+    people", a Chinese name), their code or city also matched; a customer sees only itself."""
     actor.require(Permission.READ_CUSTOMERS)
     rows = session.execute(
-        select(Customer.id, Customer.code, Customer.name, Customer.shipping_address)
+        select(
+            Customer.id, Customer.code, Customer.name, Customer.shipping_address, Customer.name_zh
+        )
     ).all()
     rows = [row for row in rows if actor.sees_customer(row.id)]
     index = _index(
         ("customers", *rows),
         lambda: (
-            Document(code, name, [code, (address or "").rsplit(",", 1)[-1]])
-            for _, code, name, address in rows
+            Document(code, name, [code, (address or "").rsplit(",", 1)[-1]], name_zh)
+            for _, code, name, address, name_zh in rows
         ),
     )
     hits = _exact_first(q, index.search(q, limit))[:limit]

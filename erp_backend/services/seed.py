@@ -34,7 +34,15 @@ from erp_backend.domain.orders import OrderStatus, order_number
 from erp_backend.domain.principals import Role
 from erp_backend.services import orders as order_service
 from erp_backend.services.identity import actor_for, ensure_principal
-from erp_backend.services.seed_data import CARRIERS, CUSTOMERS, PRODUCTS, SEARCH_TERMS, STAFF
+from erp_backend.services.seed_data import (
+    CARRIERS,
+    CUSTOMER_NAMES_ZH,
+    CUSTOMERS,
+    NAMES_ZH,
+    PRODUCTS,
+    SEARCH_TERMS,
+    STAFF,
+)
 
 CREDIT_LIMITS = [2_000, 5_000, 10_000, 15_000, 25_000, 40_000, 60_000, 100_000, 150_000]
 TERMS = [14, 30, 30, 30, 45, 60]
@@ -80,6 +88,7 @@ def _products(session: Session, now: datetime) -> list[Product]:
         product = Product(
             sku=sku,
             name=name,
+            name_zh=NAMES_ZH.get(sku, ""),
             unit=unit,
             unit_price=Decimal(price),
             reorder_point=reorder_point,
@@ -105,6 +114,7 @@ def _customers(session: Session, rng: random.Random, now: datetime) -> list[Cust
             Customer(
                 code=code,
                 name=name,
+                name_zh=CUSTOMER_NAMES_ZH.get(name, ""),
                 credit_limit=Decimal(limit),
                 payment_terms_days=rng.choice(TERMS),
                 active=code not in INACTIVE,

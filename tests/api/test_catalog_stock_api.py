@@ -215,3 +215,65 @@ def test_the_business_currency_is_stored_and_said(
         create_app(engine, clock=clock)  # back to the default for the other tests
     with pytest.raises(ValueError, match="ISO 4217"):
         create_app(engine, currency="pounds")
+
+
+def test_chinese_names_are_kept_answered_and_searched(client: TestClient, world: World) -> None:
+    manager = world.headers("manager")
+    for sku, name, name_zh in [
+        ("HB-M8", "Hex bolt M8x40 zinc plated", "六角螺栓 M8×40 镀锌"),
+        ("HB-M8-SS", "Hex bolt M8x40 stainless A2", "不锈钢六角螺栓 M8×40 A2"),
+        ("TIE-300", "Cable ties 300 mm black, bag of 100", " 尼龙扎带 300mm 黑色（100根/袋） "),
+    ]:
+        body = {"sku": sku, "name": name, "name_zh": name_zh, "unit_price": "0.10"}
+        created = client.post("/api/v1/products", json=body, headers=manager)
+        assert created.status_code == 201
+        assert created.json()["name_zh"] == name_zh.strip()
+    plain = client.post(
+        "/api/v1/products",
+        json={"sku": "PLAIN", "name": "Plain", "unit_price": "1"},
+        headers=manager,
+    )
+    assert plain.json()["name_zh"] == ""  # none unless given
+    read = client.get("/api/v1/products/TIE-300", headers=world.headers("CUST-A")).json()
+    assert read["name_zh"] == "尼龙扎带 300mm 黑色（100根/袋）"
+
+    def first(q: str) -> dict[str, object]:
+        items = client.get("/api/v1/products", params={"q": q}, headers=world.headers("CUST-A"))
+        found: dict[str, object] = items.json()["items"][0]
+        return found
+
+    assert (first("m8螺栓")["sku"], first("m8螺栓")["match"]) == ("HB-M8", "full")
+    assert first("不锈钢螺栓")["sku"] == "HB-M8-SS"
+    assert first("我要扎带")["sku"] == "TIE-300"
+    patched = client.patch("/api/v1/products/PLAIN", json={"name_zh": "普通件"}, headers=manager)
+    assert patched.json()["name_zh"] == "普通件"
+    assert first("普通件")["sku"] == "PLAIN"  # searched at once
+    cleared = client.patch("/api/v1/products/PLAIN", json={"name_zh": ""}, headers=manager)
+    assert (cleared.json()["name_zh"], cleared.json()["name"]) == ("", "Plain")
+    refused = client.patch("/api/v1/products/PLAIN", json={"name_zh": None}, headers=manager)
+    assert (refused.status_code, refused.json()["code"]) == (422, "VALIDATION_ERROR")
+    too_long = client.patch("/api/v1/products/PLAIN", json={"name_zh": "螺" * 201}, headers=manager)
+    assert too_long.status_code == 422
+
+
+def test_customers_carry_a_chinese_name(client: TestClient, world: World) -> None:
+    manager = world.headers("manager")
+    body = {
+        "code": "cust-hd",
+        "name": "Huada Trading Ltd",
+        "name_zh": "华达五金贸易有限公司",
+        "credit_limit": "5000.00",
+    }
+    created = client.post("/api/v1/customers", json=body, headers=manager)
+    assert (created.status_code, created.json()["name_zh"]) == (201, "华达五金贸易有限公司")
+    read = client.get("/api/v1/customers/CUST-HD", headers=world.headers("rep")).json()
+    assert (read["name"], read["name_zh"]) == ("Huada Trading Ltd", "华达五金贸易有限公司")
+    found = client.get("/api/v1/customers", params={"q": "华达五金"}, headers=manager).json()
+    assert (found["items"][0]["code"], found["items"][0]["match"]) == ("CUST-HD", "full")
+    assert client.get("/api/v1/customers/CUST-A", headers=manager).json()["name_zh"] == ""
+    patched = client.patch("/api/v1/customers/CUST-A", json={"name_zh": "甲公司"}, headers=manager)
+    assert patched.json()["name_zh"] == "甲公司"
+    listed = client.get("/api/v1/customers", headers=manager).json()["items"]
+    assert {c["code"]: c["name_zh"] for c in listed}["CUST-A"] == "甲公司"
+    refused = client.patch("/api/v1/customers/CUST-A", json={"name_zh": None}, headers=manager)
+    assert refused.status_code == 422

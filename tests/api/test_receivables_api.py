@@ -183,6 +183,30 @@ def test_downloads_open_in_a_spreadsheet(client: TestClient, world: World) -> No
     assert foreign.status_code == 404
 
 
+def test_downloads_keep_chinese_names_intact(client: TestClient, world: World) -> None:
+    """UTF-8 with a BOM, so that Excel reads the Chinese of a name as Chinese and not as
+    Windows-1252 (or GBK) mojibake; the names are those of the records, as stored."""
+    manager = world.headers("manager")
+    customer = {"name": "华达五金贸易有限公司", "name_zh": "华达五金"}
+    client.patch("/api/v1/customers/CUST-A", json=customer, headers=manager)
+    product = {"name": "尼龙扎带 300mm 黑色（100根/袋）"}
+    client.patch("/api/v1/products/WIDGET", json=product, headers=manager)
+    invoice = invoice_of(client, world, shipped_order(client, world)["number"])
+
+    def download(path: str) -> list[list[str]]:
+        body = client.get(path, headers=world.headers("finance")).content
+        assert body.startswith(b"\xef\xbb\xbf")  # one BOM, then UTF-8
+        return list(csv.reader(io.StringIO(body.decode("utf-8"))))
+
+    rows = download(f"/api/v1/invoices/{invoice['number']}.csv")
+    assert ["Customer", "CUST-A 华达五金贸易有限公司"] in rows
+    assert ["WIDGET", "尼龙扎带 300mm 黑色（100根/袋）", "4", "1.00", "0.00", "4.00"] in rows
+    lines = download("/api/v1/customers/CUST-A/statement.csv")
+    assert lines[0] == ["\ufeffStatement", "CUST-A 华达五金贸易有限公司"]
+    statement = client.get("/api/v1/customers/CUST-A/statement", headers=manager).json()
+    assert statement["customer_name"] == "华达五金贸易有限公司"
+
+
 def test_formula_like_text_is_neutralised_in_csv(client: TestClient, world: World) -> None:
     client.patch(
         "/api/v1/customers/CUST-A",

@@ -17,7 +17,8 @@ from erp_backend.api.presenters import invoice_detail_out
 from erp_backend.db import repositories as repo
 from erp_backend.db.engine import unit_of_work
 from erp_backend.db.models import Customer, Invoice, OutboxEvent, Payment, Product, Stock
-from erp_backend.services import invoicing, receivables
+from erp_backend.domain.principals import Actor, Role
+from erp_backend.services import catalog, invoicing, receivables
 from erp_backend.services.importing import ImportReport, import_file
 from erp_backend.services.importing.writing import PAID_BEFORE_IMPORT
 from tests.world import NOW, World, build_world, place, stock
@@ -69,6 +70,54 @@ def test_customers_land_with_their_values(sessions: sessionmaker[Session]) -> No
         assert bruck.name == "Brück GmbH"
         assert (bruck.active, bruck.shipping_address, bruck.email) == (True, None, None)
     assert count(sessions, OutboxEvent) == 0  # taken-over data is not news
+
+
+# Chinese names (issue 19): a column of their own, in any place of the header
+MANAGER = Actor(principal_id=None, name="import-test", role=Role.MANAGER)
+PRODUCTS_ZH_CSV = (
+    "sku,name,unit_price,name_zh,search_terms\n"
+    "BOLT-M8,Hex bolt M8x40 zinc plated,0.14,六角螺栓 M8×40 镀锌,\n"
+    'TIE-300,"Cable ties 300 mm, bag of 100",3.20,尼龙扎带 300mm 黑色（100根/袋）,zip tie\n'
+)
+CUSTOMERS_ZH_CSV = (
+    "name_zh,code,name,credit_limit,payment_terms_days\n"  # the first column, after a BOM
+    "码头餐饮集团,CUST-301,Quayside Restaurants Group,5000,30\n"
+    ",CUST-302,华达五金贸易有限公司,2000,14\n"  # a Chinese name as the name itself
+)
+
+
+@pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"], ids=["utf-8", "utf-8 with BOM"])
+def test_chinese_names_are_imported_intact(sessions: sessionmaker[Session], bom: bytes) -> None:
+    for kind, text in (("customers", CUSTOMERS_ZH_CSV), ("products", PRODUCTS_ZH_CSV)):
+        report = run(sessions, kind, bom + text.encode("utf-8"))
+        assert report.problems == [], kind
+        assert report.summary().startswith("created 2 ")
+    with unit_of_work(sessions) as session:
+        products = repo.products_by_sku(session, ["BOLT-M8", "TIE-300"])
+        assert products["BOLT-M8"].name_zh == "六角螺栓 M8×40 镀锌"
+        assert products["TIE-300"].name_zh == "尼龙扎带 300mm 黑色（100根/袋）"
+        quayside = repo.customer_by_code(session, "CUST-301")
+        huada = repo.customer_by_code(session, "CUST-302")
+        assert quayside is not None
+        assert huada is not None
+        assert (quayside.name, quayside.name_zh) == ("Quayside Restaurants Group", "码头餐饮集团")
+        assert (huada.name, huada.name_zh) == ("华达五金贸易有限公司", "")  # empty: none
+        found = catalog.search_products(session, MANAGER, "扎带", 5)
+        assert [r.item.sku for r in found] == ["TIE-300"]
+        assert catalog.search_customers(session, MANAGER, "码头", 5)[0].item.code == ("CUST-301")
+    # An update with the cell left empty keeps the Chinese name, as for every optional column.
+    again = bom + b"sku,name_zh,name,unit_price\nBOLT-M8,,Hex bolt M8x40,0.15\n"
+    assert run(sessions, "products", again).summary().startswith("created 0 products, updated 1")
+    with unit_of_work(sessions) as session:
+        bolt = repo.products_by_sku(session, ["BOLT-M8"])["BOLT-M8"]
+        assert (bolt.name, bolt.name_zh) == ("Hex bolt M8x40", "六角螺栓 M8×40 镀锌")
+
+
+def test_a_bom_saved_twice_still_leaves_the_first_column_readable(
+    sessions: sessionmaker[Session],
+) -> None:
+    data = b"\xef\xbb\xbf" + ("\ufeff" + CUSTOMERS_ZH_CSV).encode("utf-8")
+    assert run(sessions, "customers", data).problems == []
 
 
 def test_a_dry_run_reports_and_writes_nothing(sessions: sessionmaker[Session]) -> None:

@@ -6,15 +6,33 @@ from __future__ import annotations
 import pytest
 
 from erp_backend.domain.search import Document, SearchIndex, terms
-from erp_backend.services.seed_data import CUSTOMERS, PRODUCTS, SEARCH_TERMS
-
-CATALOGUE = SearchIndex(
-    Document(sku, name, [sku, *SEARCH_TERMS.get(sku, "").split(",")]) for sku, name, *_ in PRODUCTS
+from erp_backend.services.seed_data import (
+    CUSTOMER_NAMES_ZH,
+    CUSTOMERS,
+    NAMES_ZH,
+    PRODUCTS,
+    SEARCH_TERMS,
 )
+
+
+def catalogue(*, chinese: bool = True) -> SearchIndex:
+    return SearchIndex(
+        Document(
+            sku,
+            name,
+            [sku, *SEARCH_TERMS.get(sku, "").split(",")],
+            NAMES_ZH[sku] if chinese else "",
+        )
+        for sku, name, *_ in PRODUCTS
+    )
+
+
+CATALOGUE = catalogue()
 PEOPLE = SearchIndex(
-    Document(f"CUST-{i:04d}", name, [f"CUST-{i:04d}", city])
+    Document(f"CUST-{i:04d}", name, [f"CUST-{i:04d}", city], CUSTOMER_NAMES_ZH.get(name, ""))
     for i, (name, city, _) in enumerate(CUSTOMERS, start=1)
 )
+PLAIN_HEX_BOLTS = {"BOLT-M6", "BOLT-M8", "BOLT-M10", "BOLT-M12", "BOLT-M16"}
 
 
 def test_terms_split_sizes_stem_and_drop_fillers() -> None:
@@ -83,3 +101,121 @@ def test_the_customer_meant_comes_first(query: str, code: str) -> None:
 def test_a_company_that_is_not_a_customer_matches_nothing_fully() -> None:
     assert PEOPLE.search("acme ltd") == []
     assert all(hit.query_share < 0.85 for hit in PEOPLE.search("crown paints"))
+
+
+# --- Chinese (issue 19): names in Chinese, Han text as character bigrams ------------------
+
+
+def test_han_text_becomes_character_bigrams() -> None:
+    assert terms("六角螺栓 M8×40 镀锌") == ["六角", "角螺", "螺栓", "8", "40", "镀锌"]
+    assert terms("钉") == ["钉"]  # a single character is itself
+    # a measure word standing alone is a unit, like "bag of 100"; fullwidth text is read
+    assert terms("尼龙扎带 300mm 黑色（100根/袋）") == [
+        "尼龙",
+        "龙扎",
+        "扎带",
+        "300",
+        "黑色",
+        "100",
+    ]
+    assert terms("Ｍ８螺栓") == ["8", "螺栓"]
+    assert terms("BOLT-M8的螺栓") == ["bolt", "8", "的螺", "螺栓"]
+
+
+def test_every_demo_product_has_a_chinese_name() -> None:
+    assert set(NAMES_ZH) == {sku for sku, *_ in PRODUCTS}
+    assert all(any("\u4e00" <= ch <= "\u9fff" for ch in name) for name in NAMES_ZH.values())
+    assert 3 <= len(CUSTOMER_NAMES_ZH) <= 5
+    assert set(CUSTOMER_NAMES_ZH) <= {name for name, *_ in CUSTOMERS}
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("螺栓", PLAIN_HEX_BOLTS),  # the plain hex bolts before stainless, carriage, anchors
+        ("六角螺栓", PLAIN_HEX_BOLTS),
+        ("M8螺栓", {"BOLT-M8"}),
+        ("m8螺栓", {"BOLT-M8"}),
+        ("BOLT-M8的螺栓", {"BOLT-M8"}),  # a code inside Chinese, Simplified only
+        ("我要螺栓", PLAIN_HEX_BOLTS),  # 我要 and 要螺 are in no name: they do not count
+        ("不锈钢螺栓", {"BOLT-M8-SS"}),
+        ("M10螺栓", {"BOLT-M10"}),  # not the wedge anchor (膨胀螺栓) nor the carriage bolt
+        ("扎带", {"CABLE-TIE-200", "CABLE-TIE-300"}),
+        ("尼龙扎带 300mm", {"CABLE-TIE-300"}),
+        ("膨胀管", {"ANCHOR-8", "ANCHOR-10"}),
+        ("10mm膨胀管", {"ANCHOR-10"}),
+        ("玻璃胶", {"SEALANT-SILICONE"}),
+        ("M8螺母", {"NUT-M8"}),
+        ("8mm垫圈", {"WASHER-8"}),
+        ("弹簧垫圈", {"WASHER-SPRING-8"}),
+        ("干壁钉", {"SCREW-DRYWALL-35"}),
+        ("丁腈手套 XL", {"GLOVES-NITRILE-XL"}),
+        ("缠绕膜", {"PALLET-WRAP-500"}),
+        ("扳手套装", {"SPANNER-SET-12"}),  # 手套 (gloves) is where 扳手 and 套装 meet
+    ],
+)
+def test_chinese_names_are_found(query: str, expected: set[str]) -> None:
+    first = CATALOGUE.search(query)[0]
+    assert first.key in expected
+    assert first.query_share == pytest.approx(1.0)
+
+
+def test_chinese_ranks_the_plain_product_first_as_english_does() -> None:
+    for query in ("m8 bolts", "m8螺栓", "M8 螺栓", "BOLT-M8的螺栓"):
+        keys = [hit.key for hit in CATALOGUE.search(query)]
+        assert keys.index("BOLT-M8") < keys.index("BOLT-M8-SS"), query
+        both = [hit for hit in CATALOGUE.search(query) if hit.key in {"BOLT-M8", "BOLT-M8-SS"}]
+        assert [hit.query_share for hit in both] == pytest.approx([1.0, 1.0])
+
+
+def test_bigrams_the_collection_does_not_hold_count_for_nothing() -> None:
+    """ "我要螺栓" asks for 我要, 要螺 and 螺栓: only 螺栓 is in any name; the others are the
+    words around the product and a bigram across their boundary."""
+    assert CATALOGUE.search("我要螺栓") == CATALOGUE.search("螺栓")
+    assert CATALOGUE.search("BOLT-M8的螺栓") == CATALOGUE.search("BOLT-M8 螺栓")
+
+
+def test_chinese_for_something_we_do_not_carry_matches_only_partly() -> None:
+    assert CATALOGUE.search("水泥") == []  # cement
+    assert all(hit.query_share < 0.85 for hit in CATALOGUE.search("m8 水泥"))
+    # a bigram across two words of a name is not the word: 扳手套装 holds 手套, gloves come first
+    gloves = CATALOGUE.search("手套")
+    assert {hit.key for hit in gloves[:2]} == {"GLOVES-NITRILE-L", "GLOVES-NITRILE-XL"}
+    assert "SPANNER-SET-12" not in {hit.key for hit in gloves}
+
+
+ENGLISH = [
+    "m8 bolts",
+    "stainless m8 bolts",
+    "8mm washers",
+    "drywal screws",
+    "zip ties",
+    "cable ties 300mm",
+    "m10 bolts",
+    "hard hat",
+    "cat6 cable",
+    "nitrile gloves xl",
+    "torque wrench",
+    "socket set 1/4",
+]
+
+
+@pytest.mark.parametrize("query", ENGLISH)
+def test_chinese_names_change_no_english_result(query: str) -> None:
+    assert CATALOGUE.search(query, limit=60) == catalogue(chinese=False).search(query, limit=60)
+
+
+@pytest.mark.parametrize(
+    ("query", "code"),
+    [
+        ("码头餐饮", "CUST-0031"),  # Quayside Restaurants Group
+        ("凤凰舞台", "CUST-0021"),
+        ("斯特林货架", "CUST-0029"),
+        ("光伏", "CUST-0024"),
+        ("斯特林货架贸易有限公司", "CUST-0029"),
+    ],
+)
+def test_customers_by_their_chinese_name(query: str, code: str) -> None:
+    first = PEOPLE.search(query)[0]
+    assert first.key == code
+    assert first.query_share == pytest.approx(1.0)

@@ -37,9 +37,9 @@ def list_customers(
 ) -> Page[CustomerOut]:
     """Customers the caller may see (staff: all, a customer: itself). With `q`, those best
     matching a name as people say it ("baker and sons", "harbour marine", "the marine
-    supply people") or a code, best first, each with its `relevance` and `match` ("full"
-    when the whole query matched); one page, no cursor. Without `q`, in code order, a page
-    at a time."""
+    supply people"), a Chinese name ("码头餐饮") or a code, best first, each with its
+    `relevance` and `match` ("full" when the whole query matched); one page, no cursor.
+    Without `q`, in code order, a page at a time."""
     if q and q.strip():
         ranked = ctx.read(lambda s, actor: catalog.search_customers(s, actor, q, limit))
         return ranked_page(ranked, customer_out)

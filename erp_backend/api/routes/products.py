@@ -36,9 +36,9 @@ def list_products(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> Page[ProductOut]:
     """Active products. With `q`, the best matches for the words of a query ("m8 bolts",
-    "8mm washers", "drywal screws"), best first, each with its `relevance` and whether it
-    matches the whole query (`match`); one page, no cursor. Without `q`, every active
-    product in SKU order, a page at a time."""
+    "8mm washers", "drywal screws") or of a Chinese name ("m8螺栓", "扎带"), best first, each
+    with its `relevance` and whether it matches the whole query (`match`); one page, no
+    cursor. Without `q`, every active product in SKU order, a page at a time."""
     if q and q.strip():
         ranked = ctx.read(lambda s, actor: catalog.search_products(s, actor, q, limit))
         return ranked_page(ranked, product_out)

@@ -107,7 +107,9 @@ def decode(data: bytes) -> str:
 def check_header(
     header: list[str], required: Sequence[str], optional: Sequence[str], expected: str
 ) -> list[str]:
-    columns = [cell.strip().lower() for cell in header]
+    # A BOM left inside the text (a file whose BOM was saved again as text: two at the
+    # start) would make the first column "\ufeffcode", unknown and invisible: it is dropped.
+    columns = [cell.strip().lstrip("\ufeff").strip().lower() for cell in header]
     problems = []
     missing = [name for name in required if name not in columns]
     if len(columns) == 1 and ";" in columns[0]:

@@ -99,6 +99,7 @@ KINDS: dict[str, Kind] = {
                 Column("active", cells.boolean, required=False),
                 Column("shipping_address", cells.text(500), required=False),
                 Column("email", cells.text(200), required=False),
+                Column("name_zh", cells.text(200), required=False),
             ),
         ),
         Kind(
@@ -113,6 +114,7 @@ KINDS: dict[str, Kind] = {
                 Column("reorder_qty", cells.count, required=False),
                 Column("active", cells.boolean, required=False),
                 Column("search_terms", cells.text(500), required=False),
+                Column("name_zh", cells.text(200), required=False),
             ),
         ),
         Kind("stock", "sku", (Column("sku", SKU), Column("on_hand", cells.count))),

@@ -61,6 +61,7 @@ def write_customers(
         "active": True,
         "shipping_address": None,
         "email": None,
+        "name_zh": "",
         "created_at": now,
     }
     new = [defaults | r.values for r in records if r.key not in existing]
@@ -82,6 +83,7 @@ def write_products(
         "reorder_qty": 0,
         "active": True,
         "search_terms": "",
+        "name_zh": "",
     }
     new = [defaults | r.values | {"created_at": now} for r in records if r.key not in existing]
     changed = [{"id": existing[r.key], **r.values} for r in records if r.key in existing]
