@@ -147,13 +147,16 @@ class Assistant:
                     "turn answered",
                     extra={"chat": chat_tag(sender), "replies": len(items), "by": webhook},
                 )
-                return Turn([reply for item in items if (reply := reply_from(item)) is not None])
+                return Turn(
+                    [reply for item in items if (reply := reply_from(item, language)) is not None]
+                )
             METRICS.rasa_failures.inc("unreachable")
             return Turn([Reply(_(UNREACHABLE))], answered=False)
 
 
-def reply_from(item: Any) -> Reply | None:
-    """One message of Rasa's REST output; None for anything with nothing to show."""
+def reply_from(item: Any, language: str = "en") -> Reply | None:
+    """One message of Rasa's REST output in a turn in `language` (a chart it names is drawn
+    in it); None for anything with nothing to show."""
     if not isinstance(item, dict):
         return None
     custom: dict[str, Any] = item["custom"] if isinstance(item.get("custom"), dict) else {}
@@ -166,7 +169,7 @@ def reply_from(item: Any) -> Reply | None:
         text=str(item.get("text") or custom.get("text") or ""),
         buttons=buttons,
         image_url=item.get("image") if isinstance(item.get("image"), str) else None,
-        chart=chart_from(custom.get("chart")),
+        chart=chart_from(custom.get("chart"), language),
         file=file_from(custom.get("file")),
         handoff=custom.get("handoff") is True,
     )

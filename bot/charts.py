@@ -2,7 +2,9 @@
 brings it in as a picture or a download.
 
 An action cannot hand a picture through Rasa (its messages are JSON kept in the tracker), so
-it sends `{"chart": {"name": "monthly-sales", "year": 2026}}`. The gateway fetches the PNG from
+it sends `{"chart": {"name": "monthly-sales", "year": 2026}}`; the chart is drawn in the turn's
+language (`language=zh` to the ERP for a Chinese turn, and in the page's image URL, so a picture
+stays in the language it was shown in). The gateway fetches the PNG from
 the ERP with its own service key *as the chat* (`X-Chat-Identity`), so the ERP decides who may
 see the figures exactly as for the action's own call; a Telegram chat gets it as a photo, the
 web page as an image URL on the gateway that does the same fetch for the page's session.
@@ -18,7 +20,7 @@ from typing import Any
 
 import httpx
 
-from bot.i18n import N_
+from bot.i18n import DEFAULT, N_, known
 from telemetry.logs import chat_tag
 
 log = logging.getLogger(__name__)
@@ -38,20 +40,23 @@ MAX_PNG_BYTES = 5_000_000
 class Chart:
     name: str
     year: int
+    language: str = DEFAULT  # the language of its words (bot/i18n.py LANGUAGES)
 
     @property
     def web_path(self) -> str:
-        return f"/chat/charts/{self.name}.png?year={self.year}"
+        path = f"/chat/charts/{self.name}.png?year={self.year}"
+        return path if self.language == DEFAULT else f"{path}&language={self.language}"
 
 
-def chart_from(value: Any) -> Chart | None:
-    """The chart an assistant message asks for; None for anything not a known chart."""
+def chart_from(value: Any, language: str = DEFAULT) -> Chart | None:
+    """The chart an assistant message asks for, in the turn's `language`; None for anything
+    not a known chart."""
     if not isinstance(value, dict):
         return None
     name, year = value.get("name"), value.get("year")
     if name not in CHARTS or not isinstance(year, int) or not 2000 <= year <= 2100:
         return None
-    return Chart(name, year)
+    return Chart(name, year, known(language))
 
 
 @dataclass(frozen=True)
@@ -102,7 +107,7 @@ class ChartSource:
         try:
             response = await self._http.get(
                 CHARTS[chart.name],
-                params={"year": chart.year},
+                params={"year": chart.year, "language": chart.language},
                 headers={"Authorization": f"Bearer {self._key}", "X-Chat-Identity": chat},
             )
         except httpx.HTTPError as error:

@@ -21,16 +21,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import pylopdf_fonts_zh_cn
 from fastapi import FastAPI, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, StreamingResponse
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, StreamingResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field, model_validator
 from starlette.middleware.sessions import SessionMiddleware
 
 from bot.assistant import Reply
 from bot.charts import CHARTS, Chart, ChartSource, file_from
-from bot.i18n import N_, _, chat_language, known, speaking
+from bot.i18n import DEFAULT, LANGUAGES, N_, _, chat_language, known, speaking
 from bot.language import from_locale
 from bot.limits import SlidingWindow
 from bot.origin import SameOriginOnly
@@ -43,9 +44,15 @@ if TYPE_CHECKING:
 
 
 STATIC = Path(__file__).parent / "static"
+# The page's Chinese face (bot/static/chat.css @font-face): Noto Sans SC from the package the
+# project installs, the file the ERP's charts use, so a browser without a Chinese font shows
+# characters, not boxes. The browser fetches it only for a page with Han characters on it.
+CJK_FONT = Path(pylopdf_fonts_zh_cn.sans_path())
+CJK_FONT_PATH = "/fonts/NotoSansSC-Regular.otf"
 SESSION_COOKIE = "chat_session"
 SESSION_DAYS = 30
 MAX_TEXT = 2000
+CHART_LANGUAGES = "^(" + "|".join(LANGUAGES) + ")$"
 # What the page shows when a request is refused (in the chat's language)
 UNREADABLE = N_("The message could not be read.")
 TOO_MANY = N_("Too many messages in a short time. Please wait a moment.")
@@ -195,6 +202,18 @@ def create_web_app(
             },
         )
 
+    @app.get(CJK_FONT_PATH, include_in_schema=False)
+    async def cjk_font() -> FileResponse:
+        """The page's Chinese face (SIL Open Font License), cached by the browser for a week."""
+        return FileResponse(
+            CJK_FONT,
+            media_type="font/otf",
+            headers={
+                "Cache-Control": "public, max-age=604800",
+                "X-Content-Type-Options": "nosniff",
+            },
+        )
+
     @app.get("/health")
     async def health() -> dict[str, str]:
         return {"status": "ok"}
@@ -240,13 +259,19 @@ def create_web_app(
         }
 
     @app.get("/chat/charts/{name}.png", include_in_schema=False)
-    async def chart(name: str, request: Request, year: int = Query(ge=2000, le=2100)) -> Response:
-        """A chart the assistant showed this chat, drawn by the ERP for this chat's account."""
+    async def chart(
+        name: str,
+        request: Request,
+        year: int = Query(ge=2000, le=2100),
+        language: str = Query(default=DEFAULT, pattern=CHART_LANGUAGES),
+    ) -> Response:
+        """A chart the assistant showed this chat, drawn by the ERP for this chat's account,
+        in the language of the turn that showed it (its image URL says which)."""
         if "id" not in request.session:
             return await refused(request, 401, "NO_SESSION", OPEN_THE_PAGE)
         if name not in CHARTS:
             return await refused(request, 404, "NOT_FOUND", NO_SUCH_CHART)
-        png = await charts.png(chat_of(request), Chart(name, year))
+        png = await charts.png(chat_of(request), Chart(name, year, language))
         if png is None:
             return await refused(request, 404, "NOT_FOUND", CHART_NOT_AVAILABLE)
         return Response(png, media_type="image/png", headers={"Cache-Control": "private, no-store"})

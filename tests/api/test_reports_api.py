@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from datetime import UTC, datetime
 
 import pytest
@@ -66,6 +67,42 @@ def test_monthly_sales_chart_is_a_png(client: TestClient, world: World) -> None:
         "/api/v1/reports/monthly-sales.png?year=2025", headers=world.headers("manager")
     )
     assert last_year.content != response.content
+
+
+@pytest.mark.usefixtures("sales")
+def test_monthly_sales_chart_in_chinese_is_drawn_with_the_cjk_font(
+    client: TestClient, world: World
+) -> None:
+    """`language=zh`: a PNG whose every character had a glyph (matplotlib warns "Glyph …
+    missing from font(s)" for each Han character the fonts it was given lack, as it would with
+    its default font alone); English is the default, and `en` is the same image as before."""
+    manager = world.headers("manager")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        chinese = client.get(
+            "/api/v1/reports/monthly-sales.png?year=2026&language=zh", headers=manager
+        )
+    assert chinese.status_code == 200, chinese.text
+    assert chinese.headers["content-type"] == "image/png"
+    assert chinese.content.startswith(b"\x89PNG\r\n\x1a\n")
+    assert len(chinese.content) > 10_000
+    assert [str(w.message) for w in caught if "missing from font" in str(w.message)] == []
+
+    default = client.get("/api/v1/reports/monthly-sales.png?year=2026", headers=manager)
+    english = client.get("/api/v1/reports/monthly-sales.png?year=2026&language=en", headers=manager)
+    assert english.status_code == 200, english.text
+    assert english.content == default.content
+    assert chinese.content != english.content
+
+
+@pytest.mark.parametrize("language", ["fr", "ZH", "zh-CN", ""])
+def test_a_chart_language_other_than_en_or_zh_is_a_validation_error(
+    client: TestClient, world: World, language: str
+) -> None:
+    response = client.get(
+        f"/api/v1/reports/monthly-sales.png?language={language}", headers=world.headers("manager")
+    )
+    assert (response.status_code, response.json()["code"]) == (422, "VALIDATION_ERROR")
 
 
 @pytest.mark.usefixtures("sales")

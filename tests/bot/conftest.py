@@ -55,6 +55,12 @@ def script(sender: str, message: str) -> list[dict[str, Any]]:
             {"text": "November so far: 38 orders."},
             {"custom": {"chart": {"name": "monthly-sales", "year": year}}},
         ]
+    if message == "销售图表":  # the same in a Chinese turn
+        year = datetime.now(UTC).year
+        return [
+            {"text": "11月至今：38个订单。"},
+            {"custom": {"chart": {"name": "monthly-sales", "year": year}}},
+        ]
     if message == "my statement":  # what action_statement sends after its summary
         return [
             {"text": "Statement for Apex Steel Fabrication (CUST-0004)."},

@@ -4,6 +4,7 @@ refused by the ERP and told so in words."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -11,10 +12,22 @@ from typing import Any
 
 import httpx
 import pytest
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
 
-from bot.charts import FILE_UNAVAILABLE, UNAVAILABLE, Chart, File, chart_from, file_from
+from bot.charts import (
+    FILE_UNAVAILABLE,
+    UNAVAILABLE,
+    Chart,
+    ChartSource,
+    File,
+    chart_from,
+    file_from,
+)
 from tests.bot.conftest import TOKEN, Gateway
-from tests.bot.peers import BotApi, RasaRest, said_in_private
+from tests.bot.peers import BotApi, RasaRest, said_in_private, served
 from tests.product import RunningErp, seeded_erp
 
 MANAGER_CHAT, CUSTOMER_CHAT = 710001, 710002
@@ -40,6 +53,47 @@ def erp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningErp]:
 )
 def test_only_known_charts_are_drawn(value: Any, expected: Chart | None) -> None:
     assert chart_from(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("language", "expected", "web_path"),
+    [
+        ("en", "en", "/chat/charts/monthly-sales.png?year=2026"),  # as it always was
+        ("zh", "zh", "/chat/charts/monthly-sales.png?year=2026&language=zh"),
+        ("fr", "en", "/chat/charts/monthly-sales.png?year=2026"),  # a language it has not
+    ],
+)
+def test_a_chart_is_drawn_in_the_turns_language(
+    language: str, expected: str, web_path: str
+) -> None:
+    chart = chart_from({"name": "monthly-sales", "year": 2026}, language)
+    assert chart == Chart("monthly-sales", 2026, expected)
+    assert chart.web_path == web_path
+
+
+def test_the_erp_is_asked_for_the_chart_in_its_language() -> None:
+    """What Telegram's photo and the page's image are fetched with: `language` beside `year`."""
+    asked: list[dict[str, str]] = []
+
+    async def chart(request: Request) -> Response:
+        asked.append(dict(request.query_params))
+        return Response(PNG, media_type="image/png")
+
+    erp = Starlette(routes=[Route("/api/v1/reports/monthly-sales.png", chart)])
+
+    async def fetch(url: str) -> list[bytes | None]:
+        source = ChartSource(url, "key")
+        try:
+            return [
+                await source.png("telegram:1", Chart("monthly-sales", 2026, "zh")),
+                await source.png("telegram:1", Chart("monthly-sales", 2026)),
+            ]
+        finally:
+            await source.close()
+
+    with served(erp) as url:
+        assert asyncio.run(fetch(url)) == [PNG, PNG]
+    assert asked == [{"year": "2026", "language": "zh"}, {"year": "2026", "language": "en"}]
 
 
 def test_telegram_gets_the_chart_as_a_photo_and_a_customer_gets_words(
@@ -93,6 +147,21 @@ def test_the_web_page_shows_the_chart_its_account_may_see(
         assert unknown.status_code == 404
         bad_year = manager.get("/chat/charts/monthly-sales.png?year=soon")
         assert (bad_year.status_code, bad_year.json()["code"]) == (422, "VALIDATION_ERROR")
+        french = manager.get(f"/chat/charts/monthly-sales.png?year={year}&language=fr")
+        assert (french.status_code, french.json()["code"]) == (422, "VALIDATION_ERROR")
+
+        # a Chinese turn: the chart in Chinese, and the English one stays as it was shown
+        replies = manager.post("/chat/messages", json={"text": "销售图表"}).json()["replies"]
+        assert [r["image_url"] for r in replies] == [
+            None,
+            f"/chat/charts/monthly-sales.png?year={year}&language=zh",
+        ]
+        chinese = manager.get(replies[1]["image_url"])
+        assert chinese.status_code == 200, chinese.text
+        assert chinese.headers["content-type"] == "image/png"
+        assert chinese.content.startswith(PNG)
+        assert chinese.content != chart.content
+        assert manager.get(f"/chat/charts/monthly-sales.png?year={year}").content == chart.content
 
 
 @pytest.mark.parametrize(

@@ -6,12 +6,16 @@ test-artifacts/ (and one at the moment of a failure)."""
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
+from bot.web import CJK_FONT_PATH
 from tests.bot.conftest import Gateway
 from tests.bot.peers import RasaRest
 
@@ -138,5 +142,69 @@ def test_a_sign_in_link_is_offered_in_the_chats_language(
                 re.compile("^抱歉，现在无法关联这个聊天")
             )
             expect(page).to_have_url(re.compile(r"/$"))  # the token left the address bar
+        finally:
+            context.close()
+
+
+def drawn_with(page: Page, selector: str) -> dict[str, int]:
+    """The fonts Chromium drew the first `selector`'s text with: family → glyphs drawn."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("DOM.enable")
+    cdp.send("CSS.enable")
+    root = cdp.send("DOM.getDocument")
+    node = cdp.send("DOM.querySelector", {"nodeId": root["root"]["nodeId"], "selector": selector})
+    fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node["nodeId"]})["fonts"]
+    cdp.detach()
+    return {font["familyName"]: font["glyphCount"] for font in fonts}
+
+
+def has_chinese_font() -> bool:
+    """Whether this machine has a font of its own for Chinese (then a browser may use it)."""
+    if shutil.which("fc-list") is None:
+        return False
+    listed = subprocess.run(
+        ["fc-list", ":lang=zh", "family"], capture_output=True, text=True, check=False
+    )
+    return bool(listed.stdout.strip())
+
+
+def test_chinese_is_drawn_with_the_font_the_gateway_serves(
+    rasa: RasaRest, gateway: Gateway, browser: Browser
+) -> None:
+    """On a machine without a Chinese font the page's Chinese is drawn in Noto Sans SC, the
+    project's own (bot/web.py CJK_FONT), not as boxes: the page's words and a message alike.
+    An English page without Chinese never fetches it."""
+    if has_chinese_font():
+        pytest.skip("this machine has a Chinese font of its own, which the page may use")
+    ARTIFACTS.mkdir(exist_ok=True)
+    with gateway(rasa.url) as url:
+        context = browser.new_context(locale="en-GB")
+        page = context.new_page()
+        fetched: list[str] = []
+        page.on("request", lambda request: fetched.append(urlsplit(request.url).path))
+        try:
+            page.goto(url)
+            shows_english(page)
+            page.evaluate("document.fonts.ready")
+            assert CJK_FONT_PATH not in fetched
+            assert "Noto Sans SC" not in drawn_with(page, "h1")
+
+            send(page, "你好")  # the chat and the page turn Chinese
+            expect(page.locator(".message.theirs").last).to_have_text("You said: 你好")
+            shows_chinese(page)
+            page.evaluate("document.fonts.ready")
+            assert fetched.count(CJK_FONT_PATH) == 1
+            for selector, characters in [
+                ("h1", "订单台智能助手"),
+                (".chat-header p", "订单、送货、发票。输入帮助查看我能做什么。"),
+                ("#composer button", "发送"),
+                (".message.mine .bubble", "你好"),
+            ]:
+                fonts = drawn_with(page, selector)
+                assert fonts.get("Noto Sans SC") == len(characters), (selector, fonts)
+            page.screenshot(path=str(ARTIFACTS / "web-chat-chinese-font.png"))
+        except Exception:
+            page.screenshot(path=str(ARTIFACTS / "web-chat-font-failure.png"))
+            raise
         finally:
             context.close()

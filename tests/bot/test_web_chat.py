@@ -10,6 +10,7 @@ import httpx
 
 from bot.assistant import NO_ANSWER, UNREACHABLE
 from bot.relay import EXPIRED_BUTTON
+from bot.web import CJK_FONT, CJK_FONT_PATH
 from tests.bot.conftest import LONG_SKU, Gateway
 from tests.bot.peers import RasaRest, served
 from tests.live_server import free_port
@@ -39,6 +40,21 @@ def test_the_page_starts_a_signed_session_and_loads_nothing_from_elsewhere(
             assert browser.get(asset).status_code == 200
     for file in STATIC.iterdir():
         assert not re.search(r"(src|href)\s*=\s*[\"']?(https?:)?//", file.read_text()), file.name
+
+
+def test_the_page_serves_the_chinese_font_the_project_installs(
+    rasa: RasaRest, gateway: Gateway
+) -> None:
+    """Noto Sans SC from the installed package, named in the page's stylesheet, so a browser
+    without a Chinese font shows characters (tests/bot/test_page_language.py draws with it)."""
+    with gateway(rasa.url) as url, httpx.Client(base_url=url) as browser:
+        font = browser.get(CJK_FONT_PATH)
+        assert font.status_code == 200
+        assert font.headers["content-type"] == "font/otf"
+        assert font.headers["cache-control"] == "public, max-age=604800"
+        assert font.content == CJK_FONT.read_bytes()
+        assert font.content.startswith(b"OTTO")  # OpenType (CFF outlines)
+        assert f'url("{CJK_FONT_PATH}")' in browser.get("/static/chat.css").text
 
 
 def test_each_browser_is_its_own_chat_and_keeps_it(rasa: RasaRest, gateway: Gateway) -> None:

@@ -52,6 +52,13 @@ ReportDay = Annotated[
 From = Annotated[ReportDay | None, Query(alias="from")]
 To = Annotated[ReportDay | None, Query(alias="to", description="inclusive; default: today")]
 Threshold = Annotated[PositivePct, Query()]
+ChartLanguage = Annotated[
+    charts.Language,
+    Query(
+        description="the language of the chart's words: `en` English, `zh` Simplified Chinese "
+        '("2026年月度销售额", "1月" … "12月", amounts in 万)'
+    ),
+]
 
 
 def _monthly(ctx: Ctx, year: int | None) -> reports.MonthlySales:
@@ -83,9 +90,12 @@ def get_monthly_sales(ctx: Ctx, year: Year = None) -> MonthlySalesOut:
     response_class=Response,
     responses={200: {"content": {"image/png": {}}}},
 )
-def get_monthly_sales_chart(ctx: Ctx, year: Year = None) -> Response:
-    """The same report as a bar chart against last year, for the chat."""
-    png = charts.monthly_sales_png(_monthly(ctx, year))
+def get_monthly_sales_chart(
+    ctx: Ctx, year: Year = None, language: ChartLanguage = "en"
+) -> Response:
+    """The same report as a bar chart against last year, for the chat; its words (title,
+    months, amounts, legend) in English or Simplified Chinese."""
+    png = charts.monthly_sales_png(_monthly(ctx, year), language)
     return Response(png, media_type="image/png", headers={"Cache-Control": "private, max-age=60"})
 
 
