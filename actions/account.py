@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import ErpAction, Events, entity
 
-CODE = re.compile(r"\b(\d{6})\b")
+CODE = re.compile(r"(?<![0-9A-Za-z])(\d{6})(?![0-9A-Za-z])")  # also inside Chinese: "绑定码482913"
 
 
 class ActionLinkAccount(ErpAction):

@@ -15,7 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.base import Events, entity, text_of
 from actions.dates import spoken
 from actions.erp_client import ErpClient
-from actions.formatting import listed, long_day, money, money_of, month_name
+from actions.formatting import listed, long_day, money, money_of, month_name, name_of, unit
 from actions.i18n import _
 from actions.periods import COMPARED_WITH, Period, last_days, period_in
 from actions.product_match import choose
@@ -136,7 +136,7 @@ class RankingAction(ReportAction):
             _("{rank}. {key} {name}: {revenue} ({share} %)").format(
                 rank=rank,
                 key=item["key"],
-                name=item["name"],
+                name=name_of(item),
                 revenue=money(item["revenue"], abc.get("currency")),
                 share=item["share_pct"],
             )
@@ -257,7 +257,7 @@ class ActionDemandForecast(ReportAction):
         choice = choose(await self.client.products(tracker.sender_id, wanted, limit=5), wanted)
         if choice.product is None:
             names = listed(
-                _("{sku} ({name})").format(sku=p["sku"], name=p["name"]) for p in choice.close
+                _("{sku} ({name})").format(sku=p["sku"], name=name_of(p)) for p in choice.close
             ) or _("none")
             dispatcher.utter_message(response="utter_forecast_which", product=wanted, close=names)
             return []
@@ -266,7 +266,7 @@ class ActionDemandForecast(ReportAction):
             _("• {month}: about {quantity} {unit}").format(
                 month=month_words(month["month"]),
                 quantity=round(month["quantity"]),
-                unit=choice.product["unit"],
+                unit=unit(choice.product["unit"]),
             )
             for month in found["forecast"]
         )
@@ -274,7 +274,7 @@ class ActionDemandForecast(ReportAction):
         dispatcher.utter_message(
             response="utter_demand_forecast",
             sku=found["sku"],
-            name=found["name"],
+            name=name_of(choice.product),
             months=months,
             recent=listed(
                 _("{month} {quantity}").format(

@@ -10,7 +10,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import ErpAction, Events, text_of
-from actions.formatting import money_of
+from actions.formatting import money_of, name_of, unit
 from actions.order_lines import mentions
 from actions.product_match import choose
 
@@ -57,9 +57,9 @@ class ActionStockAndPrice(ErpAction):
             dispatcher.utter_message(
                 response="utter_stock_and_price",
                 sku=product["sku"],
-                name=product["name"],
+                name=name_of(product),
                 available=product["available"],
-                unit=product["unit"],
+                unit=unit(product["unit"]),
                 unit_price=money_of(product, "unit_price"),
             )
         return [product["sku"] for product in shown]

@@ -28,7 +28,8 @@ UNITS = "箱托个盒包袋件支卷瓶罐套副双对米条根只打桶把块�
 NUMERAL = re.compile(
     rf"\d+(?:\.\d+)?[{_MULTIPLIER}][\d{_DIGIT}{_MULTIPLIER}]*"  # 3千, 1万2, 2.5万
     rf"|[{_DIGIT}{_MULTIPLIER}]{{2,}}"  # 二十, 一百零五, 两千五
-    rf"|[{_DIGIT}{_MULTIPLIER}](?=[{UNITS}]|个|季|星期|礼拜|$|[\s,.!?，。！？、])"  # 两托, 三天
+    # 两托, 三天; not a weekday ("周五", "星期三", "礼拜六")
+    rf"|(?<![周期拜])[{_DIGIT}{_MULTIPLIER}](?=[{UNITS}]|个|季|星期|礼拜|$|[\s,.!?，。！？、])"
     rf"|(?<=第)[{_DIGIT}]"  # 第二季度
 )
 

@@ -37,13 +37,15 @@ ORDINALS = {
 }
 POSITION = re.compile(
     r"\b(?:(first|1st|second|2nd|third|3rd|fourth|4th|fifth|5th)(?: one| order)?"
-    r"|(?:number|no\.?|#)\s*([1-5]))\b|^\s*([1-5])\s*[.)]?\s*$",
+    r"|(?:number|no\.?|#)\s*([1-5]))\b|^\s*([1-5])\s*[.)]?\s*$"
+    r"|第\s*([1-5一二三四五])\s*[个张单条]",
     re.IGNORECASE,
 )
 # "my last order", "the latest one" — not "last week", "the last 30 days", "last time"
 LATEST = re.compile(
     r"\b(?:last|latest|most recent|newest|recent|previous)\b"
-    r"(?! (?:\d+ |few |couple of )?(?:days?|weeks?|months?|years?|quarters?|time|night)\b)",
+    r"(?! (?:\d+ |few |couple of )?(?:days?|weeks?|months?|years?|quarters?|time|night)\b)"
+    r"|(?:上一个|上个|最近的?|最新的?|最后一个|刚才的?|刚下的?)(?:订单|单子?)",
     re.IGNORECASE,
 )
 # A "last order" is a real one: a draft never submitted is not what people mean.
@@ -54,7 +56,8 @@ THE_ONE_DISCUSSED = re.compile(
 )
 OPEN_WORDS = re.compile(
     r"\b(?:open|pending|outstanding|in progress|not (?:yet )?delivered|undelivered|active|"
-    r"current|on the way|still coming|waiting)\b",
+    r"current|on the way|still coming|waiting)\b"
+    r"|未完成|没到|还没到|没送到|在途|进行中|未送达|没发货|待处理",
     re.IGNORECASE,
 )
 
@@ -86,7 +89,9 @@ def position_said(tracker: Tracker) -> int | None:
     found = POSITION.search(text)
     if not found:
         return None
-    word, number, bare = found.groups()
+    word, number, bare, chinese = found.groups()
+    if chinese:  # "第2个", "第二个"
+        return int(chinese) - 1 if chinese.isdigit() else "一二三四五".index(chinese)
     return ORDINALS[word.lower()] if word else int(number or bare) - 1
 
 

@@ -116,23 +116,31 @@ EXIT_PHRASES = re.compile(
     r"|this return|the whole thing|the rejection))?|no,? thanks?|no,? thank you|not now"
     r"|leave it|drop it|scrap (?:it|that|this)|skip it|i changed my mind|changed my mind"
     r"|don'?t bother|bye|goodbye|good bye|see you)"
-    rf"{_POLITE}\s*[.!]*\s*$",
+    rf"{_POLITE}\s*[.!]*\s*$"
+    # Chinese: "算了", "不要了，取消吧", "先这样吧", "不下了"
+    r"|^\s*(?:(?:好吧|哦|嗯|那|那就|还是)?\s*(?:算了|不要了|不用了|不下了|不订了|不买了|不退了|不弄了"
+    r"|别弄了|先不要了|先不了|先这样|就这样吧|取消|停下?|停止|退出|没事了|改主意了|不想要了"
+    r"|再见|拜拜)[吧啊呀了呢哈]*[\s，,。.！!]*)+$",
     re.IGNORECASE,
 )
 HANDOFF_PHRASES = re.compile(
     r"\b(?:agent|human|a person|real person|someone real|operator|representative"
-    r"|customer service|talk to (?:someone|somebody|a person)|speak to (?:someone|somebody))\b",
+    r"|customer service|talk to (?:someone|somebody|a person)|speak to (?:someone|somebody))\b"
+    r"|人工|真人|客服|找个人|找人|同事|负责人",
     re.IGNORECASE,
 )
 # "my last order", "the previous one", "SO-2026-00042": a message about an existing order.
 EXISTING_ORDER = re.compile(
     r"\b(?:SO-\d{4}-\d{5}|(?:my|the|our) (?:last|latest|most recent|previous|other|old|"
-    r"earlier|first|second|third|open|pending) (?:order|one)|order \d+)\b",
+    r"earlier|first|second|third|open|pending) (?:order|one)|order \d+)\b"
+    r"|订单\s*\d+|\d+\s*号单|(?:上一个|上个|最近的?|之前的?|那个)(?:订单|单子?)",
     re.IGNORECASE,
 )
 # How sure the model must be before its reading alone takes the user out of a form.
 SURE = 0.8
-PLAIN_NO = frozenset({"no", "nope", "nah", "no thanks", "no thank you", "not really"})
+PLAIN_NO = frozenset(
+    {"no", "nope", "nah", "no thanks", "no thank you", "not really", "不", "不是", "不要", "没有"}
+)
 QUESTION_START = re.compile(
     r"^\s*(?:what|what's|whats|how|how's|where|where's|when|when's|which|who|who's|why|is|are"
     r"|do|does|did|can|could|will|would|should|have|has|show|tell|list|give me|any|anything)\b",
@@ -140,14 +148,26 @@ QUESTION_START = re.compile(
 )
 
 
+# Chinese questions: a question mark, a question particle or a question word
+ZH_QUESTION = re.compile(
+    r"[吗嘛呢么]\s*[?？]?\s*$|多少|几[个号天时点]|什么|哪|怎么|是否|有没有|能不能|可不可以"
+)
+
+
 def is_question(text: str) -> bool:
-    return text.rstrip().endswith("?") or bool(QUESTION_START.match(text))
+    stripped = text.rstrip()
+    return (
+        stripped.endswith(("?", "？"))
+        or bool(QUESTION_START.match(text))
+        or bool(ZH_QUESTION.search(stripped))
+    )
 
 
 THANKS_ONLY = re.compile(
     r"^\s*(?:ok(?:ay)?\s*,?\s*)?"
     r"(?:cheers|ta|thanks?|thank you|thx|ty|nice one|great|lovely|brilliant)"
-    r"(?:\s+(?:mate|very much|a lot|so much|love))?[\s.!]*$",
+    r"(?:\s+(?:mate|very much|a lot|so much|love))?[\s.!]*$"
+    r"|^\s*(?:好的?[，,]?\s*)?(?:谢谢|多谢|感谢|谢了|谢啦|辛苦了?)[您你啦了哈！!。.\s]*$",
     re.IGNORECASE,
 )
 

@@ -13,6 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import entity, intent_of, text_of
 from actions.erp_client import ErpClient, ErpError
+from actions.formatting import name_of
 from actions.i18n import _
 from actions.product_match import CLEAR_LEAD
 
@@ -67,7 +68,7 @@ async def customer_meant(
         intent = intent_of(tracker)
         buttons = [
             {
-                "title": _("{name} ({code})").format(name=c["name"], code=c["code"]),
+                "title": _("{name} ({code})").format(name=name_of(c), code=c["code"]),
                 "payload": f'/{intent}{{"customer": "{c["code"]}"}}',
             }
             for c in named.close

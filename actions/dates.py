@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta
 
 import dateparser
 
-from actions.chinese import has_han, plain
+from actions.chinese import has_han, plain, simplified
 from actions.formatting import day as format_day
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -74,6 +74,35 @@ _ZH_DAY = re.compile(r"^(3[01]|[12]\d|[1-9])[日号]$")
 _ZH_END = re.compile(r"^(这个?|本|下个?)?(月|周)(底|末)$")
 _ZH_WITHIN = re.compile(r"^(\d{1,3})(天|日|周|个?星期|个?礼拜|个?月)(?:后|之后|以后)?$")
 _ZH_NEXT_WEEK_OR_MONTH = re.compile(r"^下(?:个)?(周|星期|礼拜|月)(初)?$")
+
+
+# Words that name a day in Chinese (Simplified; numerals as characters or digits): what
+# makes a phrase worth reading as a date
+ZH_DAY_WORDS = (
+    r"今天|明天|后天|(?:周|星期|礼拜)[一二三四五六日天1-7]|\d{1,2}月\d{1,2}|[12]?\d[号日]|3[01][号日]"
+    r"|[一二三四五六七八九十]+[号日]|月底|月末|月初|月中|周末|年底|年末|下个?(?:周|星期|礼拜|月)"
+    r"|[\d一二两三四五六七八九十]+(?:天|周|个?星期|个?礼拜|个?月)(?:内|以内|之内|后|之后)"
+)
+# a date phrase inside a longer Chinese message: "订40个BOLT-M8，下周五前送到"
+_ZH_DATE_PHRASE = re.compile(
+    r"(?:(?:这|本|下下|下)?个?(?:周|星期|礼拜)[一二三四五六日天1-7]"
+    r"|(?:20\d\d年)?(?:1[0-2]|[1-9]|十[一二]?|[一二三四五六七八九])月(?:[123]?\d|[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九])[日号]?"
+    r"|(?:[12]?\d|3[01]|[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九])[号日](?!本|元)"
+    r"|(?:这个?|本|下个?)?(?:月底|月末|周末)|下个?月初|年底|年末|今天|明天|后天|大后天"
+    r"|[\d一二两三四五六七八九十]+(?:天|周|个?星期|个?礼拜|个?月)(?:内|以内|之内|后|之后)"
+    r"|下个?(?:周|星期|礼拜))"
+    r"(?:之前|以前|前|之内|以内|内)?"
+)
+
+
+def chinese_date_in(text: str, today: date) -> date | None:
+    """The first date phrase of a Chinese message that reads as a date, or None."""
+    simple = simplified(text)
+    for found in _ZH_DATE_PHRASE.finditer(simple):
+        day = chinese_date(plain(found.group()), today)
+        if day is not None:
+            return day
+    return None
 
 
 def chinese_date(words: str, today: date) -> date | None:

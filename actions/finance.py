@@ -11,6 +11,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import ErpAction, Events, entity, text_of
+from actions.chinese import plain
 from actions.customer_match import customer_meant
 from actions.erp_client import ErpError
 from actions.formatting import day, money, money_of
@@ -85,7 +86,11 @@ class ActionCustomerBalance(ErpAction):
         return [SlotSet("customer_discussed", customer)]
 
 
-OVER_DAYS = re.compile(r"\b(?:over|more than|older than|past|beyond|>)\s*(\d{1,3})\b", re.I)
+OVER_DAYS = re.compile(
+    r"\b(?:over|more than|older than|past|beyond|>)\s*(\d{1,3})\b"
+    r"|(?:超过|大于|多于|逾期|拖欠)\s*(\d{1,3})\s*天",
+    re.I,
+)
 
 
 class ActionOverdueInvoices(ErpAction):
@@ -96,9 +101,9 @@ class ActionOverdueInvoices(ErpAction):
     async def answer(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> Events:
-        days_text = entity(tracker, "days")
-        if not (days_text and days_text.isdigit()) and (said := OVER_DAYS.search(text_of(tracker))):
-            days_text = said.group(1)  # "and over 90?" after the list: the tagger's miss
+        days_text = plain(entity(tracker, "days") or "")  # "六十" as 60
+        if not days_text.isdigit() and (said := OVER_DAYS.search(plain(text_of(tracker)))):
+            days_text = said.group(1) or said.group(2)  # "and over 90?": the tagger's miss
         days = int(days_text) if days_text and days_text.isdigit() else 0
         aging = await self.client.aging(tracker.sender_id, more_than_days_overdue=days)
         late = [row for row in aging["customers"] if row["oldest_days_overdue"] > days]

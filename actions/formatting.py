@@ -17,9 +17,38 @@ from typing import Any
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_currency
 
-from actions.i18n import _, current, locale
+from actions.i18n import N_, _, current, locale
 
 DEFAULT_CURRENCY = "GBP"  # the ERP's default, for a record that does not say
+
+
+# The ERP's selling units as a reply names them ("pcs" is "个" in Chinese)
+UNITS = {
+    "pcs": N_("pcs"),
+    "box": N_("box"),
+    "bag": N_("bag"),
+    "pair": N_("pair"),
+    "set": N_("set"),
+    "m": N_("m"),
+    "roll": N_("roll"),
+    "cartridge": N_("cartridge"),
+    "bottle": N_("bottle"),
+    "can": N_("can"),
+}
+
+
+def unit(selling: str | None) -> str:
+    """A selling unit in the reply's language ("pcs", "个")."""
+    selling = selling or "pcs"
+    return _(UNITS[selling]) if selling in UNITS else selling
+
+
+def name_of(record: dict[str, Any]) -> str:
+    """A product's or customer's name in the reply's language: its Chinese name in a
+    Chinese reply when it has one, else its name."""
+    if current() == "zh" and record.get("name_zh"):
+        return str(record["name_zh"])
+    return str(record.get("name") or "")
 
 
 def money(amount: str | Decimal | int | float, currency: str | None = None) -> str:

@@ -9,19 +9,23 @@ from datetime import date, timedelta
 
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.chinese import has_han
 from actions.conversation import is_question
-from actions.dates import parse_date, spoken
+from actions.dates import ZH_DAY_WORDS, chinese_date_in, parse_date, spoken
 from actions.i18n import _
 
 NO_DATE = re.compile(
     r"^(?:no rush|any ?time|any day|whenever|asap|a\.s\.a\.p\.?|as soon as possible|as soon as"
     r" you can|no date|doesn'?t matter|does not matter|no preference|soon|soonest|urgent"
-    r"|when(?:ever)? (?:it'?s|you'?re) ready|as early as possible)[.! ]*$",
+    r"|when(?:ever)? (?:it'?s|you'?re) ready|as early as possible)[.! ]*$"
+    r"|^(?:尽快|越快越好|尽早|马上|随时|不急|什么时候都行|都可以|都行|早点)(?:送|发货?|送到)?[吧啊的。！!\s]*$",
     re.IGNORECASE,
 )
 # "... asap", "... as soon as possible please" inside a longer message
 NO_DATE_IN_TEXT = re.compile(
-    r"\b(?:asap|a\.s\.a\.p|as soon as (?:possible|you can)|no rush|whenever)\b", re.IGNORECASE
+    r"\b(?:asap|a\.s\.a\.p|as soon as (?:possible|you can)|no rush|whenever)\b"
+    r"|尽快|越快越好|尽早|不着急|不急",
+    re.IGNORECASE,
 )
 # Words that name a day: a weekday, a month, "today"/"tomorrow", an ordinal, a d/m date.
 DAY_WORDS = re.compile(
@@ -30,14 +34,22 @@ DAY_WORDS = re.compile(
     r"|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\b"
     r"|\b\d{1,2}(?:st|nd|rd|th)? may\b|\bmay \d{1,2}\b"  # "may" alone is a verb
     r"|\b(?:today|tomorrow|tommorow|tomorow|tmrw|week|month|weeks|days)\b"
-    r"|\b\d{1,2}(?:st|nd|rd|th)\b|\b\d{1,2}[/.]\d{1,2}(?:[/.]\d{2,4})?\b|\b\d{4}-\d{2}-\d{2}\b",
+    r"|\b\d{1,2}(?:st|nd|rd|th)\b|\b\d{1,2}[/.]\d{1,2}(?:[/.]\d{2,4})?\b|\b\d{4}-\d{2}-\d{2}\b"
+    # Chinese: "明天", "周五", "星期三", "12月15日", "15号", "月底", "两周内", "下个月"
+    rf"|{ZH_DAY_WORDS}",
     re.IGNORECASE,
 )
+MONTH_NAME = re.compile(
+    r"\b(?:january|february|march|april|may|june|july|august|september|october|november"
+    r"|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\b",
+    re.IGNORECASE,
+)
+UNIT_OF_TIME = re.compile(r"^(?:days?|weeks?|months?)$", re.IGNORECASE)
 ADDRESS_CHANGE = re.compile(
-    r"\b(?:(?:change|set|update) (?:the |my )?(?:delivery |shipping )?address to"
+    r"(?:\b(?:(?:change|set|update) (?:the |my )?(?:delivery |shipping )?address to"
     r"|deliver (?:it |them )?to|ship (?:it |them )?to|send (?:it |them )?to|address is"
     r"|new address:?|to this address:?)"
-    r"\s+(.+)$",
+    r"\s+|(?:改送到?|送到|送去|寄到|发到|地址(?:改成|改为|换成|是)|新地址)[:：]?\s*)(.+)$",
     re.IGNORECASE,
 )
 # The words a date phrase is made of; a window with any other word ("50 NUT-M6 by friday")
@@ -50,7 +62,8 @@ DATE_TOKEN = re.compile(
 )
 USUAL_IN_TEXT = re.compile(
     r"\b(?:(?:the|my|our|their) )?(?:usual|normal|registered) (?:address|place|site|one)\b"
-    r"|\bsame address\b",
+    r"|\bsame address\b"
+    r"|(?:常用|平时|老|原来|默认|之前|上次|一样|同样|原|注册)的?(?:那个)?地址|老地方",
     re.IGNORECASE,
 )
 USUAL_ADDRESS = re.compile(
@@ -63,16 +76,20 @@ POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\b|\b\d{4,5}\b", re.IG
 STREET_WORDS = re.compile(
     r"\b(?:road|rd|street|st|lane|ln|way|avenue|ave|drive|dr|park|estate|unit|works|yard"
     r"|farm|house|depot|close|court|place|square|industrial|parade|row|rows|dock|quay|mill"
-    r"|mills|gate|hill|green|terrace|crescent|wharf|site|building|floor|block)\b",
+    r"|mills|gate|hill|green|terrace|crescent|wharf|site|building|floor|block)\b"
+    r"|[路街道巷弄号栋楼室区市省县镇村]|工业园|仓库|工地",
     re.IGNORECASE,
 )
 # "no, send it to ...", "yes: Unit 4, ..." (but "No. 5 Dock Road" keeps its number)
-LEADING_YES_NO = re.compile(r"^(?:no|yes)[,:!]?\s+(?=\D)", re.IGNORECASE)
+LEADING_YES_NO = re.compile(
+    r"^(?:no|yes)[,:!]?\s+(?=\D)|^(?:不是|不|是的?|对|好的?)[，,:：!！\s]*(?=\D)", re.IGNORECASE
+)
 TOTAL_QUESTION = re.compile(
     r"\b(?:what(?:'s| is| will be) the (?:total|sum|price|cost)|total\?"
     r"|how much (?:is|will|would|does) (?:it|that|this|the order|my order|everything|all of it)"
     r"(?: be| cost| come to)?"
-    r"|what (?:does|will|would) (?:it|that|this|the order) (?:cost|come to))",
+    r"|what (?:does|will|would) (?:it|that|this|the order) (?:cost|come to))"
+    r"|总共多少|一共多少|合计多少|总价|总额|总金额|加起来多少",
     re.IGNORECASE,
 )
 MAX_DAYS_AHEAD = 365
@@ -97,6 +114,9 @@ def date_in(text: str) -> str | None:
     "tomorrow", "15/12", "9 december"), so a quantity is never read as a date."""
     if NO_DATE_IN_TEXT.search(text):
         return "none"
+    if has_han(text):
+        found = chinese_date_in(text, today())
+        return found.isoformat() if found else None
     words = re.sub(r"[,;!?]", " ", text).split()
     for start in range(len(words)):
         for length in range(min(len(words) - start, 4), 0, -1):
@@ -104,6 +124,12 @@ def date_in(text: str) -> str | None:
             candidate = " ".join(window)
             if not DAY_WORDS.search(candidate) or not all(DATE_TOKEN.match(w) for w in window):
                 continue
+            if not MONTH_NAME.search(candidate) and any(
+                w.isdigit() and not UNIT_OF_TIME.match(after)
+                for w, after in zip(window, [*window[1:], ""], strict=True)
+            ):
+                continue  # "40 by friday": a bare number is a day beside a month, or a count
+                # of days, weeks or months ("in 2 weeks")
             day = parse_date(candidate, today())
             if day is not None:
                 return day.isoformat()
@@ -157,8 +183,12 @@ def clean_address(text: str) -> str:
 def looks_like_address(text: str) -> bool:
     """A delivery address, not a question, a yes or no or a stray word: several words with a
     number, a postcode or a street word ("Unit 9, Attercliffe Works", "Forge Lane, Rotherham")."""
-    if not 8 <= len(text) <= 300 or is_question(text) or len(text.split()) < 2:
+    if not has_han(text) and (not 8 <= len(text) <= 300 or len(text.split()) < 2):
         return False
+    if len(text) > 300 or is_question(text):
+        return False
+    if has_han(text):  # "利兹市Canal路4号", "上海市浦东新区张江路88号3号仓库"
+        return bool(STREET_WORDS.search(text)) and bool(re.search(r"\d", text))
     return bool(POSTCODE.search(text) or STREET_WORDS.search(text)) and bool(
         re.search(r"[A-Za-z]{3}", text)
     )

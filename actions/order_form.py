@@ -28,7 +28,7 @@ from actions.conversation import (
 )
 from actions.customer_match import customer_named
 from actions.erp_client import new_idempotency_key
-from actions.formatting import listed, money_of
+from actions.formatting import listed, money_of, name_of
 from actions.i18n import _
 from actions.order_answers import (
     ADDRESS_CHANGE,
@@ -67,7 +67,8 @@ def say_change(dispatcher: CollectingDispatcher, change: Change, changed_too: bo
 # "how much are the m10 nuts", "do you have zip ties in stock?"
 PRODUCT_QUESTION = re.compile(
     r"\b(?:price|prices|pricing|cost|costs|how much (?:is|are|for|do|does)|in stock"
-    r"|do you (?:have|stock|sell|carry|do)|any left|available)\b",
+    r"|do you (?:have|stock|sell|carry|do)|any left|available)\b"
+    r"|多少钱|价格|价钱|报价|单价|有货|有没有货|库存|还有多少|还剩多少|卖吗|有卖",
     re.IGNORECASE,
 )
 
@@ -75,7 +76,8 @@ PRODUCT_QUESTION = re.compile(
 # "yes, go ahead" said to the address question: the user means to place the order
 GO_AHEAD = re.compile(
     r"\b(?:confirm(?:ed)?|go ahead|place it|book it|send it|do it|put it through|order it"
-    r"|that'?s (?:all|everything|it)|all good|sounds good)\b",
+    r"|that'?s (?:all|everything|it)|all good|sounds good)\b"
+    r"|确认|下单吧|就这样|没问题|提交吧?",
     re.IGNORECASE,
 )
 
@@ -181,7 +183,7 @@ class ValidateOrderForm(ConversationalForm):
         if customer is None:
             buttons = [
                 {
-                    "title": _("{name} ({code})").format(name=c["name"], code=c["code"]),
+                    "title": _("{name} ({code})").format(name=name_of(c), code=c["code"]),
                     "payload": c["code"],
                 }
                 for c in named.close
@@ -209,7 +211,7 @@ class ValidateOrderForm(ConversationalForm):
             # a name matched in words is said back in full, so a wrong match is seen at once
             dispatcher.utter_message(
                 response="utter_customer_noted",
-                customer=_("{name} ({code})").format(name=customer["name"], code=customer["code"]),
+                customer=_("{name} ({code})").format(name=name_of(customer), code=customer["code"]),
             )
         return {
             "customer": customer["code"],

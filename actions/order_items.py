@@ -20,6 +20,7 @@ from rasa_sdk import Tracker
 
 from actions.chinese import plain
 from actions.erp_client import ErpClient, ErpError
+from actions.formatting import name_of
 from actions.i18n import _
 from actions.order_lines import (
     QUANTITY,
@@ -36,13 +37,17 @@ Items = list[Item]
 
 REMOVE = re.compile(
     r"\b(?:remove|delete|drop|take out|take off|cancel|without|no more|leave out"
-    r"|get rid of)\s+(?:the\s+|all\s+(?:the\s+)?|that\s+)?(.+?)\s*(?:line)?[.!]*$",
+    r"|get rid of)\s+(?:the\s+|all\s+(?:the\s+)?|that\s+)?(.+?)\s*(?:line)?[.!]*$"
+    # Chinese: "去掉螺母", "删掉这一项" ("不要了", "取消" alone are ways out, not removals)
+    r"|(?:去掉|删掉|删除|拿掉)(?:那个|这个|那些|这些)?(.*?)(?:吧|了)?[。.!！]*$",
     re.IGNORECASE,
 )
 # "no washers", "no bolts after all": a product with "no" before it is taken off.
 NO_PRODUCT = re.compile(r"^\s*(?:and\s+)?no\s+(?!thanks?\b|problem\b|rush\b)([a-z].+?)[.!]*$", re.I)
-REMOVE_THAT = re.compile(r"^(?:it|that|that one|this|this one|that line|this line)$", re.I)
-MORE = re.compile(r"\b(\d{1,7})\s+more\b", re.IGNORECASE)
+REMOVE_THAT = re.compile(
+    r"^(?:it|that|that one|this|this one|that line|this line|这一?项|这个|那个|这行)$", re.I
+)
+MORE = re.compile(r"\b(\d{1,7})\s+more\b|再(?:加|来|要|多)\s*(\d{1,7})", re.IGNORECASE)
 # the product just discussed, at the start of an order: "twenty of them", "i'll take those"
 REFERRED = re.compile(
     rf"(?:{QUANTITY}\s+(?:of\s+)?(?:them|those|these)\b"
@@ -114,7 +119,9 @@ async def find(client: ErpClient, chat: str, wanted: RequestedLine) -> Item:
     choice = choose(await client.products(chat, wanted.mention, limit=5), wanted.mention)
     if choice.product is not None:
         return product_item(item, choice.product)
-    item["choices"] = [{"sku": p["sku"], "name": p["name"]} for p in choice.close]
+    item["choices"] = [
+        {"sku": p["sku"], "name": p["name"], "name_zh": p.get("name_zh", "")} for p in choice.close
+    ]
     item["carried"] = choice.carried
     return item
 
@@ -124,6 +131,7 @@ def product_item(item: Item, product: dict[str, Any]) -> Item:
         **item,
         "sku": product["sku"],
         "name": product["name"],
+        "name_zh": product.get("name_zh", ""),
         "unit": product.get("unit"),
         "choices": [],
         "carried": True,
@@ -182,7 +190,7 @@ async def apply_message(
     items = [dict(item) for item in items]
     change = Change()
     if removal := (REMOVE.search(text) or NO_PRODUCT.match(text)):
-        target = removal.group(1)
+        target = removal.group(1) or removal.group(2) or "it"  # "删掉" alone: the line asked
         open_item = first_open(items)
         if REMOVE_THAT.match(target.strip()):
             # "remove it": the line asked about; "cancel that" leaves the order instead
@@ -322,7 +330,11 @@ UNIT_WORDS = frozenset(
         "of",
     }
 )
-MAKE_IT = re.compile(r"\b(?:make it|make that|change (?:it|that) to|actually|instead)\b", re.I)
+MAKE_IT = re.compile(
+    r"\b(?:make it|make that|change (?:it|that) to|actually|instead)\b"
+    r"|改成|改为|换成|应该是|其实是",
+    re.I,
+)
 
 
 def set_bare_quantity(items: Items, text: str, asked: bool, change: Change) -> tuple[Items, Change]:
@@ -375,7 +387,7 @@ def item_words(item: Item) -> str:
     quantity, sku, name, mention = (
         item["quantity"],
         item["sku"],
-        item.get("name"),
+        name_of(item),
         item.get("mention"),
     )
     if sku:

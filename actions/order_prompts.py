@@ -22,7 +22,7 @@ from actions.base import Events
 from actions.dates import spoken
 from actions.erp_client import ErpError, ErpUnavailable, new_idempotency_key
 from actions.form_questions import FormQuestion
-from actions.formatting import listed, money, money_of
+from actions.formatting import listed, money, money_of, name_of, unit
 from actions.i18n import N_, _, titled
 from actions.order_items import Items, first_open, item_words
 from actions.order_place import ActionPlaceOrder
@@ -88,22 +88,22 @@ class ActionAskOrderLines(OrderQuestion):
                 said=item["unit_said"],
                 product=item["mention"],
                 sku=item["sku"],
-                name=item["name"],
-                unit=item.get("unit") or "pcs",
+                name=name_of(item),
+                unit=unit(item.get("unit")),
             )
             return []
         if item["sku"]:
             dispatcher.utter_message(
                 response="utter_ask_quantity",
                 sku=item["sku"],
-                name=item["name"],
-                unit=item.get("unit") or "pcs",
+                name=name_of(item),
+                unit=unit(item.get("unit")),
             )
             return []
         quantity = f"{item['quantity']} " if item["quantity"] else ""
         buttons = [
             {
-                "title": _("{sku} ({name})").format(sku=c["sku"], name=c["name"]),
+                "title": _("{sku} ({name})").format(sku=c["sku"], name=name_of(c)),
                 "payload": f"{quantity}{c['sku']}",
             }
             for c in item["choices"]
@@ -200,7 +200,7 @@ def preview_lines(order: dict[str, Any]) -> str:
             row.format(
                 quantity=line["quantity"],
                 sku=line["sku"],
-                name=line["name"],
+                name=name_of(line),
                 unit_price=money(line["unit_price"], cur),
                 discount=line["discount_pct"],
                 line_total=money(line["line_total"], cur),
@@ -304,7 +304,7 @@ class ActionAskOrderDecision(OrderQuestion):
                 response="utter_quantity_over_limit",
                 limit=f"{limit['value']:,}",
                 sku=item["sku"],
-                unit=item.get("unit") or "pcs",
+                unit=unit(item.get("unit")),
             )
             item["quantity"] = None
         elif error.code in ("UNKNOWN_PRODUCT", "PRODUCT_INACTIVE"):

@@ -22,7 +22,7 @@ from actions.context import (
 from actions.customer_match import customer_in_question
 from actions.dates import spoken
 from actions.erp_client import ErpClient
-from actions.formatting import moment, money_of
+from actions.formatting import moment, money_of, name_of
 from actions.i18n import _
 from actions.order_lines import requested_lines
 from actions.replies import status_words
@@ -126,7 +126,7 @@ class ActionOrderStatus(ErpAction):
         if ASKS_FOR_LINES.search(str(tracker.latest_message.get("text") or "")):
             lines = "\n".join(
                 _("• {quantity} x {sku} ({name})").format(
-                    quantity=line["quantity"], sku=line["sku"], name=line["name"]
+                    quantity=line["quantity"], sku=line["sku"], name=name_of(line)
                 )
                 for line in order["lines"]
             )

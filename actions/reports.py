@@ -12,6 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import ErpAction, Events
 from actions.erp_client import ErpError
+from actions.formatting import name_of
 from actions.i18n import _
 
 # The gateway draws a chart message as an image: a Telegram photo, an <img> in the web chat.
@@ -64,7 +65,7 @@ class ActionLowStock(ReportAction):
                 else _("• {sku} {name}: {available} available, reorder point {reorder_point}")
             ).format(
                 sku=p["sku"],
-                name=p["name"],
+                name=name_of(p),
                 available=p["available"],
                 reorder_point=p["reorder_point"],
                 on_order=p["on_order"],

@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import ErpAction, Events, text_of, turn_key
 from actions.form_questions import FormQuestion
-from actions.formatting import listed
+from actions.formatting import listed, name_of
 from actions.i18n import N_, _, titled
 from actions.order_items import matches
 from actions.order_lines import requested_lines
@@ -119,7 +119,7 @@ class ActionAskReturnItems(ReturnQuestion):
         order = await self.client.order(tracker.sender_id, tracker.get_slot("target_order"))
         lines = "\n".join(
             _("• {quantity} x {sku} ({name})").format(
-                quantity=o["quantity"], sku=o["sku"], name=o["name"]
+                quantity=o["quantity"], sku=o["sku"], name=name_of(o)
             )
             for o in order["lines"]
         )

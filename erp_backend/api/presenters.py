@@ -122,6 +122,7 @@ def order_line_out(line: OrderLine) -> OrderLineOut:
         line_no=line.line_no,
         sku=line.product.sku,
         name=line.product.name,
+        name_zh=line.product.name_zh,
         quantity=line.quantity,
         unit_price=to_money(line.unit_price),
         discount_pct=to_money(line.discount_pct),

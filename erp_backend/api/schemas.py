@@ -355,6 +355,7 @@ class OrderLineOut(BaseModel):
     line_no: int
     sku: str
     name: str
+    name_zh: str = ""  # the product's name in Simplified Chinese, "" when it has none
     quantity: int
     unit_price: Decimal
     discount_pct: Decimal

@@ -132,3 +132,13 @@ def test_money_and_dates_one_way() -> None:
 )
 def test_an_address_as_it_goes_on_the_delivery_note(typed: str, address: str) -> None:
     assert clean_address(typed) == address
+
+
+def test_a_quantity_is_never_read_as_a_year() -> None:
+    from actions.order_answers import date_in
+
+    friday = parse_date("friday", date.today())
+    assert friday is not None
+    assert date_in("I want 40 by friday") == friday.isoformat()  # not 2040
+    assert date_in("deliver on 9 december") is not None  # a number beside a month is a day
+    assert date_in("need them in 2 weeks") is not None  # and a count of weeks
