@@ -6,9 +6,10 @@ Run in the Rasa environment with a trained model (scripts/train.py makes one):
 
 Starts `rasa run --enable-api` on loopback, sends the sentences of our own training data
 (data/nlu/orders.yml, catalog.yml, finance.yml, chitchat.yml) one at a time after a warm-up,
-and prints p50/p95 of `/model/parse`. Reference in the same run: `GET /` of the same server
-(HTTP and Sanic without the model), so the ratio says what understanding costs on top of the
-transport. Figures, not pass/fail.
+and prints p50/p95 of `/model/parse`, then the same for Chinese sentences (data/nlu/zh/:
+jieba, OpenCC and the Chinese regexes at work). Reference in the same run: `GET /` of the
+same server (HTTP and Sanic without the model), so the ratio says what understanding costs on
+top of the transport. Figures, not pass/fail.
 """
 
 from __future__ import annotations
@@ -33,11 +34,16 @@ from tests.live_server import free_port, process_serving  # noqa: E402
 TOPICS = ("orders", "catalog", "finance", "chitchat")
 
 
-def sentences() -> list[str]:
+def sentences(language: str = "en") -> list[str]:
     """Our own examples, entity annotations removed: "[40](quantity)" -> "40"."""
     found = []
-    for topic in TOPICS:
-        for line in (ROOT / "data" / "nlu" / f"{topic}.yml").read_text().splitlines():
+    files = (
+        sorted((ROOT / "data" / "nlu" / "zh").glob("*.yml"))
+        if language == "zh"
+        else [ROOT / "data" / "nlu" / f"{topic}.yml" for topic in TOPICS]
+    )
+    for path in files:
+        for line in path.read_text().splitlines():
             if line.strip().startswith("- ") and "intent:" not in line:
                 found.append(re.sub(r"\[([^\]]+)\]\([^)]+\)", r"\1", line.strip()[2:]))
     return found
@@ -64,7 +70,7 @@ def main() -> None:
         *("run", "--enable-api", "--model", str(args.model.resolve())),
         *("--interface", "127.0.0.1", "--port", str(port)),
     ]
-    texts = sentences()
+    texts, chinese = sentences(), sentences("zh")
     with (
         process_serving("rasa", command, env, f"http://127.0.0.1:{port}", "/status", timeout=300),
         httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as http,
@@ -78,12 +84,22 @@ def main() -> None:
             http.post("/model/parse", json={"text": text}).raise_for_status()
 
         parsed = timed(parse, args.n)
+        turn = iter(range(args.n))
+
+        def parse_chinese() -> None:
+            text = chinese[next(turn) % len(chinese)]
+            http.post("/model/parse", json={"text": text}).raise_for_status()
+
+        parsed_chinese = timed(parse_chinese, args.n)
         hello = timed(lambda: http.get("/").raise_for_status(), args.n)
     p50, p95 = statistics.median(parsed), percentile(parsed, 0.95)
+    z50, z95 = statistics.median(parsed_chinese), percentile(parsed_chinese, 0.95)
     r50, r95 = statistics.median(hello), percentile(hello, 0.95)
     print(f"POST /model/parse ({args.n} of our sentences): p50 {p50:.1f} ms, p95 {p95:.1f} ms")
+    print(f"POST /model/parse ({args.n} Chinese sentences): p50 {z50:.1f} ms, p95 {z95:.1f} ms")
     print(f"GET / (reference, same server): p50 {r50:.1f} ms, p95 {r95:.1f} ms")
     print(f"ratio parse / reference: p50 {p50 / r50:.1f}x, p95 {p95 / r95:.1f}x")
+    print(f"ratio Chinese / English parse: p50 {z50 / p50:.2f}x, p95 {z95 / p95:.2f}x")
 
 
 if __name__ == "__main__":
