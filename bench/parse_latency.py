@@ -64,7 +64,13 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=400)
     args = parser.parse_args()
     port = free_port()
-    env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "SQLALCHEMY_SILENCE_UBER_WARNING": "1"}
+    env = {
+        **os.environ,
+        "RASA_TELEMETRY_ENABLED": "false",
+        "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+        # endpoints.yml names the action server's token; parsing never calls the actions
+        "ACTION_SERVER_TOKEN": os.environ.get("ACTION_SERVER_TOKEN", "bench-" + "x" * 32),
+    }
     command = [
         str(Path(sys.executable).parent / "rasa"),
         *("run", "--enable-api", "--model", str(args.model.resolve())),
