@@ -68,8 +68,9 @@ def main() -> None:
         **os.environ,
         "RASA_TELEMETRY_ENABLED": "false",
         "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
-        # endpoints.yml names the action server's token; parsing never calls the actions
+        # endpoints.yml and credentials.yml name these secrets; parsing uses neither
         "ACTION_SERVER_TOKEN": os.environ.get("ACTION_SERVER_TOKEN", "bench-" + "x" * 32),
+        "GATEWAY_RASA_SECRET": os.environ.get("GATEWAY_RASA_SECRET", "bench-" + "y" * 32),
     }
     command = [
         str(Path(sys.executable).parent / "rasa"),
