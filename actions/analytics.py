@@ -4,6 +4,7 @@ order volume, a product's demand forecast."""
 
 from __future__ import annotations
 
+import re
 from abc import abstractmethod
 from datetime import date
 from decimal import Decimal
@@ -13,10 +14,13 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import Events, entity, text_of
+from actions.chinese import has_han
+from actions.context import ZH_LATEST_ORDER
 from actions.dates import spoken
 from actions.erp_client import ErpClient
 from actions.formatting import listed, long_day, money, money_of, month_name, name_of, unit
 from actions.i18n import _
+from actions.orders import ActionOrderStatus
 from actions.periods import COMPARED_WITH, Period, last_days, period_in
 from actions.product_match import choose
 from actions.reports import MONTHLY_SALES_CHART, ReportAction, growth_words
@@ -219,6 +223,16 @@ class ActionKpis(ReportAction):
         return []
 
 
+# "上一单发货了没" (has my last order shipped) read as "how many orders shipped": a Chinese
+# question about one order that asks no number is that order's status
+ONE_ORDER = re.compile(rf"{ZH_LATEST_ORDER}|SO-\d{{4}}-\d{{5}}", re.IGNORECASE)
+COUNT_ASKED = re.compile(r"多少|几")
+
+
+def about_one_order(text: str) -> bool:
+    return has_han(text) and bool(ONE_ORDER.search(text)) and not COUNT_ASKED.search(text)
+
+
 class ActionOrderVolume(ReportAction):
     """ "how many orders did we ship last week", "orders received this month"."""
 
@@ -227,6 +241,8 @@ class ActionOrderVolume(ReportAction):
     async def answer(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> Events:
+        if about_one_order(text_of(tracker)):
+            return await ActionOrderStatus(self.client).answer(dispatcher, tracker, domain)
         period = asked_period(tracker, 7)
         volume = await self.client.period_report(
             tracker.sender_id, "order-volume", period.start, period.end

@@ -82,3 +82,38 @@ def digits(text: str) -> str:
 def plain(text: str) -> str:
     """What the actions read of a message: Simplified, numerals as digits (English as is)."""
     return digits(simplified(text)) if has_han(text) else text
+
+
+def bigrams(text: str) -> set[str]:
+    """The Han words of `text` as the ERP's search reads them (docs/search.md): each run of
+    Han characters as its overlapping character pairs, a lone character as itself
+    ("托盘要" → 托盘, 盘要). Traditional characters are read as Simplified."""
+    found: set[str] = set()
+    for run in re.findall(rf"{HAN.pattern}+", simplified(text)):
+        found |= {run} if len(run) == 1 else {run[i : i + 2] for i in range(len(run) - 1)}
+    return found
+
+
+# What a line typed as a code or in English words is called in Chinese, for lines that have
+# no Chinese name (a product we do not carry yet, "PALLET-EUR"): "托盘要20个" names it. The
+# English word as actions/order_items.py folds it (singular, lower case).
+NAMES_OF_KINDS = {
+    "托盘": "pallet",
+    "栈板": "pallet",
+    "螺栓": "bolt",
+    "螺母": "nut",
+    "垫圈": "washer",
+    "垫片": "washer",
+    "螺丝": "screw",
+    "螺钉": "screw",
+    "扎带": "tie",
+    "手套": "glove",
+    "合页": "hinge",
+    "铆钉": "rivet",
+    "丝杆": "rod",
+    "链条": "chain",
+    "扳手": "spanner",
+    "钻头": "bit",
+    "网线": "cable",
+    "电缆": "cable",
+}

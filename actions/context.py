@@ -41,11 +41,16 @@ POSITION = re.compile(
     r"|第\s*([1-5一二三四五])\s*[个张单条]",
     re.IGNORECASE,
 )
+# Chinese for "my last order": "上一单", "上个订单", "最近那个单", "最新的那笔订单", "刚下的单"
+# (not "最近几个订单": several)
+ZH_LATEST_ORDER = (
+    r"(?:上一个?|上个|最近|最新|最后一?个?|刚才|刚刚?下)的?(?:那|这)?[一个张笔]*(?:订单|单子?)"
+)
 # "my last order", "the latest one" — not "last week", "the last 30 days", "last time"
 LATEST = re.compile(
     r"\b(?:last|latest|most recent|newest|recent|previous)\b"
     r"(?! (?:\d+ |few |couple of )?(?:days?|weeks?|months?|years?|quarters?|time|night)\b)"
-    r"|(?:上一个|上个|最近的?|最新的?|最后一个|刚才的?|刚下的?)(?:订单|单子?)",
+    rf"|{ZH_LATEST_ORDER}",
     re.IGNORECASE,
 )
 # A "last order" is a real one: a draft never submitted is not what people mean.
@@ -57,7 +62,7 @@ THE_ONE_DISCUSSED = re.compile(
 OPEN_WORDS = re.compile(
     r"\b(?:open|pending|outstanding|in progress|not (?:yet )?delivered|undelivered|active|"
     r"current|on the way|still coming|waiting)\b"
-    r"|未完成|没到|还没到|没送到|在途|进行中|未送达|没发货|待处理",
+    r"|未完成|没完成|没有完成|未结|没到|还没到|没送到|在途|进行中|未送达|没发货|待处理",
     re.IGNORECASE,
 )
 

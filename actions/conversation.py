@@ -46,6 +46,7 @@ from actions.analytics import (
 from actions.approvals import ActionApproveOrder, ActionPendingApprovals
 from actions.base import ErpAction, Events, intent_of, text_of, turn_request_id
 from actions.catalog import ActionStockAndPrice
+from actions.context import ZH_LATEST_ORDER
 from actions.erp_client import ErpClient, ErpError, ErpUnavailable
 from actions.finance import (
     ActionCustomerBalance,
@@ -117,12 +118,15 @@ EXIT_PHRASES = re.compile(
     r"|leave it|drop it|scrap (?:it|that|this)|skip it|i changed my mind|changed my mind"
     r"|don'?t bother|bye|goodbye|good bye|see you)"
     rf"{_POLITE}\s*[.!]*\s*$"
-    # Chinese: "算了", "不要了，取消吧", "先这样吧", "不下了"
-    r"|^\s*(?:(?:好吧|哦|嗯|那|那就|还是)?\s*(?:算了|不要了|不用了|不下了|不订了|不买了|不退了|不弄了"
+    # Chinese: "算了", "不要了，取消吧", "先这样吧", "不下了", "谢谢，拜拜"
+    r"|^\s*(?:(?:(?:好吧|哦|嗯|那|那就|还是|谢谢|多谢|谢了)[\s，,。.！!~]*)?"
+    r"(?:算了|不要了|不用了|不下了|不订了|不买了|不退了|不弄了"
     r"|别弄了|先不要了|先不了|先这样|就这样吧|取消|停下?|停止|退出|没事了|改主意了|不想要了"
     r"|再见|拜拜)[吧啊呀了呢哈]*[\s，,。.！!]*)+$",
     re.IGNORECASE,
 )
+# a way out that also takes leave ("谢谢，拜拜", read as thanks): answered with goodbye too
+ZH_GOODBYE = re.compile(r"再见|拜拜|回头见")
 HANDOFF_PHRASES = re.compile(
     r"\b(?:agent|human|a person|real person|someone real|operator|representative"
     r"|customer service|talk to (?:someone|somebody|a person)|speak to (?:someone|somebody))\b"
@@ -133,7 +137,8 @@ HANDOFF_PHRASES = re.compile(
 EXISTING_ORDER = re.compile(
     r"\b(?:SO-\d{4}-\d{5}|(?:my|the|our) (?:last|latest|most recent|previous|other|old|"
     r"earlier|first|second|third|open|pending) (?:order|one)|order \d+)\b"
-    r"|订单\s*\d+|\d+\s*号单|(?:上一个|上个|最近的?|之前的?|那个)(?:订单|单子?)",
+    r"|订单\s*\d+|\d+\s*号单|(?:之前的?|那个)(?:订单|单子?)"
+    rf"|{ZH_LATEST_ORDER}",
     re.IGNORECASE,
 )
 # How sure the model must be before its reading alone takes the user out of a form.
@@ -261,7 +266,7 @@ class ConversationalForm(FormValidationAction):
             return events
         if is_exit(tracker, yes_no=requested in self.yes_no_slots):
             events = await self.leave(dispatcher, tracker)
-            if intent_of(tracker) == "goodbye":
+            if intent_of(tracker) == "goodbye" or ZH_GOODBYE.search(text_of(tracker)):
                 dispatcher.utter_message(response="utter_goodbye")
             return events
         intent = intent_of(tracker)

@@ -18,7 +18,7 @@ from typing import Any
 
 from rasa_sdk import Tracker
 
-from actions.chinese import plain
+from actions.chinese import NAMES_OF_KINDS, bigrams, has_han, plain
 from actions.erp_client import ErpClient, ErpError
 from actions.formatting import name_of
 from actions.i18n import _
@@ -38,7 +38,9 @@ Items = list[Item]
 REMOVE = re.compile(
     r"\b(?:remove|delete|drop|take out|take off|cancel|without|no more|leave out"
     r"|get rid of)\s+(?:the\s+|all\s+(?:the\s+)?|that\s+)?(.+?)\s*(?:line)?[.!]*$"
-    # Chinese: "去掉螺母", "删掉这一项" ("不要了", "取消" alone are ways out, not removals)
+    # Chinese: "去掉螺母", "删掉这一项", "把托盘去掉吧" ("不要了", "取消" alone are ways out,
+    # not removals)
+    r"|把(?:那个|这个|那些|这些)?(.+?)(?:去掉|删掉|删除|拿掉)(?:吧|了)?[。.!！]*$"
     r"|(?:去掉|删掉|删除|拿掉)(?:那个|这个|那些|这些)?(.*?)(?:吧|了)?[。.!！]*$",
     re.IGNORECASE,
 )
@@ -72,16 +74,47 @@ def words_of(text: str) -> set[str]:
 
 
 def matches(item: Item, mention: str) -> bool:
-    """Does a mention ("the nuts", "BOLT-M8", "pallets") mean this item of the order?"""
+    """Does a mention ("the nuts", "BOLT-M8", "pallets", "M8螺母", "托盘") mean this item of
+    the order? Its English words and codes must all be the item's, and so must its Chinese
+    words (actions/chinese.py `bigrams`)."""
     wanted = words_of(mention)
-    if not wanted:
+    chinese = bigrams(mention)
+    if not wanted and not chinese:
         return False
     sku = (item.get("sku") or "").lower()
     if mention.strip().lower() == sku:
         return True
+    if not wanted <= english_words(item):
+        return False
+    return chinese <= chinese_words(item)
+
+
+def english_words(item: Item) -> set[str]:
+    sku = (item.get("sku") or "").lower()
     known = words_of(" ".join([item.get("mention") or "", item.get("name") or "", sku]))
-    known |= words_of(sku.replace("-", " "))
-    return wanted <= known
+    return known | words_of(sku.replace("-", " "))
+
+
+def chinese_words(item: Item) -> set[str]:
+    """The Chinese words that name an item: those of its Chinese name and of the words it
+    was asked for by; an item without a Chinese name (typed as a code) by the Chinese for
+    its kind ("托盘" for "PALLET-EUR")."""
+    words = bigrams(" ".join([item.get("mention") or "", item.get("name_zh") or ""]))
+    if not item.get("name_zh"):
+        english = english_words(item)
+        for chinese, kind in NAMES_OF_KINDS.items():
+            if kind in english:
+                words |= bigrams(chinese)
+    return words
+
+
+def named_in_chinese(items: Items, text: str) -> Item | None:
+    """The one item whose Chinese words the message uses ("哦不对，托盘要20个"), if one."""
+    if not has_han(text):
+        return None
+    said = bigrams(text)
+    named = [item for item in items if said & chinese_words(item)]
+    return named[0] if len(named) == 1 else None
 
 
 def complete(items: Items) -> Items | None:
@@ -110,6 +143,8 @@ async def find(client: ErpClient, chat: str, wanted: RequestedLine) -> Item:
     }
     if wanted.unit and wanted.quantity:
         item["unit_said"] = f"{wanted.quantity} {wanted.unit.lower()}"
+        if wanted.said:  # said in Chinese: "25箱", as written, for the question about it
+            item["quantity_said"] = wanted.said
     if wanted.is_sku:
         try:
             return product_item(item, await client.product(chat, wanted.mention.upper()))
@@ -141,6 +176,7 @@ def product_item(item: Item, product: dict[str, Any]) -> Item:
         matched["quantity"] = None  # "25 boxes" of what we sell by the piece: asked, not guessed
     else:
         matched.pop("unit_said", None)
+        matched.pop("quantity_said", None)
     return matched
 
 
@@ -190,7 +226,7 @@ async def apply_message(
     items = [dict(item) for item in items]
     change = Change()
     if removal := (REMOVE.search(text) or NO_PRODUCT.match(text)):
-        target = removal.group(1) or removal.group(2) or "it"  # "删掉" alone: the line asked
+        target = next((words for words in removal.groups() if words), "it")  # "删掉": asked
         open_item = first_open(items)
         if REMOVE_THAT.match(target.strip()):
             # "remove it": the line asked about; "cancel that" leaves the order instead
@@ -214,7 +250,9 @@ async def apply_message(
         existing = next((item for item in items if matches(item, line.mention)), None)
         if existing is not None and line.quantity is None and len(wanted) == 1:
             # "make the silicone twelve not 10", "the wood screws should be 1500"
-            line = RequestedLine(line.mention, bare_quantity_in(text), line.is_sku, line.unit)
+            line = RequestedLine(
+                line.mention, bare_quantity_in(text), line.is_sku, line.unit, line.said
+            )
         if existing is not None and line.quantity is not None:
             # "30 of the nuts", "10 more washers": a new quantity for a line already there,
             # matched or not
@@ -226,6 +264,10 @@ async def apply_message(
         if existing is not None and existing["sku"]:
             continue
         found = await find(client, tracker.sender_id, line)
+        if not asked and not found["sku"] and not found["choices"] and line.quantity is None:
+            # words the tagger took for a product in the answer to another question ("blah
+            # blah" for the date), which the catalogue knows nothing like: not a new line
+            continue
         if open_item is not None and not open_item["sku"] and found["sku"]:
             # the product the unmatched line meant: it takes that line's place
             found["quantity"] = found["quantity"] or open_item["quantity"]
@@ -355,7 +397,8 @@ def set_bare_quantity(items: Items, text: str, asked: bool, change: Change) -> t
     )
     open_item = first_open(items)
     named = next((item for item in items if rest and matches(item, rest)), None)
-    if named is not None:  # "20 pallets": the item those words name
+    named = named or named_in_chinese(items, text)
+    if named is not None:  # "20 pallets", "托盘要20个": the item those words name
         target = named
     elif open_item is not None and asked and open_item["sku"]:
         # the quantity asked for, whatever else the answer says ("100 a box so 2500 then")

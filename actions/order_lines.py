@@ -111,15 +111,18 @@ ZH_QUANTITY_AFTER = (
 )
 
 
-def chinese_quantity(before: str, after: str) -> tuple[int | None, int, str | None]:
+def chinese_quantity(before: str, after: str) -> tuple[int | None, int, str | None, str | None]:
     """The quantity said with a product in Chinese, the characters after the product it
-    took, and the unit said (None for pieces)."""
+    took, the unit said (None for pieces) and the words that said it ("25箱")."""
     if found := ZH_QUANTITY_BEFORE.search(before):
-        return chinese_number(found.group(1)), 0, ZH_UNITS.get(found.group(2) or "")
+        words = f"{found.group(1)}{found.group(2) or ''}"
+        return chinese_number(found.group(1)), 0, ZH_UNITS.get(found.group(2) or ""), words
     for pattern in ZH_QUANTITY_AFTER:
         if found := pattern.match(after):
-            return chinese_number(found.group(1)), found.end(), ZH_UNITS.get(found.group(2) or "")
-    return None, 0, None
+            words = f"{found.group(1)}{found.group(2) or ''}"
+            unit = ZH_UNITS.get(found.group(2) or "")
+            return chinese_number(found.group(1)), found.end(), unit, words
+    return None, 0, None, None
 
 
 # what may stand between two product words tagged apart that are one product
@@ -146,6 +149,7 @@ class RequestedLine:
     quantity: int | None
     is_sku: bool
     unit: str | None = None  # the unit said with the quantity ("boxes" in "25 boxes of")
+    said: str | None = None  # a Chinese quantity as written, measure word and all ("25箱")
 
 
 def mentions(text: str, entities: Iterable[dict[str, Any]]) -> list[Mention]:
@@ -252,9 +256,9 @@ def requested_lines(text: str, entities: Iterable[dict[str, Any]]) -> list[Reque
         before = text[previous_end : mention.start]
         next_start = found[index + 1].start if index + 1 < len(found) else len(text)
         after = text[mention.end : next_start]
-        quantity, consumed, unit = None, 0, None
+        quantity, consumed, unit, said = None, 0, None, None
         if has_han(before) or has_han(after):
-            quantity, consumed, unit = chinese_quantity(before, after)
+            quantity, consumed, unit, said = chinese_quantity(before, after)
         if quantity is not None:
             pass
         elif before_match := QUANTITY_BEFORE.search(before):
@@ -263,7 +267,7 @@ def requested_lines(text: str, entities: Iterable[dict[str, Any]]) -> list[Reque
         elif after_match := QUANTITY_AFTER.match(after):
             quantity, consumed = int(after_match.group(1)), after_match.end()
         previous_end = mention.end + consumed
-        lines.append(RequestedLine(mention.text, quantity, mention.is_sku, unit))
+        lines.append(RequestedLine(mention.text, quantity, mention.is_sku, unit, said))
     return lines
 
 

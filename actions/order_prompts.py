@@ -85,7 +85,7 @@ class ActionAskOrderLines(OrderQuestion):
         if item["sku"] and item.get("unit_said"):
             dispatcher.utter_message(
                 response="utter_ask_quantity_in_selling_unit",
-                said=item["unit_said"],
+                said=item.get("quantity_said") or item["unit_said"],
                 product=item["mention"],
                 sku=item["sku"],
                 name=name_of(item),

@@ -10,11 +10,16 @@ from datetime import date
 
 import pytest
 
+from actions.analytics import about_one_order
 from actions.chinese import digits, number, plain
+from actions.context import LATEST, asks_for_open
+from actions.conversation import EXISTING_ORDER, ZH_GOODBYE, is_exit
 from actions.dates import parse_date
 from actions.i18n import speaking
+from actions.order_items import REMOVE, Change, Item, matches, set_bare_quantity
 from actions.order_lines import bare_quantity, number_value, requested_lines
 from actions.periods import period_in
+from tests.actions.chat import tracker
 
 TODAY = date(2026, 12, 4)  # a Friday
 
@@ -160,3 +165,101 @@ def test_products_with_their_quantities_in_chinese(
 @pytest.mark.parametrize(("said", "quantity"), [("二十箱吧", 20), ("改成三十个", 30), ("20个", 20)])
 def test_a_bare_quantity_in_chinese(said: str, quantity: int) -> None:
     assert bare_quantity(said) == quantity
+
+
+def test_a_quantity_in_chinese_keeps_the_words_it_was_said_in() -> None:
+    found = requested_lines("我要订25箱M8螺栓", _tagged("我要订25箱M8螺栓", ("product", "M8螺栓")))
+    assert [(line.quantity, line.unit, line.said) for line in found] == [(25, "box", "25箱")]
+    english = requested_lines(
+        "25 boxes of M8 bolts", _tagged("25 boxes of M8 bolts", ("product", "M8 bolts"))
+    )
+    assert english[0].said is None  # English asks with the words as before: "25 boxes"
+
+
+@pytest.mark.parametrize("said", ["我现在有哪些订单还没完成？", "没完成的单", "我有哪些订单还没到"])
+def test_open_orders_asked_in_chinese(said: str) -> None:
+    assert asks_for_open(tracker("chat", said))
+
+
+@pytest.mark.parametrize(
+    ("said", "latest"),
+    [
+        ("上一单发货了没", True),
+        ("把我最近那个单取消掉", True),
+        ("上个订单到哪了", True),
+        ("刚下的那单能取消吗", True),
+        ("上个月的订单", False),  # a month, not an order
+        ("最近几个订单", False),  # several
+    ],
+)
+def test_my_last_order_in_chinese(said: str, latest: bool) -> None:
+    assert bool(LATEST.search(said)) is latest
+    assert bool(EXISTING_ORDER.search(said)) is latest
+
+
+def test_thanks_and_goodbye_leaves_a_form_and_says_goodbye() -> None:
+    assert is_exit(tracker("chat", "谢谢，拜拜", intent="thank"))
+    assert is_exit(tracker("chat", "多谢，先这样吧", intent="thank"))
+    assert not is_exit(tracker("chat", "谢谢", intent="thank"))  # thanks alone: the form goes on
+    assert ZH_GOODBYE.search("谢谢，拜拜")
+    assert not ZH_GOODBYE.search("thanks, bye")  # English: the model's goodbye, as before
+
+
+@pytest.mark.parametrize(
+    ("said", "one_order"),
+    [
+        ("上一单发货了没", True),
+        ("SO-2026-00042发货了吗", True),
+        ("上周发了多少单货", False),
+        ("上一单发了几箱", False),  # a number asked
+        ("has my last order shipped", False),  # English: as the model read it
+    ],
+)
+def test_a_shipping_question_about_one_order_is_its_status(said: str, one_order: bool) -> None:
+    assert about_one_order(said) is one_order
+
+
+def _items() -> list[Item]:
+    """An order being written: a code we do not carry, and nuts matched with their names."""
+    pallet: Item = {"mention": "PALLET-EUR", "sku": None, "name": None, "unit": None}
+    nuts: Item = {
+        "mention": "NUT-M10",
+        "sku": "NUT-M10",
+        "name": "Hex nut M10 zinc plated",
+        "name_zh": "六角螺母 M10 镀锌",
+        "unit": "pcs",
+    }
+    return [{**pallet, "quantity": 10, "choices": []}, {**nuts, "quantity": 50, "choices": []}]
+
+
+def test_a_line_named_in_chinese_takes_the_new_quantity() -> None:
+    items, change = set_bare_quantity(_items(), "哦不对，托盘要20个", True, Change())
+    assert [(item["mention"], item["quantity"]) for item in items] == [
+        ("PALLET-EUR", 20),
+        ("NUT-M10", 50),
+    ]
+    assert change.updated == [items[0]]
+    items, _ = set_bare_quantity(_items(), "螺母要三十个", True, Change())
+    assert [item["quantity"] for item in items] == [10, 30]
+
+
+def test_chinese_words_name_the_line_they_mean_and_no_other() -> None:
+    pallet, nuts = _items()
+    assert matches(pallet, "托盘")
+    assert not matches(nuts, "托盘")
+    assert matches(nuts, "M10螺母")
+    assert matches(nuts, "螺母")
+    assert not matches(pallet, "螺母")
+    assert not matches(nuts, "M10螺栓")  # the size alone is not the product
+    assert matches(nuts, "nuts")
+    assert matches(pallet, "pallets")
+
+
+@pytest.mark.parametrize(
+    ("said", "target"),
+    [("那把托盘去掉吧", "托盘"), ("把这一项删掉", "这一项"), ("去掉螺母", "螺母"), ("删掉吧", "")],
+)
+def test_what_a_chinese_removal_names(said: str, target: str) -> None:
+    found = REMOVE.search(said)
+    assert found is not None
+    assert next((words for words in found.groups() if words), "") == target
