@@ -29,9 +29,14 @@ NUMERAL = re.compile(
     rf"\d+(?:\.\d+)?[{_MULTIPLIER}][\d{_DIGIT}{_MULTIPLIER}]*"  # 3千, 1万2, 2.5万
     rf"|[{_DIGIT}{_MULTIPLIER}]{{2,}}"  # 二十, 一百零五, 两千五
     # 两托, 三天; not a weekday ("周五", "星期三", "礼拜六")
-    rf"|(?<![周期拜])[{_DIGIT}{_MULTIPLIER}](?=[{UNITS}]|个|季|星期|礼拜|$|[\s,.!?，。！？、])"
+    rf"|(?<![周期拜])[{_DIGIT}{_MULTIPLIER}](?=[{UNITS}]|个|季|星期|礼拜|[\s,.!?，。！？、])"
+    rf"|^[{_DIGIT}{_MULTIPLIER}]$"
     rf"|(?<=第)[{_DIGIT}]"  # 第二季度
 )
+
+
+# two or more digit characters without 十/百/千/万: "七八", "两三", "一两" (about 7 or 8)
+APPROXIMATE = re.compile(rf"[{_DIGIT}]{{2,}}")
 
 
 def has_han(text: str) -> bool:
@@ -56,6 +61,8 @@ def number(written: str) -> int | None:
     import cn2an
 
     written = written.strip()
+    if APPROXIMATE.fullmatch(written):
+        return None  # "七八箱", "两三天": a guess at a number, asked again rather than misread
     if written.endswith("打") and len(written) > 1:  # a dozen
         dozens = number(written[:-1])
         return None if dozens is None else 12 * dozens

@@ -45,6 +45,7 @@ POSITION = re.compile(
 # (not "最近几个订单": several)
 ZH_LATEST_ORDER = (
     r"(?:上一个?|上个|最近|最新|最后一?个?|刚才|刚刚?下)的?(?:那|这)?[一个张笔]*(?:订单|单子?)"
+    r"(?![价号据])"  # "最新单价" asks a price
 )
 # "my last order", "the latest one" — not "last week", "the last 30 days", "last time"
 LATEST = re.compile(

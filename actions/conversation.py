@@ -121,7 +121,7 @@ EXIT_PHRASES = re.compile(
     # Chinese: "算了", "不要了，取消吧", "先这样吧", "不下了", "谢谢，拜拜"
     r"|^\s*(?:(?:(?:好吧|哦|嗯|那|那就|还是|谢谢|多谢|谢了)[\s，,。.！!~]*)?"
     r"(?:算了|不要了|不用了|不下了|不订了|不买了|不退了|不弄了"
-    r"|别弄了|先不要了|先不了|先这样|就这样吧|取消|停下?|停止|退出|没事了|改主意了|不想要了"
+    r"|别弄了|先不要了|先不了|先这样|取消|停下?|停止|退出|没事了|改主意了|不想要了"
     r"|再见|拜拜)[吧啊呀了呢哈]*[\s，,。.！!]*)+$",
     re.IGNORECASE,
 )
@@ -130,7 +130,7 @@ ZH_GOODBYE = re.compile(r"再见|拜拜|回头见")
 HANDOFF_PHRASES = re.compile(
     r"\b(?:agent|human|a person|real person|someone real|operator|representative"
     r"|customer service|talk to (?:someone|somebody|a person)|speak to (?:someone|somebody))\b"
-    r"|人工|真人|客服|找个人|找人|同事|负责人",
+    r"|人工|真人|客服|找个人|负责人",
     re.IGNORECASE,
 )
 # "my last order", "the previous one", "SO-2026-00042": a message about an existing order.

@@ -18,7 +18,7 @@ NO_DATE = re.compile(
     r"^(?:no rush|any ?time|any day|whenever|asap|a\.s\.a\.p\.?|as soon as possible|as soon as"
     r" you can|no date|doesn'?t matter|does not matter|no preference|soon|soonest|urgent"
     r"|when(?:ever)? (?:it'?s|you'?re) ready|as early as possible)[.! ]*$"
-    r"|^(?:尽快|越快越好|尽早|马上|随时|不急|什么时候都行|都可以|都行|早点)(?:送|发货?|送到)?[吧啊的。！!\s]*$",
+    r"|^(?:尽快|越快越好|尽早|马上|随时|不急|什么时候都行|哪天都行|几号都行|随便哪天|都可以|都行|早点)(?:送|发货?|送到)?[吧啊的。！!\s]*$",
     re.IGNORECASE,
 )
 # "... asap", "... as soon as possible please" inside a longer message
@@ -77,7 +77,8 @@ STREET_WORDS = re.compile(
     r"\b(?:road|rd|street|st|lane|ln|way|avenue|ave|drive|dr|park|estate|unit|works|yard"
     r"|farm|house|depot|close|court|place|square|industrial|parade|row|rows|dock|quay|mill"
     r"|mills|gate|hill|green|terrace|crescent|wharf|site|building|floor|block)\b"
-    r"|[路街道巷弄号栋楼室区市省县镇村]|工业园|仓库|工地",
+    # Chinese: a road, street, building, district or city ("号" alone is a date's day too)
+    r"|[路街道巷弄栋楼室区市省县镇村]|工业园|仓库|工地",
     re.IGNORECASE,
 )
 # "no, send it to ...", "yes: Unit 4, ..." (but "No. 5 Dock Road" keeps its number)

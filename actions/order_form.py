@@ -33,6 +33,7 @@ from actions.i18n import _
 from actions.order_answers import (
     ADDRESS_CHANGE,
     LEADING_YES_NO,
+    NO_DATE,
     TOTAL_QUESTION,
     USUAL_ADDRESS,
     USUAL_IN_TEXT,
@@ -251,7 +252,7 @@ class ValidateOrderForm(ConversationalForm):
         if requested is None:
             return {}
         text = text_of(tracker).strip()
-        if is_question(text):
+        if is_question(text) and not NO_DATE.match(text):  # "什么时候都行" is no question
             return {}
         said = entity(tracker, "date")
         about_items = bool(requested_lines(text, []) or bare_quantity(text))

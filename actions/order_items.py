@@ -256,7 +256,7 @@ async def apply_message(
         if existing is not None and line.quantity is not None:
             # "30 of the nuts", "10 more washers": a new quantity for a line already there,
             # matched or not
-            more = MORE.search(text)
+            more = MORE.search(plain(text))
             quantity = line.quantity + (existing["quantity"] or 0) if more else line.quantity
             existing["quantity"] = quantity
             change.updated.append(existing)
@@ -409,7 +409,7 @@ def set_bare_quantity(items: Items, text: str, asked: bool, change: Change) -> t
         target = items[-1] if len(items) > 1 else items[0]
     else:
         return items, change
-    more = MORE.search(text) is not None  # "10 more": on top of what is there
+    more = MORE.search(plain(text)) is not None  # "10 more": on top of what is there
     target["quantity"] = quantity + (target["quantity"] or 0) if more else quantity
     change.updated.append(target)
     return items, change

@@ -103,10 +103,13 @@ ZH_UNITS = {
 }
 _ZH_NUMBER = r"(\d+(?:\.\d+)?[千万]\d*|\d{1,7}|[零〇一二两三四五六七八九十百千万]+打?)"
 _ZH_MEASURE = r"([箱托个盒包袋件支卷瓶罐套副双对米条根只桶把块片张台捆板份颗粒])"
-ZH_QUANTITY_BEFORE = re.compile(rf"{_ZH_NUMBER}\s*{_ZH_MEASURE}?\s*(?:的)?\s*$")
+# before the product the measure word is needed ("订单42的BOLT-M8", "下周五BOLT-M8" have none)
+ZH_QUANTITY_BEFORE = re.compile(
+    rf"(?<![A-Za-z0-9.\-周期拜]){_ZH_NUMBER}\s*{_ZH_MEASURE}\s*(?:的)?\s*$"
+)
 # after the product: with a measure word ("二十箱"), or after "x", "×", "数量", "各"
 ZH_QUANTITY_AFTER = (
-    re.compile(rf"^\s*{_ZH_NUMBER}\s*{_ZH_MEASURE}"),
+    re.compile(rf"^\s*(?:要|来|订|买)?\s*{_ZH_NUMBER}\s*{_ZH_MEASURE}"),
     re.compile(rf"^\s*(?:[x×*:：]|数量|各)\s*{_ZH_NUMBER}\s*{_ZH_MEASURE}?"),
 )
 
@@ -303,7 +306,8 @@ def number_value(written: str) -> int | None:
 NOT_WANTED_BEFORE = re.compile(r"\b(?:not|instead of|rather than|than|from)\s*$", re.I)
 NOT_WANTED_AFTER = re.compile(
     r"^\s*(?:(?:a|an|per|in a|to a|each)\s+(?:box|bag|pack|packet|carton|roll|case|set|tube)"
-    r"|mm\b|cm\b|ml\b|x\s*\d)",
+    r"|mm\b|cm\b|ml\b|x\s*\d"
+    r"|[号楼室门栋层])",  # Chinese: a house, floor, room or gate number ("张江路5号")
     re.I,
 )
 # Words that say a number is the quantity, however long the message: "so 2500 of them then",

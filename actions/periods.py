@@ -187,13 +187,15 @@ def period_in(text: str, today: date) -> Period | None:
 
 # Chinese (numerals already digits: actions/chinese.py). What follows 比/和/与/跟/相比/对比/
 # 同比/环比 is what the period is compared with: "这个月比上个月" asks about this month.
-ZH_COMPARED_WITH = re.compile(r"(?:比|和|与|跟|对比|相比|较|vs\.?|VS).*$")
+ZH_COMPARED_WITH = re.compile(
+    r"(?:比|对比|相比|较|vs\.?|VS|(?:和|与|跟)(?=上|去|前|同期|本|这|今)).*$"
+)
 ZH_TO_DATE = re.compile(
     r"(年初|今年|本年|这一?年)(?:以来|至今|到现在|到目前)|(本月|这个?月)(?:以来|至今|到现在|到目前)"
     r"|(本季度?|这个?季度)(?:以来|至今|到现在|到目前)|(?<![a-z])(ytd|mtd|qtd)(?![a-z])",
     re.I,
 )
-ZH_LAST_N = re.compile(r"(?:最近|近|过去|前)(\d{1,3})(天|日|周|个?星期|个?礼拜|个?月)")
+ZH_LAST_N = re.compile(r"(?<!年)(?:最近|近|过去|前)(\d{1,3})(天|日|周|个?星期|个?礼拜|个?月)")
 ZH_RELATIVE = re.compile(
     r"(这|本|当|今|上上|上|去|前)(?:一)?(?:个)?(周|星期|礼拜|月|季度|季|年)(?!底|初|中)"
 )
@@ -201,7 +203,7 @@ ZH_QUARTER = re.compile(
     r"(?:(20\d\d)年?|(今年|去年))?(?:第([1-4])季度?|(?<![a-z])q([1-4])(?!\d))", re.I
 )
 ZH_MONTH = re.compile(r"(?:(20\d\d)年|(今年|去年))?(1[0-2]|[1-9])月(?!\d{1,2}[日号])")
-ZH_YEAR = re.compile(r"(20\d\d)年?(?!\d)")
+ZH_YEAR = re.compile(r"(20\d\d)年")  # "卖了2000个" names no year
 ZH_DAY = re.compile(r"(今天|今日|昨天|昨日)")
 _ZH_UNIT = {
     "周": "week",

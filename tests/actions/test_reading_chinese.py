@@ -263,3 +263,46 @@ def test_what_a_chinese_removal_names(said: str, target: str) -> None:
     found = REMOVE.search(said)
     assert found is not None
     assert next((words for words in found.groups() if words), "") == target
+
+
+def test_a_chinese_address_looks_like_one_and_a_date_does_not() -> None:
+    from actions.order_answers import looks_like_address
+
+    assert looks_like_address("上海市浦东新区张江路88号3号仓库")
+    assert looks_like_address("利兹市Canal路4号")
+    assert not looks_like_address("12月15号")  # a day, at the address question too
+    assert not looks_like_address("改到下周五")
+    assert not looks_like_address("是的")
+
+
+def test_what_a_review_found_is_read_right() -> None:
+    """A house number is no day and no quantity, "8月" is no count of months, a guess at a
+    number is asked again, a number before the product needs its measure word, "再加十个"
+    adds, and "和" starts a comparison only before a period."""
+    from actions.order_answers import date_in
+
+    assert date_in("送到张江路5号") is None
+    assert date_in("上海市浦东新区张江路88号3号仓库") is None
+    assert bare_quantity("张江路5号") is None
+    assert parse_date("8月", date(2026, 6, 15)) is None  # August, not eight months
+    assert parse_date("1个月内", date(2026, 6, 15)) == date(2026, 7, 15)
+    assert number("七八") is None
+    assert number("两三") is None
+    assert digits("统一") == "统一"
+    line = requested_lines(
+        "下周五BOLT-M8要40个", _tagged("下周五BOLT-M8要40个", ("sku", "BOLT-M8"))
+    )
+    assert [(found.mention, found.quantity) for found in line] == [("BOLT-M8", 40)]
+    line = requested_lines("订单42的BOLT-M8", _tagged("订单42的BOLT-M8", ("sku", "BOLT-M8")))
+    assert line[0].quantity is None
+    last_month = period_in("螺栓和螺母上个月卖了多少", TODAY)
+    assert last_month is not None
+    assert last_month.start == date(2026, 11, 1)
+    assert period_in("卖了2000个", TODAY) is None
+
+
+def test_more_in_chinese_adds_to_the_line() -> None:
+    from actions.chinese import plain
+    from actions.order_items import MORE
+
+    assert MORE.search(plain("再加十个")) is not None
