@@ -29,6 +29,7 @@ def test_create_answers_the_contract_shape(client: TestClient, world: World) -> 
             "line_no": 1,
             "sku": "BOLT-M8",
             "name": "BOLT-M8 test item",
+            "name_zh": "",  # the product's Chinese name ("" when it has none)
             "quantity": 40,
             "unit_price": "0.14",
             "discount_pct": "0.00",
