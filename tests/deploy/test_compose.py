@@ -38,7 +38,11 @@ THIRD_PARTY_PORTS = {"postgres": 5432, "redis": 6379}
 # Gateway settings that another branch is adding (a list of Rasa URLs, issue 7). Allowed while
 # GatewaySettings lacks them; once merged the field exists and this entry does nothing.
 # Process settings of the Rasa containers that are not read through deploy/endpoints.yml.
-RASA_PROCESS_SETTINGS = {"RASA_TELEMETRY_ENABLED", "SQLALCHEMY_SILENCE_UBER_WARNING"}
+RASA_PROCESS_SETTINGS = {
+    "RASA_TELEMETRY_ENABLED",
+    "SQLALCHEMY_SILENCE_UBER_WARNING",
+    "TICKET_LOCK_LIFETIME",  # the lock store's ticket lifetime (rasa.core.lock_store)
+}
 
 # ${NAME}, ${NAME:-default}, ${NAME-default}, ${NAME:?message}, ${NAME?message}; $$ is a `$`.
 VARIABLE = re.compile(
