@@ -96,6 +96,16 @@ class Stack:
         )
         return done.stdout.strip() or "absent"
 
+    def calls_to_actions(self, service: str) -> set[str]:
+        """The open connections of `service` to the action server (port 5055), by local
+        address: a replica in a turn waits on one."""
+        tables = self.run("exec", "-T", service, "cat", "/proc/net/tcp", "/proc/net/tcp6")
+        rows = [line.split() for line in tables.splitlines()]
+        # remote address ends in :13BF (5055), state 01 (ESTABLISHED)
+        return {
+            row[1] for row in rows if len(row) > 3 and row[2].endswith(":13BF") and row[3] == "01"
+        }
+
     def last_replica(self) -> str | None:
         """The Rasa server that answered the gateway's latest turn (its JSON log line)."""
         lines = self.run("logs", "--no-log-prefix", "gateway").splitlines()
@@ -195,19 +205,19 @@ def main(url: str, compose: list[str]) -> None:
     check(bool(order["shipping_address"]), f"to the usual address ({order['shipping_address']})")
     wait_until("rasa-1 healthy again", lambda: stack.health("rasa-1").endswith("/healthy"), 300)
 
-    print("== 3. the replica taking the next turn killed hard in the middle of it")
-    # The turns alternate between the replicas (the gateway's order; only this chat talks),
-    # so the next turn goes to the replica that did not answer the last one. To kill it
-    # surely inside the turn, with its conversation's lock held in Redis, the action server
-    # is paused first: the turn waits in Rasa for its action until the replica is killed.
-    answered_last = stack.last_replica()
-    victim = "rasa-2" if answered_last == "rasa-1" else "rasa-1"
+    print("== 3. the replica taking a turn killed hard in the middle of it")
+    # To kill the replica surely inside the turn, with its conversation's lock held in Redis,
+    # the action server is paused first: the turn waits in Rasa for its action; the replica
+    # holding a connection to the action server is the one in the turn.
     actions = stack.container("actions")
+    replicas = ("rasa-1", "rasa-2")
+    idle = {name: stack.calls_to_actions(name) for name in replicas}  # kept-alive, if any
     subprocess.run([DOCKER, "pause", actions], check=True, capture_output=True)
     said: dict[str, str] = {}
     turn = threading.Thread(target=lambda: said.setdefault("text", chat.send("show my orders")))
     turn.start()
     time.sleep(2)
+    [victim] = [name for name in replicas if stack.calls_to_actions(name) - idle[name]]
     killed_at = time.monotonic()
     subprocess.run([DOCKER, "kill", stack.container(victim)], check=True, capture_output=True)
     subprocess.run([DOCKER, "unpause", actions], check=True, capture_output=True)
