@@ -21,3 +21,4 @@ bench:  ## figures, not pass/fail
 	.venv-rasa/bin/python bench/nlu_eval.py
 	.venv-rasa/bin/python bench/parse_latency.py
 	bash scripts/uv.sh run --frozen python bench/memory.py
+	bash scripts/uv.sh run --frozen python bench/capacity.py
