@@ -48,8 +48,8 @@ NUMERAL_AND_MEASURE = re.compile(rf"([{NUMERAL}]+)([{MEASURES}].*)")
 PUNCTUATION = re.compile(r"[\W_]+")
 # the pieces of a non-Han run inside Chinese: what lies between punctuation ("NUT-M10×200，
 # WASHER-10×200", "code：861045", "#145"); hyphens and dots stay (codes, sizes)
-WIDE_PUNCTUATION = re.compile(r"[，。、；：？！（）【】《》×～]")
-LATIN_PIECE = re.compile(r"[^\s，。、；：？！,;:?!()（）【】《》×#\"'“”‘’~～/]+")
+WIDE_PUNCTUATION = re.compile(r"[，。、；：？！（）【】《》「」『』×～]")
+LATIN_PIECE = re.compile(r"[^\s，。、；：？！,;:?!()（）【】《》「」『』×#\"'“”‘’~～/]+")
 
 
 @cache

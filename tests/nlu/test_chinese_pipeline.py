@@ -55,6 +55,8 @@ def test_chinese_is_cut_into_words_with_codes_and_numbers_whole() -> None:
         "下单", "NUT-M10", "200", "WASHER-10", "200",
     ]  # fmt: skip
     assert tokens("baker and sons欠多少") == ["baker", "and", "sons", "欠", "多少"]
+    # corner brackets are punctuation, not part of the number after them
+    assert tokens("「订单」42号到哪了")[:3] == ["订单", "42", "号"]
 
 
 def test_word_boundaries_hold_inside_chinese() -> None:
