@@ -6,7 +6,9 @@ from typing import Any
 
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import i18n
 from actions.erp_client import ErpError
+from actions.formatting import money
 from actions.i18n import N_, _
 
 # Every error code of docs/errors.md has a response `utter_erp_<code in lower case>`.
@@ -71,6 +73,62 @@ def validation_words(error: ErpError) -> str:
     return _("The {what} wasn't in a form I can use.").format(what=what)
 
 
+# The ERP's INVALID_TRANSITION in words, by the action it refused (its `details.action`).
+CANNOT_BE = {
+    "edit": N_("An order that is {status} cannot be changed."),
+    "submit": N_("An order that is {status} cannot be submitted."),
+    "approve": N_("An order that is {status} cannot be approved."),
+    "reject": N_("An order that is {status} cannot be rejected."),
+    "cancel": N_("An order that is {status} cannot be cancelled."),
+    "pick": N_("An order that is {status} cannot be picked."),
+    "pack": N_("An order that is {status} cannot be packed."),
+    "ship": N_("An order that is {status} cannot be shipped."),
+    "deliver": N_("An order that is {status} cannot be delivered."),
+}
+
+
+def refusal_words(error: ErpError) -> str:
+    """The ERP's refusal in the turn's language. The ERP writes its sentences in English, for
+    people; in another language the common refusals are worded here from the error's details
+    (its code and details are the stable contract, docs/errors.md), the rest kept as the ERP
+    wrote them."""
+    if error.code == "VALIDATION_ERROR":
+        return validation_words(error)
+    if i18n.current() == i18n.DEFAULT:
+        return error.message
+    details, code = error.details, error.code
+    listed = "、".join(str(sku) for sku in details.get("skus") or [])
+    if code in ("UNKNOWN_PRODUCT", "PRODUCT_INACTIVE") and listed:
+        return listed
+    if code == "UNKNOWN_CUSTOMER" and details.get("customer_code"):
+        return str(details["customer_code"])
+    status, action = details.get("status"), details.get("action")
+    if code == "INVALID_TRANSITION" and status in STATUS_WORDS and action in CANNOT_BE:
+        return _(CANNOT_BE[str(action)]).format(status=status_words(str(status)))
+    if code == "RETURN_NOT_ALLOWED" and status in STATUS_WORDS and details.get("order_number"):
+        return _("Only delivered orders can be returned; {order} is {status}.").format(
+            order=details["order_number"], status=status_words(str(status))
+        )
+    if code == "RETURN_NOT_ALLOWED" and details.get("lines"):
+        return "; ".join(
+            _("{sku} is not on {order}").format(sku=line["sku"], order=details["order_number"])
+            if line.get("left") is None
+            else _("{sku}: {asked} asked, {left} can still be returned").format(**line)
+            for line in details["lines"]
+        )
+    if code == "CREDIT_LIMIT_EXCEEDED" and "exposure" in details and "credit_limit" in details:
+        return _("It would owe {exposure} against a credit limit of {limit}.").format(
+            exposure=money(details["exposure"]), limit=money(details["credit_limit"])
+        )
+    if code == "OVERPAYMENT" and {"invoice_number", "balance", "amount"} <= details.keys():
+        return _("{invoice} has {balance} open; a payment of {amount} is too much.").format(
+            invoice=details["invoice_number"],
+            balance=money(details["balance"]),
+            amount=money(details["amount"]),
+        )
+    return error.message
+
+
 def response_for(error: ErpError) -> str:
     return f"utter_erp_{error.code.lower()}"
 
@@ -78,7 +136,7 @@ def response_for(error: ErpError) -> str:
 def say_refusal(dispatcher: CollectingDispatcher, error: ErpError, known: set[str]) -> None:
     """The plain-language reply for the ERP's code; its own message where we have none."""
     name = response_for(error)
-    words = validation_words(error) if error.code == "VALIDATION_ERROR" else error.message
+    words = refusal_words(error)
     dispatcher.utter_message(response=name if name in known else UNKNOWN_ERROR, erp_message=words)
 
 

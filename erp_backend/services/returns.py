@@ -68,15 +68,21 @@ def request_return(
     for line in lines:
         wanted[line.sku] += line.quantity
     problems = []
+    refused: list[dict[str, object]] = []  # the same, for clients that word it themselves
     for sku, quantity in wanted.items():
         if sku not in delivered:
             problems.append(f"{sku} is not on {order.number}")
+            refused.append({"sku": sku, "asked": quantity, "left": None})
         elif quantity > delivered[sku] - already.get(sku, 0):
             left = delivered[sku] - already.get(sku, 0)
             problems.append(f"{sku}: {quantity} asked, {left} can still be returned")
+            refused.append({"sku": sku, "asked": quantity, "left": left})
     if problems:
         raise DomainError(
-            ErrorCode.RETURN_NOT_ALLOWED, "; ".join(problems) + ".", order_number=order.number
+            ErrorCode.RETURN_NOT_ALLOWED,
+            "; ".join(problems) + ".",
+            order_number=order.number,
+            lines=refused,
         )
     today = now.date()
     sequence = repo.next_sequence_value(session, "RMA", today.year)

@@ -239,6 +239,24 @@ def test_a_status_question_in_the_middle_of_a_cancellation(desk: Desk) -> None:
     assert desk.order(second)["status"] != "cancelled"
 
 
+def test_the_erps_refusal_is_worded_in_chinese(desk: Desk) -> None:
+    """The ERP writes its refusals in English; a Chinese chat reads them in Chinese."""
+    customer = fresh_customer(desk, "CUST-0911", 100_000)
+    number = order_via_api(desk, customer, quantity=5)
+    with desk.erp.as_manager() as warehouse:
+        for step in ("pick", "pack"):
+            warehouse.post(f"/orders/{number}/{step}").raise_for_status()
+        shipped = {"carrier": "DHL Freight", "tracking_number": "JD0146000099"}
+        warehouse.post(f"/orders/{number}/ship", json=shipped).raise_for_status()
+    chat = chinese(desk, customer=customer)
+    said = chat.say(f"帮我取消订单{number}")
+    if "确定" in said:  # asked first, refused by the ERP when confirmed
+        said = chat.say("是的")
+    assert "不能取消" in said
+    assert "cannot" not in said
+    assert desk.order(number)["status"] == "shipped"
+
+
 def test_a_return_left_half_way_requests_nothing(desk: Desk) -> None:
     before = state(desk, "CUST-0002")
     chat = chinese(desk, customer="CUST-0002")

@@ -265,6 +265,8 @@ def test_return_restocks_and_credits(sessions: sessionmaker[Session], world: Wor
             session, world.actors["CUST-A"], number, [ReturnLineRequest("BOLT-M8", 101)], "x", NOW
         )
     assert raised.value.code is ErrorCode.RETURN_NOT_ALLOWED
+    # what was asked and what is left, for clients that word it in their own language
+    assert raised.value.details["lines"] == [{"sku": "BOLT-M8", "asked": 101, "left": 100}]
     with unit_of_work(sessions) as session:
         request = returns.request_return(
             session, world.actors["CUST-A"], number, [ReturnLineRequest("BOLT-M8", 40)], "bent", NOW
