@@ -110,7 +110,7 @@ def refusal_words(error: ErpError) -> str:
             order=details["order_number"], status=status_words(str(status))
         )
     if code == "RETURN_NOT_ALLOWED" and details.get("lines"):
-        return "; ".join(
+        return _("; ").join(
             _("{sku} is not on {order}").format(sku=line["sku"], order=details["order_number"])
             if line.get("left") is None
             else _("{sku}: {asked} asked, {left} can still be returned").format(**line)

@@ -40,7 +40,7 @@ from sqlalchemy import create_engine, text
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.memory import KINDS, children, tree  # noqa: E402  (after the path is set)
+from bench.memory import children, kind_of, tree  # noqa: E402  (after the path is set)
 from bench.timing import percentile  # noqa: E402
 from tests.databases import throwaway_postgres, url_of  # noqa: E402
 from tests.live_server import free_port, process_serving, serving  # noqa: E402
@@ -123,13 +123,7 @@ class Snapshot:
 def cpu_by_kind() -> dict[str, float]:
     found: dict[str, float] = {}
     for pid in children(os.getpid()):
-        try:
-            words = Path(f"/proc/{pid}/cmdline").read_bytes().decode().split("\0")
-        except OSError:
-            continue
-        kind = next(
-            (k for k, marks in KINDS if all(any(m in w for w in words) for m in marks)), None
-        )
+        kind = kind_of(pid)
         if kind is None:
             continue
         for member in tree(pid):

@@ -73,15 +73,20 @@ def kilobytes(path: Path, field: str) -> int | None:
     return None
 
 
-def usage(pid: int) -> Usage | None:
+def kind_of(pid: int) -> str | None:
+    """Which of the product's processes this is, from its command line (KINDS), or None."""
     try:
         command = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
     except OSError:
         return None
     words = [Path(w.decode()).name if i == 0 else w.decode() for i, w in enumerate(command)]
-    name = next(
+    return next(
         (kind for kind, marks in KINDS if all(any(m in w for w in words) for m in marks)), None
     )
+
+
+def usage(pid: int) -> Usage | None:
+    name = kind_of(pid)
     if name is None:
         return None
     pids = tree(pid)

@@ -14,8 +14,10 @@ import yaml
 from babel.messages.extract import extract_from_dir
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.erp_client import ErpError
 from actions.formatting import day, money
 from actions.i18n import LanguageOfTheTurn, _, catalogue, speaking
+from actions.replies import refusal_words
 from tests.actions.chat import domain, linked_chat, tracker
 from tests.product import RunningAssistant
 
@@ -73,6 +75,26 @@ def test_money_and_dates_in_chinese() -> None:
     assert _("delivered") == "delivered"
     with speaking("fr"):  # a language the catalogue does not have: English
         assert _("delivered") == "delivered"
+
+
+def test_a_refused_return_is_worded_line_by_line_in_chinese() -> None:
+    refused = ErpError(
+        409,
+        "RETURN_NOT_ALLOWED",
+        "Cannot return these lines.",
+        {
+            "order_number": "SO-2026-00042",
+            "lines": [
+                {"sku": "NUT-M8", "asked": 5, "left": None},
+                {"sku": "BOLT-M8", "asked": 50, "left": 20},
+            ],
+        },
+    )
+    with speaking("zh"):
+        assert refusal_words(refused) == (
+            "NUT-M8不在订单SO-2026-00042上；BOLT-M8：要退50，还能退20"
+        )
+    assert refusal_words(refused) == "Cannot return these lines."
 
 
 def test_the_language_slot_follows_the_turns_metadata() -> None:
