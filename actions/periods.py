@@ -16,10 +16,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from babel.dates import format_date, format_skeleton
+from babel.dates import format_date, format_interval, format_skeleton
 
 from actions.chinese import has_han, plain
 from actions.i18n import N_, _, locale
+from actions.order_lines import number_value
 
 MONTHS = {name.lower(): index for index, name in enumerate(calendar.month_name) if name}
 MONTHS |= {
@@ -60,7 +61,7 @@ DAY = re.compile(r"\b(today|yesterday)\b", re.I)
 # What a period is called, as data, so the reply names it in the chat's language:
 # ("month", 2026, 3) "March 2026" / "2026年3月"; ("quarter", 2026, 3); ("year", 2026);
 # ("last", 30, "days"); ("week", "last"|"this"); ("ytd", 2026); ("mtd", 12); ("qtd",);
-# ("day", "today"|"yesterday")
+# ("day", "today"|"yesterday"); ("months", 2026, 1, 3) "Jan to Mar 2026" / "2026年1月至3月"
 Name = tuple[Any, ...]
 
 
@@ -89,6 +90,9 @@ def label(name: Name) -> str:
     kind, *values = name
     if kind == "month":
         return format_skeleton("yMMMM", date(values[0], values[1], 1), locale=locale())
+    if kind == "months":
+        first, last = date(values[0], values[1], 1), date(values[0], values[2], 1)
+        return format_interval(first, last, "yMMM", locale=locale())
     if kind == "quarter":
         return _("Q{quarter} {year}").format(year=values[0], quarter=values[1])
     if kind == "year":
@@ -125,6 +129,19 @@ def _quarter(year: int, quarter: int) -> tuple[date, date]:
     return first, _month(year, 3 * quarter)[1]
 
 
+def _months(year: int | None, first: int, last: int, today: date) -> Period | None:
+    """Months `first` to `last` of `year`; without a year the latest such span that has begun
+    ("january to march" said in December is this year's, said in February last year's)."""
+    if not 1 <= first <= last <= 12:
+        return None
+    if year is None:
+        year = today.year if date(today.year, first, 1) <= today else today.year - 1
+    if first == last:
+        return _clip(*_month(year, first), today, ("month", year, first))
+    end = _month(year, last)[1]
+    return _clip(date(year, first, 1), end, today, ("months", year, first, last))
+
+
 # What follows "vs", "compared with", "against" is what the period is compared with, and
 # every sales figure is compared with the period before and last year anyway: "how are we
 # doing vs last year" asks about this year.
@@ -136,6 +153,43 @@ OF_YEAR = re.compile(
     rf"\b({_MONTH}|q[1-4]|(?:{'|'.join(_ORDINAL_QUARTER)})\s+quarter)\s+(?:of\s+)?(last|this)\s+year\b",
     re.I,
 )
+
+
+# "the first three months of the year", "first half of last year", "h2 2025", "jan to march"
+_WHICH_YEAR = rf"(?:\s+(?:of\s+)?(?:the\s+)?(?:(this|last)\s+year|year|{_YEAR}))?"
+FIRST_MONTHS = re.compile(
+    rf"\b(?:the\s+)?(?:first|1st)\s+([a-z]+|\d{{1,2}})\s+months\b{_WHICH_YEAR}", re.I
+)
+HALF = re.compile(rf"\b(?:(first|1st|second|2nd)\s+half|h([12]))\b{_WHICH_YEAR}", re.I)
+MONTH_RANGE = re.compile(
+    rf"\b({_MONTH})\s*(?:to|-|\u2013|through|thru|till|until)\s*({_MONTH}|may)\b(?:\s+{_YEAR})?",
+    re.I,
+)
+
+
+def _year_said(this_or_last: str | None, number: str | None, today: date) -> int | None:
+    if number:
+        return int(number)
+    if this_or_last:
+        return today.year - (this_or_last.lower() == "last")
+    return None
+
+
+def month_span(text: str, today: date) -> Period | None:
+    """Several months of one year in English words, or None."""
+    if found := FIRST_MONTHS.search(text):
+        count = number_value(found.group(1))
+        if count is not None:
+            year = _year_said(found.group(2), found.group(3), today)
+            return _months(year or today.year, 1, count, today)
+    if found := HALF.search(text):
+        second = (found.group(1) or "").lower() in ("second", "2nd") or found.group(2) == "2"
+        year = _year_said(found.group(3), found.group(4), today)
+        return _months(year, 7 if second else 1, 12 if second else 6, today)
+    if found := MONTH_RANGE.search(text):
+        first, last = MONTHS[found.group(1).lower()], MONTHS[found.group(2).lower()]
+        return _months(int(found.group(3)) if found.group(3) else None, first, last, today)
+    return None
 
 
 def period_in(text: str, today: date) -> Period | None:
@@ -158,6 +212,8 @@ def period_in(text: str, today: date) -> Period | None:
         count, unit = int(found.group(1)), found.group(2).lower()
         days = count * {"d": 1, "w": 7, "m": 30}[unit[0]]
         return Period(today - timedelta(days=days - 1), today, ("last", count, unit))
+    if found := month_span(text, today):
+        return found
     if found := THIS_OR_LAST.search(text):
         return _relative(found.group(1).lower(), found.group(2).lower(), today)
     if found := QUARTER.search(text):
@@ -203,6 +259,13 @@ ZH_QUARTER = re.compile(
     r"(?:(20\d\d)年?|(今年|去年))?(?:第([1-4])季度?|(?<![a-z])q([1-4])(?!\d))", re.I
 )
 ZH_MONTH = re.compile(r"(?:(20\d\d)年|(今年|去年))?(1[0-2]|[1-9])月(?!\d{1,2}[日号])")
+_ZH_WHICH_YEAR = r"(?:(20\d\d)年|(今年|去年|本年))?的?"
+# "今年前三个月" with its year: without one, "前三个月" is the last three months (ZH_LAST_N)
+ZH_FIRST_MONTHS = re.compile(r"(?:(20\d\d)年|(今年|去年|本年))的?前(\d{1,2})个?月")
+ZH_HALF = re.compile(_ZH_WHICH_YEAR + r"(上|下)半年")
+ZH_MONTH_RANGE = re.compile(
+    _ZH_WHICH_YEAR + r"(1[0-2]|[1-9])月?份?(?:到|至|-|\u2013|~|～)(1[0-2]|[1-9])月"
+)
 ZH_YEAR = re.compile(r"(20\d\d)年")  # "卖了2000个" names no year
 ZH_DAY = re.compile(r"(今天|今日|昨天|昨日)")
 _ZH_UNIT = {
@@ -238,7 +301,18 @@ def chinese_period(text: str, today: date) -> Period | None:
             else (7 * count, "weeks")
         )
         return Period(today - timedelta(days=days - 1), today, ("last", count, word))
-    year_of = {"今年": today.year, "去年": today.year - 1}
+    year_of = {"今年": today.year, "本年": today.year, "去年": today.year - 1}
+
+    def year_said(found: re.Match[str]) -> int | None:
+        return int(found.group(1)) if found.group(1) else year_of.get(found.group(2) or "")
+
+    if found := ZH_FIRST_MONTHS.search(text):
+        return _months(year_said(found), 1, int(found.group(3)), today)
+    if found := ZH_HALF.search(text):
+        first = 1 if found.group(3) == "上" else 7
+        return _months(year_said(found), first, first + 5, today)
+    if found := ZH_MONTH_RANGE.search(text):
+        return _months(year_said(found), int(found.group(3)), int(found.group(4)), today)
     if found := ZH_QUARTER.search(text):
         quarter = int(found.group(3) or found.group(4))
         year = int(found.group(1)) if found.group(1) else year_of.get(found.group(2) or "")

@@ -35,12 +35,22 @@ TODAY = date(2026, 12, 4)  # a Friday
         ("november 2025", date(2025, 11, 1), date(2025, 11, 30), "November 2025"),
         ("the last 30 days", date(2026, 11, 5), date(2026, 12, 4), "the last 30 days"),
         ("sales for may", date(2026, 5, 1), date(2026, 5, 31), "May 2026"),
+        # several months of one year; Babel's interval: "Jan<thin space>-<thin space>Mar 2026"
+        ("first three months of the year", date(2026, 1, 1), date(2026, 3, 31), "Jan~Mar 2026"),
+        ("first 3 months of last year", date(2025, 1, 1), date(2025, 3, 31), "Jan~Mar 2025"),
+        ("sales h2 2025", date(2025, 7, 1), date(2025, 12, 31), "Jul~Dec 2025"),
+        ("second half of the year", date(2026, 7, 1), date(2026, 12, 4), "Jul~Dec 2026"),
+        ("jan to march", date(2026, 1, 1), date(2026, 3, 31), "Jan~Mar 2026"),
+        ("february - may 2025", date(2025, 2, 1), date(2025, 5, 31), "Feb~May 2025"),
     ],
 )
 def test_periods_in_words(text: str, start: date, end: date, label: str) -> None:
     found = period_in(text, TODAY)
     assert found is not None
-    assert (found.start, found.end, found.label) == (start, end, label)
+    assert (found.start, found.end, found.label) == (start, end, label.replace("~", DASH))
+
+
+DASH = "\u2009\u2013\u2009"
 
 
 def test_no_period_where_none_is_named() -> None:

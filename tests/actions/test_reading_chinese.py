@@ -22,6 +22,7 @@ from actions.periods import period_in
 from tests.actions.chat import tracker
 
 TODAY = date(2026, 12, 4)  # a Friday
+DASH = "\u2009\u2013\u2009"  # Babel's interval between two months in English
 
 
 @pytest.mark.parametrize(
@@ -81,6 +82,23 @@ def test_no_date_where_none_is_said(said: str) -> None:
         ("上周", date(2026, 11, 23), date(2026, 11, 29), "last week", "上周"),
         ("昨天多少单", date(2026, 12, 3), date(2026, 12, 3), "yesterday", "昨天"),
         ("這個月銷售額", date(2026, 12, 1), TODAY, "December 2026", "2026年12月"),
+        ("今年前三个月", date(2026, 1, 1), date(2026, 3, 31), "Jan~Mar 2026", "2026年1月至3月"),
+        (
+            "去年上半年的销售额",
+            date(2025, 1, 1),
+            date(2025, 6, 30),
+            "Jan~Jun 2025",
+            "2025年1月至6月",
+        ),
+        (
+            "一月到三月卖了多少",
+            date(2026, 1, 1),
+            date(2026, 3, 31),
+            "Jan~Mar 2026",
+            "2026年1月至3月",
+        ),
+        ("2025年7-9月", date(2025, 7, 1), date(2025, 9, 30), "Jul~Sept 2025", "2025年7月至9月"),
+        ("前三个月", date(2026, 9, 6), TODAY, "the last 3 months", "最近3个月"),  # no year said
     ],
 )
 def test_periods_in_chinese_named_in_the_reply_language(
@@ -88,7 +106,7 @@ def test_periods_in_chinese_named_in_the_reply_language(
 ) -> None:
     found = period_in(text, TODAY)
     assert found is not None
-    assert (found.start, found.end, found.label) == (start, end, english)
+    assert (found.start, found.end, found.label) == (start, end, english.replace("~", DASH))
     with speaking("zh"):
         assert found.label == chinese
 
