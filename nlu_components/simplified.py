@@ -21,7 +21,7 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.constants import ENTITIES, ENTITY_ATTRIBUTE_VALUE, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
@@ -73,7 +73,14 @@ class TraditionalToSimplified(GraphComponent):
         return cls()
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        """The examples' texts and their entities' values: a value left in Traditional would
+        teach the synonym mapper to turn the Simplified word into the Traditional one ("螺丝"
+        → "螺絲") and hand the actions a word the catalogue does not hold."""
         self.process(training_data.training_examples)
+        for example in training_data.training_examples:
+            for entity in example.get(ENTITIES) or []:
+                if isinstance(entity.get(ENTITY_ATTRIBUTE_VALUE), str):
+                    entity[ENTITY_ATTRIBUTE_VALUE] = simplified(entity[ENTITY_ATTRIBUTE_VALUE])
         return training_data
 
     def process(self, messages: list[Message]) -> list[Message]:

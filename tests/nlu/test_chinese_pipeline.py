@@ -13,7 +13,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from nlu_components.entity_edges import cut
 from nlu_components.patterns import han_aware
-from nlu_components.simplified import simplified
+from nlu_components.simplified import TraditionalToSimplified, simplified
 from nlu_components.tokenizer import MixedScriptTokenizer
 
 
@@ -27,6 +27,28 @@ def test_traditional_becomes_simplified_character_for_character() -> None:
     assert simplified("where is SO-2026-00042") == "where is SO-2026-00042"
     for text in ("請用英文", "下週五前送到", "對賬單"):
         assert len(simplified(text)) == len(text)
+
+
+def test_traditional_training_examples_teach_simplified_values() -> None:
+    """The synonym mapper learns from the examples after this component: a value left in
+    Traditional would map the Simplified word the user types onto the Traditional one."""
+    from rasa.shared.nlu.training_data.training_data import TrainingData
+
+    text = "要二十盒螺絲"
+    example = Message(
+        data={
+            "text": text,
+            "intent": "place_order",
+            "entities": [{"entity": "product", "start": 4, "end": 6, "value": "螺絲"}],
+        }
+    )
+    data = TrainingData([example])
+    component = TraditionalToSimplified.create({}, None, None, None)  # type: ignore[arg-type]
+    component.process_training_data(data)
+    assert example.get("text") == "要二十盒螺丝"
+    assert example.get("entities")[0]["value"] == "螺丝"
+    # what EntitySynonymMapper compares: the span's text is the value, so no synonym is made
+    assert example.get("text")[4:6] == example.get("entities")[0]["value"]
 
 
 @pytest.mark.parametrize(
