@@ -212,8 +212,8 @@ def period_in(text: str, today: date) -> Period | None:
         count, unit = int(found.group(1)), found.group(2).lower()
         days = count * {"d": 1, "w": 7, "m": 30}[unit[0]]
         return Period(today - timedelta(days=days - 1), today, ("last", count, unit))
-    if found := month_span(text, today):
-        return found
+    if span := month_span(text, today):
+        return span
     if found := THIS_OR_LAST.search(text):
         return _relative(found.group(1).lower(), found.group(2).lower(), today)
     if found := QUARTER.search(text):

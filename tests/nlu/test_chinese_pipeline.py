@@ -43,7 +43,7 @@ def test_traditional_training_examples_teach_simplified_values() -> None:
         }
     )
     data = TrainingData([example])
-    component = TraditionalToSimplified.create({}, None, None, None)  # type: ignore[arg-type]
+    component = TraditionalToSimplified.create({}, None, None, None)
     component.process_training_data(data)
     assert example.get("text") == "要二十盒螺丝"
     assert example.get("entities")[0]["value"] == "螺丝"
