@@ -768,6 +768,7 @@ class KpisOut(BaseModel):
 class LowStockOut(BaseModel):
     sku: str
     name: str
+    name_zh: str = ""  # see ProductOut
     on_hand: int
     reserved: int
     available: int

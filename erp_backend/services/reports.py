@@ -232,6 +232,7 @@ def abc_analysis(
 class LowStock:
     sku: str
     name: str
+    name_zh: str
     on_hand: int
     reserved: int
     available: int
@@ -248,6 +249,7 @@ def low_stock(session: Session, actor: Actor) -> list[LowStock]:
         select(
             Product.sku,
             Product.name,
+            Product.name_zh,
             Stock.on_hand,
             Stock.reserved,
             Product.reorder_point,
@@ -265,7 +267,7 @@ def low_stock(session: Session, actor: Actor) -> list[LowStock]:
         .where(available < Product.reorder_point)
     ).all()
     found = [
-        LowStock(sku, name, on_hand, reserved, on_hand - reserved, point, on_order)
-        for sku, name, on_hand, reserved, point, on_order in rows
+        LowStock(sku, name, name_zh, on_hand, reserved, on_hand - reserved, point, on_order)
+        for sku, name, name_zh, on_hand, reserved, point, on_order in rows
     ]
     return sorted(found, key=lambda p: (p.available / p.reorder_point, p.sku))

@@ -185,9 +185,10 @@ def test_low_stock_lists_products_under_their_reorder_point(
 ) -> None:
     manager = world.headers("manager")
     for sku, point in (("WIDGET", 20), ("NUT-M10", 400), ("GADGET", 5)):
-        patched = client.patch(
-            f"/api/v1/products/{sku}", json={"reorder_point": point}, headers=manager
-        )
+        change: dict[str, object] = {"reorder_point": point}
+        if sku == "NUT-M10":
+            change["name_zh"] = "六角螺母 M10 镀锌"
+        patched = client.patch(f"/api/v1/products/{sku}", json=change, headers=manager)
         assert patched.status_code == 200, patched.text
     # Reserving 150 of 500 NUT-M10 leaves 350 available: under its point of 400 too.
     body = {"customer_code": "CUST-A", "lines": [{"sku": "NUT-M10", "quantity": 150}]}
@@ -200,10 +201,13 @@ def test_low_stock_lists_products_under_their_reorder_point(
     )
     response = client.get("/api/v1/reports/low-stock", headers=world.headers("warehouse"))
     assert response.status_code == 200, response.text
-    assert [(p["sku"], p["available"], p["reorder_point"]) for p in response.json()["items"]] == [
-        ("GADGET", 0, 5),
-        ("WIDGET", 10, 20),
-        ("NUT-M10", 350, 400),
+    assert [
+        (p["sku"], p["available"], p["reorder_point"], p["name_zh"])
+        for p in response.json()["items"]
+    ] == [
+        ("GADGET", 0, 5, ""),
+        ("WIDGET", 10, 20, ""),
+        ("NUT-M10", 350, 400, "六角螺母 M10 镀锌"),  # the Chinese name for a Chinese chat
     ]
     refused = client.get("/api/v1/reports/low-stock", headers=world.headers("CUST-A"))
     assert (refused.status_code, refused.json()["code"]) == (403, "FORBIDDEN")
