@@ -40,8 +40,8 @@ from erp_backend.services.seed_data import (
     CUSTOMERS,
     NAMES_ZH,
     PRODUCTS,
-    SEARCH_TERMS,
     STAFF,
+    search_terms,
 )
 
 CREDIT_LIMITS = [2_000, 5_000, 10_000, 15_000, 25_000, 40_000, 60_000, 100_000, 150_000]
@@ -94,7 +94,7 @@ def _products(session: Session, now: datetime) -> list[Product]:
             reorder_point=reorder_point,
             reorder_qty=reorder_qty,
             active=True,
-            search_terms=SEARCH_TERMS.get(sku, ""),
+            search_terms=search_terms(sku),
             created_at=now - timedelta(days=400),
         )
         product.stock = Stock(on_hand=on_hand, reserved=0)

@@ -164,6 +164,52 @@ SEARCH_TERMS: dict[str, str] = {
     "PALLET-WRAP-500": "stretch film, stretch wrap",
 }
 
+# The Chinese trade words for a product beside its Chinese name (products.search_terms too):
+# "螺丝" is what most people call any bolt or screw ("M8螺丝"), a wall plug is a "胶塞", pallet
+# wrap "拉伸膜".
+SEARCH_TERMS_ZH: dict[str, str] = {
+    **dict.fromkeys(
+        ["BOLT-M6", "BOLT-M8", "BOLT-M10", "BOLT-M12", "BOLT-M16", "BOLT-M8-SS"], "螺丝, 外六角螺丝"
+    ),
+    "BOLT-CARR-M10": "马车螺丝, 方颈螺栓",
+    "NUT-NYLOC-M8": "防松螺母, 尼龙螺帽",
+    **dict.fromkeys(["NUT-M6", "NUT-M8", "NUT-M10", "NUT-M12", "NUT-M16"], "螺帽"),
+    "NUT-WING-M6": "蝴蝶螺母, 元宝螺母",
+    **dict.fromkeys(["WASHER-6", "WASHER-8", "WASHER-10", "WASHER-12", "WASHER-16"], "平垫, 垫片"),
+    "WASHER-SPRING-8": "弹垫",
+    **dict.fromkeys(["SCREW-WOOD-4X40", "SCREW-WOOD-5X60"], "木螺丝, 沉头螺丝"),
+    "SCREW-DRYWALL-35": "石膏板螺丝, 干壁螺丝, 墙板钉",
+    "SCREW-ROOF-6X80": "钻尾螺丝, 燕尾丝, 彩钢瓦螺丝",
+    "SCREW-SELF-4X25": "自攻螺丝, 自攻丝",
+    "SCREW-DECK-5X50": "地板螺丝, 甲板螺丝",
+    **dict.fromkeys(["ANCHOR-8", "ANCHOR-10"], "胶塞, 塑料膨胀管, 膨胀塞"),
+    **dict.fromkeys(["ANCHOR-WEDGE-M10", "ANCHOR-WEDGE-M12"], "膨胀螺丝, 拉爆, 膨胀钉"),
+    "ANCHOR-CHEM-300": "植筋胶, 化学螺栓胶",
+    **dict.fromkeys(["ROD-M8-1M", "ROD-M10-1M", "ROD-M12-1M"], "牙条, 通丝, 螺杆"),
+    "RIVET-4X10": "拉铆钉, 抽芯钉",
+    **dict.fromkeys(["CABLE-TIE-300", "CABLE-TIE-200"], "束线带, 扎线带"),
+    "HOSE-CLAMP-40": "管箍, 卡箍",
+    "BRACKET-L-100": "L型角码, 角铁",
+    "SEALANT-SILICONE": "硅酮胶, 密封胶",
+    "THREADLOCK-BLUE": "螺纹胶, 乐泰胶",
+    "ADHESIVE-PU-310": "免钉胶, 结构胶",
+    "LUBE-SPRAY-400": "除锈剂, 防锈油, 润滑喷剂",
+    "DRILL-BIT-SDS-10": "冲击钻头, 电锤钻",
+    "CUTTING-DISC-125": "砂轮片, 切片",
+    **dict.fromkeys(["GLOVES-NITRILE-L", "GLOVES-NITRILE-XL"], "劳保手套, 胶手套"),
+    "GOGGLES-CLEAR": "防护眼镜, 安全眼镜",
+    "EARPLUGS-200": "防噪音耳塞",
+    "HELMET-WHITE": "头盔, 工地帽",
+    "VEST-HIVIS-L": "反光衣, 反光马甲",
+    "PALLET-WRAP-500": "拉伸膜, 打包膜, 缠绕膜",
+}
+
+
+def search_terms(sku: str) -> str:
+    """A demo product's products.search_terms: its English and Chinese trade words."""
+    return ", ".join(words for words in (SEARCH_TERMS.get(sku), SEARCH_TERMS_ZH.get(sku)) if words)
+
+
 # Each product's name in Simplified Chinese, as a Chinese hardware wholesaler writes it on a
 # price list (products.name_zh): the trade word first, then size and finish; "×" for sizes.
 NAMES_ZH: dict[str, str] = {

@@ -11,7 +11,7 @@ from erp_backend.services.seed_data import (
     CUSTOMERS,
     NAMES_ZH,
     PRODUCTS,
-    SEARCH_TERMS,
+    search_terms,
 )
 
 
@@ -20,7 +20,7 @@ def catalogue(*, chinese: bool = True) -> SearchIndex:
         Document(
             sku,
             name,
-            [sku, *SEARCH_TERMS.get(sku, "").split(",")],
+            [sku, *search_terms(sku).split(",")],
             NAMES_ZH[sku] if chinese else "",
         )
         for sku, name, *_ in PRODUCTS
@@ -152,6 +152,15 @@ def test_every_demo_product_has_a_chinese_name() -> None:
         ("丁腈手套 XL", {"GLOVES-NITRILE-XL"}),
         ("缠绕膜", {"PALLET-WRAP-500"}),
         ("扳手套装", {"SPANNER-SET-12"}),  # 手套 (gloves) is where 扳手 and 套装 meet
+        # trade words (seed_data.SEARCH_TERMS_ZH): what people say rather than the price list
+        ("M8螺丝", {"BOLT-M8"}),  # 螺丝: any bolt or screw, as most people say it
+        ("M10螺帽", {"NUT-M10"}),
+        ("8mm胶塞", {"ANCHOR-8"}),
+        ("膨胀螺丝", {"ANCHOR-WEDGE-M10", "ANCHOR-WEDGE-M12"}),
+        ("石膏板螺丝", {"SCREW-DRYWALL-35"}),
+        ("M12螺杆", {"ROD-M12-1M"}),
+        ("拉伸膜", {"PALLET-WRAP-500"}),
+        ("弹垫", {"WASHER-SPRING-8"}),
     ],
 )
 def test_chinese_names_are_found(query: str, expected: set[str]) -> None:
