@@ -4,6 +4,7 @@ order volume, a product's demand forecast."""
 
 from __future__ import annotations
 
+import calendar
 import re
 from abc import abstractmethod
 from datetime import date
@@ -99,14 +100,17 @@ class ActionSalesReport(ReportAction):
             return []
         month = report["months"][-1]
         name = month_name(month["month"])
+        month_growth = growth_words(
+            month["growth_vs_last_year_pct"], _("{month} last year").format(month=name)
+        )
+        if not month_growth:  # no last year to compare with: the same days of the month before
+            month_growth = await self.on_the_month_before(tracker, report["year"], month["month"])
         dispatcher.utter_message(
             response="utter_sales_report",
             month=name if month["complete"] else _("{month} so far").format(month=name),
             month_orders=month["orders"],
             month_revenue=money(month["revenue"], report.get("currency")),
-            month_growth=growth_words(
-                month["growth_vs_last_year_pct"], _("{month} last year").format(month=name)
-            ),
+            month_growth=month_growth,
             year=report["year"],
             year_orders=report["orders"],
             year_revenue=money_of(report, "revenue"),
@@ -118,6 +122,18 @@ class ActionSalesReport(ReportAction):
             json_message={"chart": {"name": MONTHLY_SALES_CHART, "year": report["year"]}}
         )
         return []
+
+    async def on_the_month_before(self, tracker: Tracker, year: int, month: int) -> str:
+        """A business younger than a year (the demo's too) has no last year to grow on: the
+        month so far against the same days of the month before, as the ERP measures it
+        (/reports/sales: "1 to 7 December" against "1 to 7 November")."""
+        start = date(year, month, 1)
+        end = min(date.today(), date(year, month, calendar.monthrange(year, month)[1]))
+        like = await self.client.period_report(tracker.sender_id, "sales", start, end)
+        before = span_words(like["previous_start"], like["previous_end"])
+        return growth_words(
+            like["growth_vs_previous_pct"], _("the period before ({span})").format(span=before)
+        )
 
 
 class RankingAction(ReportAction):
