@@ -127,8 +127,9 @@ class ActionOverdueInvoices(ErpAction):
 
 
 class ActionReceivables(ReportAction):
-    """ "Who owes us the most?", "total receivables", "aged debt": the outstanding balance
-    by customer, largest first, with the total and how much of it is overdue."""
+    """ "Who owes us the most?", "total receivables", "aged debt": the total, how much of it
+    is overdue, the aging buckets (current, 1-30, 31-60, 61-90, over 90 days) and the
+    customers owing the most, largest first."""
 
     action_name = "action_receivables"
 
@@ -159,12 +160,21 @@ class ActionReceivables(ReportAction):
             )
             for rank, row in enumerate(owing[:5], start=1)
         )
+        ages = _(
+            "current {current} · 1-30 days {d30} · 31-60 {d60} · 61-90 {d90} · over 90 {d90plus}"
+        )
         dispatcher.utter_message(
             response="utter_receivables",
             total=money(totals["total"], cur),
             count=len(owing),
             overdue=money(overdue, cur),
-            over_90=money(totals["days_over_90"], cur),
+            ages=ages.format(
+                current=money(totals["current"], cur),
+                d30=money(totals["days_1_30"], cur),
+                d60=money(totals["days_31_60"], cur),
+                d90=money(totals["days_61_90"], cur),
+                d90plus=money(totals["days_over_90"], cur),
+            ),
             customers=lines,
         )
         return []

@@ -19,6 +19,7 @@ from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import Events
+from actions.conversation import ASIDE, attempts
 from actions.dates import spoken
 from actions.erp_client import ErpError, ErpUnavailable, new_idempotency_key
 from actions.form_questions import FormQuestion
@@ -100,14 +101,7 @@ class ActionAskOrderLines(OrderQuestion):
                 unit=unit(item.get("unit")),
             )
             return []
-        quantity = f"{item['quantity']} " if item["quantity"] else ""
-        buttons = [
-            {
-                "title": _("{sku} ({name})").format(sku=c["sku"], name=name_of(c)),
-                "payload": f"{quantity}{c['sku']}",
-            }
-            for c in item["choices"]
-        ] + [{"title": _("Remove this line"), "payload": "remove it"}]
+        buttons = product_buttons(item)
         if not item["choices"]:
             response = "utter_product_not_in_catalog"
         elif item.get("carried", True):
@@ -116,6 +110,24 @@ class ActionAskOrderLines(OrderQuestion):
             response = "utter_product_not_carried_closest"
         dispatcher.utter_message(response=response, product=item["mention"], buttons=buttons)
         return []
+
+    async def answer(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> Events:
+        # "yes" / "confirm" while a line names no product of ours: say that this line is what
+        # stops the order and how to go on, with its choices, rather than the question again
+        items: Items = tracker.get_slot("order_items") or []
+        item = first_open(items)
+        said_yes = (tracker.latest_message.get("intent") or {}).get("name") == "affirm"
+        if said_yes and attempts(tracker) and item and not item["sku"]:
+            others = [i for i in items if i is not item]
+            dispatcher.utter_message(
+                response="utter_open_line_stops_order" if others else "utter_open_line_only",
+                product=item["mention"],
+                buttons=product_buttons(item),
+            )
+            return [SlotSet(ASIDE, None)]
+        return await super().answer(dispatcher, tracker, domain)
 
     def not_understood(self, tracker: Tracker, tries: int) -> str:
         said_yes = (tracker.latest_message.get("intent") or {}).get("name") == "affirm"
@@ -126,6 +138,18 @@ class ActionAskOrderLines(OrderQuestion):
     def hint_for(self, tracker: Tracker) -> str:
         # a line waiting for its product or quantity: that question again, said differently
         return "" if first_open(tracker.get_slot("order_items") or []) else self.hint_response
+
+
+def product_buttons(item: dict[str, Any]) -> list[dict[str, str]]:
+    """The products a line without one may mean, and the way to take the line off."""
+    quantity = f"{item['quantity']} " if item["quantity"] else ""
+    return [
+        {
+            "title": _("{sku} ({name})").format(sku=c["sku"], name=name_of(c)),
+            "payload": f"{quantity}{c['sku']}",
+        }
+        for c in item["choices"]
+    ] + [{"title": _("Remove this line"), "payload": "remove it"}]
 
 
 class ActionAskDeliveryDate(OrderQuestion):

@@ -40,6 +40,26 @@ FIELD_WORDS = {
 }
 ANY_FIELD = N_("one of the values")
 
+# A staff member asking for what another role does (docs/errors.md FORBIDDEN names the
+# permission missing): who does it, and what this account can ask instead. A customer asking
+# for company figures is answered by the report actions (utter_reports_for_staff).
+NOT_YOUR_ROLE = {
+    "read_receivables": N_(
+        "Receivables and overdue accounts across customers are for finance and managers. For "
+        'one customer, ask "what does CUST-0012 owe?" or "invoices for baker and sons".'
+    ),
+    "approve_orders": N_(
+        "Held orders are approved or rejected by finance and managers. "
+        '"What is waiting for approval?" shows where they stand.'
+    ),
+    "read_statements": N_(
+        "Statements of account are for finance and managers. "
+        '"What does CUST-0012 owe?" gives the credit figures.'
+    ),
+    "place_orders": N_("Orders are placed by customers and sales reps."),
+    "read_reports": N_("Sales figures and reports are for sales reps, finance and managers."),
+}
+
 
 def field_limit(error: ErpError, field: str) -> dict[str, Any] | None:
     """The bound the ERP's validation gave for `field` ("body.lines.0.quantity" at most
@@ -137,6 +157,9 @@ def say_refusal(dispatcher: CollectingDispatcher, error: ErpError, known: set[st
     """The plain-language reply for the ERP's code; its own message where we have none."""
     name = response_for(error)
     words = refusal_words(error)
+    if error.code == "FORBIDDEN":
+        hint = NOT_YOUR_ROLE.get(str(error.details.get("permission")))
+        name, words = ("utter_erp_forbidden_for_role", _(hint)) if hint else (name, "")
     dispatcher.utter_message(response=name if name in known else UNKNOWN_ERROR, erp_message=words)
 
 

@@ -25,9 +25,9 @@ class ReportAction(ErpAction):
     def say_refused(
         self, dispatcher: CollectingDispatcher, error: ErpError, domain: dict[str, Any]
     ) -> None:
-        if error.code == "FORBIDDEN":
+        if error.code == "FORBIDDEN" and error.details.get("role") in ("customer", None):
             dispatcher.utter_message(response="utter_reports_for_staff")
-            return
+            return  # a staff member lacking the role is told who has it (say_refusal)
         super().say_refused(dispatcher, error, domain)
 
 

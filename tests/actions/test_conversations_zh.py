@@ -318,7 +318,7 @@ def test_stopping_a_rejection_keeps_the_order_waiting(desk: Desk) -> None:
 
 def test_who_owes_us_the_most(desk: Desk) -> None:
     chat = chinese(desk, staff="li.wang")
-    chat.say("谁欠我们钱最多", "欠")
+    chat.say("谁欠我们钱最多", "欠", "按账龄：未到期", "90天以上")
 
 
 def test_customers_overdue_over_sixty_days(desk: Desk) -> None:

@@ -70,7 +70,7 @@ def test_customer2_messy_order_with_corrections(desk: Desk) -> None:
     chat.say("哦不对，托盘要20个", "“PALLET-EUR”（尚未确定产品）× 20")
     chat.say("下周五前送到", "送货日期已改为", "周五")
     chat.say("一共多少钱？", "NUT-M10（六角螺母 M10 镀锌）× 50")
-    chat.say("确认", "还不能下单")
+    chat.say("确认", "“PALLET-EUR”还没确定，所以还不能下单", "其余的")
     # the catalogue has no euro pallet: the user takes the line off and orders the nuts
     chat.say("那把托盘去掉吧", "已去掉", "常用地址")
     preview = chat.say("好", "NUT-M10", "× 50", "送货地址：Apex Steel", "确认下单吗")

@@ -107,12 +107,16 @@ def test_finance_asks_who_owes_the_most(desk: Desk) -> None:
     aging = report(desk, "/receivables/aging")
     top = max(aging["customers"], key=lambda row: float(row["total"]))
     chat = desk.chat(staff="li.wang")
-    chat.say(
+    said = chat.say(
         "who owes us the most?",
         pounds(aging["totals"]["total"]),
         f"1. {top['customer_code']}",
         pounds(top["total"]),
     )
+    totals = aging["totals"]  # the aging buckets, as an aged-debt report has them
+    assert f"current {pounds(totals['current'])}" in said
+    assert f"31-60 {pounds(totals['days_31_60'])}" in said
+    assert f"over 90 {pounds(totals['days_over_90'])}" in said
 
 
 def test_a_statement_for_a_customer_named_in_words(desk: Desk) -> None:
@@ -169,3 +173,11 @@ def test_kpis_best_sellers_and_a_forecast(desk: Desk) -> None:
 def test_a_customer_asking_for_company_figures_is_told_kindly(desk: Desk) -> None:
     chat = desk.chat(customer="CUST-0005")
     chat.say("who owes you the most", "for our staff")
+
+
+def test_a_rep_asking_for_what_finance_does_is_told_who_does_it(desk: Desk) -> None:
+    chat = desk.chat(staff="tom.becker")
+    for asked in ("which customers are more than 60 days overdue?", "who owes us the most"):
+        said = chat.say(asked, "for finance and managers", "what does CUST-0012 owe?")
+        assert "for our staff" not in said  # a rep is staff
+    chat.say("what does CUST-0012 owe?", "Credit limit")  # and the hint works
