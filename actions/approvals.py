@@ -13,7 +13,7 @@ from actions.base import ErpAction, Events, turn_key
 from actions.context import order_referred
 from actions.customer_match import customer_in_question
 from actions.erp_client import ErpClient, ErpError
-from actions.formatting import listed, money_of
+from actions.formatting import customer_name_of, listed, money_of
 from actions.i18n import N_, _
 from actions.replies import status_words
 
@@ -99,7 +99,7 @@ async def list_waiting_for_approval(
             _("{index}. {number} {customer} ({code}), {total}: {reasons}").format(
                 index=index,
                 number=o["number"],
-                customer=o["customer_name"],
+                customer=customer_name_of(o),
                 code=o["customer_code"],
                 total=money_of(o),
                 reasons=reasons_words(o["approval_reasons"]),

@@ -14,7 +14,7 @@ from actions.base import ErpAction, Events, entity, text_of
 from actions.chinese import plain
 from actions.customer_match import customer_meant
 from actions.erp_client import ErpError
-from actions.formatting import day, money, money_of
+from actions.formatting import customer_name_of, day, money, money_of
 from actions.i18n import _
 from actions.reports import ReportAction
 
@@ -71,7 +71,7 @@ class ActionCustomerBalance(ErpAction):
                 raise
         else:
             named = _("{name} ({code})").format(
-                name=statement["customer_name"], code=credit["customer_code"]
+                name=customer_name_of(statement), code=credit["customer_code"]
             )
             closing = money(statement["closing_balance"], statement.get("currency"))
             owed = _("{amount} owed on invoices. ").format(amount=closing)
@@ -114,7 +114,7 @@ class ActionOverdueInvoices(ErpAction):
         lines = "\n".join(
             _("• {code} {name}: {total} open, oldest {days} days overdue").format(
                 code=row["customer_code"],
-                name=row["customer_name"],
+                name=customer_name_of(row),
                 total=money(row["total"], aging.get("currency")),
                 days=row["oldest_days_overdue"],
             )
@@ -153,7 +153,7 @@ class ActionReceivables(ReportAction):
             ).format(
                 rank=rank,
                 code=row["customer_code"],
-                name=row["customer_name"],
+                name=customer_name_of(row),
                 total=money(row["total"], cur),
                 overdue=money(Decimal(row["total"]) - Decimal(row["current"]), cur),
                 days=row["oldest_days_overdue"],
@@ -211,7 +211,7 @@ class ActionStatement(ErpAction):
         dispatcher.utter_message(
             response="utter_statement" if entries else "utter_statement_empty",
             customer=_("{name} ({code})").format(
-                name=statement["customer_name"], code=statement["customer_code"]
+                name=customer_name_of(statement), code=statement["customer_code"]
             ),
             entries=lines,
             closing=money(statement["closing_balance"], cur),

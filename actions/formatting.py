@@ -51,6 +51,14 @@ def name_of(record: dict[str, Any]) -> str:
     return str(record.get("name") or "")
 
 
+def customer_name_of(record: dict[str, Any]) -> str:
+    """The customer an order, invoice, aging row or statement names, in the reply's language
+    (`customer_name_zh` in a Chinese reply when the customer has one)."""
+    if current() == "zh" and record.get("customer_name_zh"):
+        return str(record["customer_name_zh"])
+    return str(record.get("customer_name") or "")
+
+
 def money(amount: str | Decimal | int | float, currency: str | None = None) -> str:
     """ "£1,234.50" — an amount in its currency."""
     return format_currency(Decimal(str(amount)), currency or DEFAULT_CURRENCY, locale=locale())

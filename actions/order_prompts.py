@@ -23,7 +23,7 @@ from actions.conversation import ASIDE, attempts
 from actions.dates import spoken
 from actions.erp_client import ErpError, ErpUnavailable, new_idempotency_key
 from actions.form_questions import FormQuestion
-from actions.formatting import listed, money, money_of, name_of, unit
+from actions.formatting import customer_name_of, listed, money, money_of, name_of, unit
 from actions.i18n import N_, _, titled
 from actions.order_items import Items, first_open, item_words
 from actions.order_place import ActionPlaceOrder
@@ -275,7 +275,7 @@ class ActionAskOrderDecision(OrderQuestion):
             response="utter_order_preview",
             order_number=draft["number"],
             customer=_("{name} ({code})").format(
-                name=draft["customer_name"], code=draft["customer_code"]
+                name=customer_name_of(draft), code=draft["customer_code"]
             ),
             lines=preview_lines(draft),
             total=money_of(draft),

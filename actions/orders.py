@@ -22,7 +22,7 @@ from actions.context import (
 from actions.customer_match import customer_in_question
 from actions.dates import spoken
 from actions.erp_client import ErpClient
-from actions.formatting import moment, money_of, name_of
+from actions.formatting import customer_name_of, moment, money_of, name_of
 from actions.i18n import _
 from actions.order_lines import requested_lines
 from actions.replies import status_words
@@ -73,7 +73,7 @@ def say_list(
             index=index,
             number=o["number"],
             code=o["customer_code"],
-            name=o["customer_name"],
+            name=customer_name_of(o),
             status=status_words(o["status"]),
             total=money_of(o),
         )

@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.approvals import HELD
 from actions.base import ErpAction, Events, turn_key
 from actions.form_questions import FormQuestion
-from actions.formatting import money_of
+from actions.formatting import customer_name_of, money_of
 from actions.order_reference import ActionAskTargetOrder, OrderTargetForm, free_text, only_when
 
 REJECT_SLOTS = ("target_order", "rejection_reason")
@@ -65,7 +65,7 @@ class ActionAskRejectionReason(FormQuestion):
         dispatcher.utter_message(
             response="utter_ask_rejection_reason",
             order_number=number,
-            customer=order.get("customer_name") or order["customer_code"],
+            customer=customer_name_of(order) or order["customer_code"],
             total=money_of(order),
         )
         return []

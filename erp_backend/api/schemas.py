@@ -368,6 +368,7 @@ class OrderOut(BaseModel):
     status: str
     customer_code: str
     customer_name: str
+    customer_name_zh: str = ""  # the Chinese name, "" when it has none
     channel: str
     lines: list[OrderLineOut]
     total: Decimal
@@ -550,6 +551,7 @@ class InvoiceOut(BaseModel):
     order_number: str | None  # null for an opening invoice taken over by `import invoices`
     customer_code: str
     customer_name: str
+    customer_name_zh: str = ""  # the Chinese name, "" when it has none
     status: str
     issued_on: date
     due_on: date
@@ -593,6 +595,7 @@ class AgingTotalsOut(BaseModel):
 class AgingRowOut(AgingTotalsOut):
     customer_code: str
     customer_name: str
+    customer_name_zh: str = ""  # the Chinese name, "" when it has none
     oldest_days_overdue: int
 
 
@@ -617,6 +620,7 @@ class StatementOut(BaseModel):
     currency: str = Field(default_factory=business_currency)  # ISO 4217
     customer_code: str
     customer_name: str
+    customer_name_zh: str = ""  # the Chinese name, "" when it has none
     start: date | None
     end: date
     opening_balance: Decimal

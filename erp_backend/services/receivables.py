@@ -24,6 +24,7 @@ from erp_backend.services.invoicing import balance_of, is_open
 class AgingRow:
     customer_code: str
     customer_name: str
+    customer_name_zh: str
     buckets: dict[AgingBucket, Decimal]
     total: Decimal
     oldest_days_overdue: int
@@ -67,13 +68,14 @@ def aging(
         select(
             Customer.code,
             Customer.name,
+            Customer.name_zh,
             *columns,
             func.sum(balance).cast(Total()).label("total"),
             func.max(days).label("oldest"),
         )
         .join(Customer, Customer.id == Invoice.customer_id)
         .where(is_open(), Invoice.issued_on <= as_of)
-        .group_by(Customer.code, Customer.name)
+        .group_by(Customer.code, Customer.name, Customer.name_zh)
         .order_by(Customer.code)
     )
     if more_than_days_overdue is not None:
@@ -86,6 +88,7 @@ def aging(
             AgingRow(
                 customer_code=mapping["code"],
                 customer_name=mapping["name"],
+                customer_name_zh=mapping["name_zh"],
                 buckets=buckets,
                 total=to_money(mapping["total"]),
                 oldest_days_overdue=max(int(mapping["oldest"]), 0),
@@ -112,6 +115,7 @@ class StatementEntry:
 class Statement:
     customer_code: str
     customer_name: str
+    customer_name_zh: str
     start: date | None
     end: date
     opening_balance: Decimal
@@ -181,4 +185,13 @@ def statement(
                 on, kind, reference, description, to_money(debit), to_money(credit), running
             )
         )
-    return Statement(customer.code, customer.name, start, end, to_money(opening), entries, running)
+    return Statement(
+        customer.code,
+        customer.name,
+        customer.name_zh,
+        start,
+        end,
+        to_money(opening),
+        entries,
+        running,
+    )

@@ -172,6 +172,17 @@ def test_a_rep_orders_for_a_customer_named_in_words(desk: Desk) -> None:
     assert desk.lines(number) == [("NUT-M8", 200)]
 
 
+def test_a_customer_with_a_chinese_name_is_named_in_chinese(desk: Desk) -> None:
+    before = desk.live("CUST-0029")
+    chat = chinese(desk, staff="tom.becker")
+    chat.say("帮斯特林货架下个单，30个NUT-M8，尽快", "常用地址")
+    preview = chat.say("常用地址", "斯特林货架贸易有限公司", "CUST-0029", "确认下单吗")
+    number = placed(preview)
+    chat.say("算了，不要了", "没有下")  # backed out: the draft is gone
+    assert desk.order(number)["status"] == "cancelled"
+    assert desk.live("CUST-0029") == before
+
+
 def test_a_new_address_is_the_one_on_the_order(desk: Desk) -> None:
     chat = chinese(desk, customer="CUST-0015")
     chat.say("订10个HINGE-BUTT-75，下周二送", "常用地址")

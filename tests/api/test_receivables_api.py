@@ -207,6 +207,25 @@ def test_downloads_keep_chinese_names_intact(client: TestClient, world: World) -
     assert statement["customer_name"] == "华达五金贸易有限公司"
 
 
+def test_every_record_that_names_a_customer_gives_its_chinese_name(
+    client: TestClient, world: World
+) -> None:
+    """Orders, invoices, the aging rows and statements carry `customer_name_zh` beside
+    `customer_name`, so that a Chinese chat names the customer in Chinese ("" when none)."""
+    manager = world.headers("manager")
+    client.patch("/api/v1/customers/CUST-A", json={"name_zh": "华达五金"}, headers=manager)
+    order = shipped_order(client, world)
+    assert (order["customer_name"], order["customer_name_zh"]) == ("CUST-A Ltd", "华达五金")
+    invoice = invoice_of(client, world, order["number"])
+    assert invoice["customer_name_zh"] == "华达五金"
+    (row,) = client.get("/api/v1/receivables/aging", headers=manager).json()["customers"]
+    assert (row["customer_code"], row["customer_name_zh"]) == ("CUST-A", "华达五金")
+    statement = client.get("/api/v1/customers/CUST-A/statement", headers=manager).json()
+    assert statement["customer_name_zh"] == "华达五金"
+    other = shipped_order(client, world, "CUST-B")
+    assert other["customer_name_zh"] == ""  # no Chinese name: empty, never missing
+
+
 def test_formula_like_text_is_neutralised_in_csv(client: TestClient, world: World) -> None:
     client.patch(
         "/api/v1/customers/CUST-A",

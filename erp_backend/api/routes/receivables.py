@@ -44,6 +44,7 @@ def get_aging(
             AgingRowOut(
                 customer_code=row.customer_code,
                 customer_name=row.customer_name,
+                customer_name_zh=row.customer_name_zh,
                 **{bucket.value: amount for bucket, amount in row.buckets.items()},
                 total=row.total,
                 oldest_days_overdue=row.oldest_days_overdue,
@@ -63,6 +64,7 @@ def _statement(ctx: Ctx, code: str, start: date | None, end: date | None) -> Sta
     return StatementOut(
         customer_code=found.customer_code,
         customer_name=found.customer_name,
+        customer_name_zh=found.customer_name_zh,
         start=found.start,
         end=found.end,
         opening_balance=found.opening_balance,
