@@ -11,6 +11,8 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import i18n
+from actions.approvals import reasons_words
 from actions.base import ErpAction, Events, entity, text_of
 from actions.context import (
     OPEN_STATUSES,
@@ -23,7 +25,7 @@ from actions.customer_match import customer_in_question
 from actions.dates import spoken
 from actions.erp_client import ErpClient
 from actions.formatting import customer_name_of, moment, money_of, name_of
-from actions.i18n import _
+from actions.i18n import N_, _
 from actions.order_lines import requested_lines
 from actions.replies import status_words
 
@@ -163,6 +165,41 @@ class ActionListMyOrders(ErpAction):
         return events + say_list(dispatcher, orders, response, "check_order_status")
 
 
+# An order's events in the chat's language. The ERP's notes are English sentences for people
+# (docs/reports.md): an English chat reads them as written; another language words the event
+# from its kind and data.
+EVENT_WORDS = {
+    "created": N_("Draft created."),
+    "edited": N_("Lines changed and repriced."),
+    "submitted": N_("Submitted."),
+    "approval_requested": N_("Held for approval: {reasons}."),
+    "approved": N_("Approved."),
+    "rejected": N_("Rejected: {reason}. Back to draft for changes."),
+    "cancelled": N_("Cancelled."),
+    "awaiting_stock": N_("Not enough stock for every line; the order waits for a receipt."),
+    "confirmed": N_("Confirmed; the warehouse has been notified."),
+    "picking": N_("Being picked in the warehouse."),
+    "packed": N_("Packed, waiting for the carrier."),
+    "shipped": N_("Shipped with {carrier}, tracking {tracking_number}. Invoice {invoice_number}."),
+    "delivered": N_("Delivered."),
+    "return_requested": N_("Return {return_number} requested."),
+    "return_received": N_("Return {return_number} received; credit note {credit_note_number}."),
+}
+
+
+def event_words(event: dict[str, Any]) -> str:
+    """One line of an order's timeline: the ERP's note in English, else the event's words."""
+    if i18n.current() == i18n.DEFAULT and event.get("note"):
+        return str(event["note"])
+    data = dict(event.get("data") or {})
+    data["reasons"] = reasons_words(list(data.get("reasons") or []))
+    words = EVENT_WORDS.get(str(event.get("kind")))
+    try:
+        return _(words).format(**data) if words else status_words(str(event["status"]))
+    except (KeyError, IndexError):  # an event recorded without the data its words name
+        return status_words(str(event["status"]))
+
+
 class ActionTrackShipment(ErpAction):
     """ "Track SO-2026-00042", "tracking number?": carrier, tracking number, timeline."""
 
@@ -180,10 +217,7 @@ class ActionTrackShipment(ErpAction):
             return []
         events = await self.client.order_events(tracker.sender_id, order["number"])
         timeline = "\n".join(
-            _("• {at}: {what}").format(
-                at=timestamp(e["at"]), what=e["note"] or status_words(e["status"])
-            )
-            for e in events
+            _("• {at}: {what}").format(at=timestamp(e["at"]), what=event_words(e)) for e in events
         )
         if order.get("tracking_number"):
             dispatcher.utter_message(

@@ -216,7 +216,9 @@ def test_my_open_orders(desk: Desk) -> None:
 def test_tracking_an_order_not_yet_shipped(desk: Desk) -> None:
     number = order_via_api(desk, "CUST-0019", quantity=3)
     chat = chinese(desk, customer="CUST-0019")
-    chat.say(f"{number}的快递单号是多少", "还没有发货")
+    said = chat.say(f"{number}的快递单号是多少", "还没有发货", "已创建草稿。", "已提交。")
+    assert "Submitted" not in said
+    assert "Draft created" not in said
 
 
 # --- cancel and return -------------------------------------------------------------------

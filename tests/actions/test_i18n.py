@@ -119,3 +119,27 @@ def test_an_order_number_in_a_chinese_chat_is_answered_in_chinese(
     assert "合计" in reply["text"]
     (english, *_) = assistant.say(chat, number, language="en")
     assert english["text"].startswith(f"Order {number} is"), english
+
+
+def test_an_orders_timeline_is_worded_in_the_chats_language() -> None:
+    from actions.orders import event_words
+
+    shipped = {
+        "kind": "shipped",
+        "status": "shipped",
+        "note": "Shipped with DPD, tracking 15501. Invoice INV-2026-00017.",
+        "data": {"carrier": "DPD", "tracking_number": "15501", "invoice_number": "INV-2026-00017"},
+    }
+    held = {
+        "kind": "approval_requested",
+        "status": "pending_approval",
+        "note": "Held for approval: CREDIT.",
+        "data": {"reasons": ["CREDIT"]},
+    }
+    unknown = {"kind": "weighed", "status": "picking", "note": "Weighed.", "data": {}}
+    assert event_words(shipped) == shipped["note"]  # English: the ERP's own sentence
+    with speaking("zh"):
+        assert event_words(shipped) == "已由DPD发货，运单号15501。发票INV-2026-00017。"
+        assert event_words(held).startswith("等待审批：")
+        assert "CREDIT" not in event_words(held)
+        assert event_words(unknown) == _("being picked in the warehouse")  # its status, worded
