@@ -10,6 +10,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import ErpAction, Events, text_of
+from actions.chinese import has_han
 from actions.formatting import money_of, name_of, unit
 from actions.order_lines import mentions
 from actions.product_match import choose
@@ -17,6 +18,72 @@ from actions.product_match import choose
 # "how many of them have you got", "what do those cost": the product just discussed
 REFERS_BACK = re.compile(r"\b(?:them|those|these|they|it|that one|the same)\b", re.IGNORECASE)
 MOST_ASKED = 3
+
+# When the tagger found no product in a stock or price question ("how much is a euro pallet",
+# "do you have cable cat6 in stock?"), what is asked about is what is left once the question's
+# own words are taken off; the search then says whether we carry it.
+_ASKING = re.compile(
+    r"^(?:(?:hi|hello|hey|ok|right|and)\b[\s,!]*)*"
+    r"(?:(?:do|does|did|have|can)\s+(?:you|u|ya|ye|we)\s+(?:guys\s+|lot\s+)?"
+    r"(?:have|got|sell|stock|do|carry|supply|get)|(?:you|u)\s+(?:got|have|do|sell)"
+    r"|have\s+you\s+got|got|any|is\s+there|are\s+there|how\s+much\s+(?:is|are|for|do\s+you"
+    r"\s+(?:charge|want)\s+for)|how\s+much|what(?:'s|s|\s+is|\s+are)?\s+(?:the\s+)?"
+    r"(?:price|cost)\s+(?:of|for|on)|what\s+do\s+you\s+(?:charge|want)\s+for|price\s+(?:of|for|on)"
+    r"|cost\s+of|prices?|stock\s+of)\b\s*",
+    re.IGNORECASE,
+)
+_TRAILING = re.compile(
+    r"(?:\s+(?:in\s+stock|in|available|left|at\s+the\s+moment|atm|right\s+now|today|please|pls"
+    r"|cost|price|each|then)\b|[\s?!.,]+)+$",
+    re.IGNORECASE,
+)
+# what a question's rest starts with when it is not a product: "how much [do i owe you]"
+_NOT_A_PRODUCT = frozenset(
+    [
+        "do",
+        "does",
+        "did",
+        "i",
+        "we",
+        "you",
+        "u",
+        "it",
+        "its",
+        "they",
+        "them",
+        "those",
+        "these",
+        "that",
+        "this",
+        "my",
+        "our",
+        "me",
+        "us",
+        "is",
+        "are",
+        "was",
+        "were",
+        "will",
+        "would",
+        "can",
+        "could",
+        "should",
+    ]
+)
+_ARTICLE = re.compile(r"^(?:a|an|the|some|any|ur|your)\s+", re.IGNORECASE)
+
+
+def asked_in_words(text: str) -> str | None:
+    """ "how much is a euro pallet" -> "euro pallet"; None when the question's own words are
+    all there is, or what is left is too long to be a product's name."""
+    rest = _ASKING.sub("", text.strip(), count=1)
+    if rest == text.strip():
+        return None  # not a stock or price question in a shape we know
+    rest = _ARTICLE.sub("", _TRAILING.sub("", rest)).strip()
+    words = rest.split()
+    if not 1 <= len(words) <= 5 or has_han(rest) or words[0].lower() in _NOT_A_PRODUCT:
+        return None
+    return rest
 
 
 class ActionStockAndPrice(ErpAction):
@@ -34,6 +101,8 @@ class ActionStockAndPrice(ErpAction):
         discussed = tracker.get_slot("product_discussed")
         if not asked and discussed and REFERS_BACK.search(text):
             asked = str(discussed).split(",")
+        if not asked and (said := asked_in_words(text)) and not REFERS_BACK.fullmatch(said):
+            asked = [said]
         if not asked:
             dispatcher.utter_message(response="utter_ask_which_product")
             return []

@@ -28,8 +28,8 @@ def test_customer1_natural_status_order_invoices(desk: Desk) -> None:
     chat.say("show me my unpaid invoices", "Open invoices", "back to your order")
     chat.say("when is my next invoice due", "back to your order")
     chat.say("what's my credit limit", "back to your order")
-    chat.say("do you have cable cat6 in stock?", "back to your order")
-    chat.say("how much is a euro pallet", "back to your order")
+    chat.say("do you have cable cat6 in stock?", "don't stock", "cable cat6", "back to your order")
+    chat.say("how much is a euro pallet", "don't stock", "euro pallet", "back to your order")
     chat.say("cancel my most recent order", "nothing was ordered", f"Cancel {open_order}")
     chat.say("thanks, bye", "nothing was cancelled", "goodbye")
     assert state(desk, "CUST-0022") == before

@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 
+from actions.catalog import asked_in_words
 from actions.context import canonical_order_number
 from actions.dates import parse_date
 from actions.formatting import day, money
@@ -152,3 +153,22 @@ def test_a_quantity_is_never_read_as_a_year() -> None:
     assert date_in("I want 40 by friday") == friday.isoformat()  # not 2040
     assert date_in("deliver on 9 december") is not None  # a number beside a month is a day
     assert date_in("need them in 2 weeks") is not None  # and a count of weeks
+
+
+@pytest.mark.parametrize(
+    ("asked", "product"),
+    [
+        ("how much is a euro pallet", "euro pallet"),
+        ("do you have cable cat6 in stock?", "cable cat6"),
+        ("hi, do you guys stock copper pipe?", "copper pipe"),
+        ("got any plywood in", "plywood"),
+        ("is there any sand left", "sand"),
+        ("what do you charge for a pallet truck", "pallet truck"),
+        ("how much do I owe you?", None),  # not a product
+        ("how much are they", None),  # the one discussed, not a product named "they"
+        ("where is my order", None),  # not a stock or price question
+        ("do you have anything for fixing plasterboard to a stud wall that wont pull out", None),
+    ],
+)
+def test_the_product_of_a_question_the_tagger_missed(asked: str, product: str | None) -> None:
+    assert asked_in_words(asked) == product
