@@ -33,7 +33,11 @@ LANGUAGES: tuple[Language, ...] = ("en", "zh")
 # Traditional alike (Japanese kana and Korean hangul are neither language here).
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]")
 # Links, e-mail addresses and slash commands carry no language.
-_NEUTRAL_SPANS = re.compile(r"https?://\S+|www\.\S+|\S+@\S+\.\w+|(?<!\w)/\w+(?:@\w+)?")
+# Links, addresses, commands and "link 482913" (the linking command, which the Chinese replies
+# also tell people to send as it is): no vote.
+_NEUTRAL_SPANS = re.compile(
+    r"https?://\S+|www\.\S+|\S+@\S+\.\w+|(?<!\w)/\w+(?:@\w+)?|(?i:\blink)\s*\d{6}\b"
+)
 _TOKEN = re.compile(r"[A-Za-z0-9]+(?:['-][A-Za-z0-9]+)*")
 # Typed by everyone whatever their language: no vote.
 _NEUTRAL = "ok okay okk okey k kk x haha hahaha hehe lol hmm hm mm emm ah oh wow"

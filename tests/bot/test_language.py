@@ -32,7 +32,19 @@ def test_the_language_with_the_grammar_is_chosen(text: str, language: str) -> No
 
 @pytest.mark.parametrize(
     "text",
-    ["SO-2026-00107", "so-2026-107", "25 BOLT-M10", "731904", "OK", "👌", "/help", "x 20", "KPI"],
+    [
+        "SO-2026-00107",
+        "so-2026-107",
+        "25 BOLT-M10",
+        "731904",
+        "OK",
+        "👌",
+        "/help",
+        "x 20",
+        "KPI",
+        "link 482913",  # the Chinese replies tell people to send it as it is
+        "Link 482913",
+    ],
 )
 def test_a_message_without_words_keeps_the_chats_language(text: str) -> None:
     assert choose(text).language is None
