@@ -10,7 +10,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import ErpAction, Events, text_of
-from actions.chinese import has_han
+from actions.chinese import has_han, plain
 from actions.formatting import money_of, name_of, unit
 from actions.order_lines import mentions
 from actions.product_match import choose
@@ -73,15 +73,39 @@ _NOT_A_PRODUCT = frozenset(
 _ARTICLE = re.compile(r"^(?:a|an|the|some|any|ur|your)\s+", re.IGNORECASE)
 
 
+# The same in Chinese: "你们有CAT6网线现货吗？" -> "CAT6网线", "欧标托盘多少钱一个" -> "欧标托盘"
+_ZH_ASKING = re.compile(
+    r"^(?:请问|你好|您好|[，,\s])*(?:你们|您们|你|您|贵司)?(?:这里|这边|店里|仓库)?"
+    r"(?:还有没有|有没有|有冇|还有|有|卖不卖|卖|能买到)?"
+)
+_ZH_TRAILING = re.compile(
+    r"(?:的?有?(?:现货|库存|货)?(?:吗|么|没有|不|呢|冇)"
+    r"|的?(?:多少钱|几多钱|价格|价钱|单价|怎么卖|什么价)(?:[1一]?[个箱盒只件米卷托张包袋])?"
+    r"(?:啊|呀|呢)?)[？?！!。.\s]*$"
+)
+_ZH_NOT_A_PRODUCT = re.compile(r"^(?:我|你|您|他|她|它|这|那|哪|谁|什么|怎么)")
+
+
+def asked_in_chinese(text: str) -> str | None:
+    said = plain(text.strip())
+    rest = _ZH_TRAILING.sub("", said, count=1)
+    rest = _ZH_ASKING.sub("", rest, count=1).strip(" ，,？?")
+    if rest == said or _ZH_NOT_A_PRODUCT.match(rest):
+        return None  # not a stock or price question in a shape we know, or not a product
+    return rest if 2 <= len(rest) <= 16 else None
+
+
 def asked_in_words(text: str) -> str | None:
     """ "how much is a euro pallet" -> "euro pallet"; None when the question's own words are
     all there is, or what is left is too long to be a product's name."""
+    if has_han(text):
+        return asked_in_chinese(text)
     rest = _ASKING.sub("", text.strip(), count=1)
     if rest == text.strip():
         return None  # not a stock or price question in a shape we know
     rest = _ARTICLE.sub("", _TRAILING.sub("", rest)).strip()
     words = rest.split()
-    if not 1 <= len(words) <= 5 or has_han(rest) or words[0].lower() in _NOT_A_PRODUCT:
+    if not 1 <= len(words) <= 5 or words[0].lower() in _NOT_A_PRODUCT:
         return None
     return rest
 

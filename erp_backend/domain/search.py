@@ -288,8 +288,14 @@ class SearchIndex:
         for left, middle, right in read.bridges:
             for row in credit.values():
                 row[middle] = max(row[middle], min(row[left], row[right]))
+        # a document that matches one number of a query with words and none of its words is no
+        # answer ("cat6 cable" is not an M6 nut); a whole size is ("m8x40 setscrews": 8 and
+        # 40), and so is any match to a query of numbers alone ("m8")
+        words = [i for i, term in enumerate(asked) if not term[0].isdigit()]
         hits = []
         for position, row in credit.items():
+            if words and not any(row[i] for i in words) and sum(1 for c in row if c) < 2:
+                continue
             share = sum(c * w for c, w in zip(row, weights, strict=True)) / total
             document = self._documents[position]
             relevance = self._relevance(share, document, asked, read.chinese)

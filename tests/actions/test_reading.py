@@ -168,6 +168,12 @@ def test_a_quantity_is_never_read_as_a_year() -> None:
         ("how much are they", None),  # the one discussed, not a product named "they"
         ("where is my order", None),  # not a stock or price question
         ("do you have anything for fixing plasterboard to a stud wall that wont pull out", None),
+        ("你们有CAT6网线现货吗？", "CAT6网线"),
+        ("欧标托盘多少钱一个", "欧标托盘"),
+        ("你们卖不卖电钻？", "电钻"),
+        ("有没有胶合板", "胶合板"),
+        ("我还欠你们多少钱？", None),
+        ("我的订单到哪了", None),
     ],
 )
 def test_the_product_of_a_question_the_tagger_missed(asked: str, product: str | None) -> None:

@@ -228,3 +228,13 @@ def test_customers_by_their_chinese_name(query: str, code: str) -> None:
     first = PEOPLE.search(query)[0]
     assert first.key == code
     assert first.query_share == pytest.approx(1.0)
+
+
+def test_one_number_alone_is_no_answer_to_a_query_with_words() -> None:
+    """ "cat6" holds a 6 and so does an M6 nut: a document matching one number of a query and
+    none of its words is left out; a whole size still finds its product."""
+    assert "NUT-M6" not in {hit.key for hit in CATALOGUE.search("cable cat6")}
+    assert CATALOGUE.search("CAT6网线") == []
+    assert CATALOGUE.search("m8 widgets") == []
+    assert CATALOGUE.search("m8x40 setscrews")[0].key == "BOLT-M8"  # 8 and 40: a size
+    assert {hit.key for hit in CATALOGUE.search("m8")[:3]} >= {"BOLT-M8", "NUT-M8"}  # numbers only
