@@ -38,37 +38,10 @@ _TRAILING = re.compile(
     re.IGNORECASE,
 )
 # what a question's rest starts with when it is not a product: "how much [do i owe you]"
-_NOT_A_PRODUCT = frozenset(
-    [
-        "do",
-        "does",
-        "did",
-        "i",
-        "we",
-        "you",
-        "u",
-        "it",
-        "its",
-        "they",
-        "them",
-        "those",
-        "these",
-        "that",
-        "this",
-        "my",
-        "our",
-        "me",
-        "us",
-        "is",
-        "are",
-        "was",
-        "were",
-        "will",
-        "would",
-        "can",
-        "could",
-        "should",
-    ]
+_NOT_A_PRODUCT = re.compile(
+    r"(?:do|does|did|i|we|you|u|it|its|they|them|those|these|that|this|my|our|me|us|is|are"
+    r"|was|were|will|would|can|could|should)\b",
+    re.IGNORECASE,
 )
 _ARTICLE = re.compile(r"^(?:a|an|the|some|any|ur|your)\s+", re.IGNORECASE)
 
@@ -105,7 +78,7 @@ def asked_in_words(text: str) -> str | None:
         return None  # not a stock or price question in a shape we know
     rest = _ARTICLE.sub("", _TRAILING.sub("", rest)).strip()
     words = rest.split()
-    if not 1 <= len(words) <= 5 or words[0].lower() in _NOT_A_PRODUCT:
+    if not 1 <= len(words) <= 5 or _NOT_A_PRODUCT.match(rest):
         return None
     return rest
 
