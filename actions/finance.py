@@ -18,8 +18,16 @@ from actions.formatting import customer_name_of, day, money, money_of
 from actions.i18n import _
 from actions.reports import ReportAction
 
+# "when is my next invoice due", "when do i have to pay the next one", "下一张发票什么时候到期"
+ASKS_NEXT_DUE = re.compile(
+    r"\bnext\b.*\b(?:due|pay|payment)|\b(?:due|pay)\b.*\bnext\b|下一[张笔期次个]|下次.*(?:付|到期)",
+    re.I,
+)
+
 
 class ActionMyInvoices(ErpAction):
+    """Open invoices; asked which falls due next, that one first."""
+
     action_name = "action_my_invoices"
 
     async def answer(
@@ -29,6 +37,14 @@ class ActionMyInvoices(ErpAction):
         if not invoices:
             dispatcher.utter_message(response="utter_no_open_invoices")
             return []
+        coming = sorted((i for i in invoices if not i["days_overdue"]), key=lambda i: i["due_on"])
+        if coming and ASKS_NEXT_DUE.search(plain(text_of(tracker))):
+            dispatcher.utter_message(
+                response="utter_next_invoice_due",
+                number=coming[0]["number"],
+                balance=money_of(coming[0], "balance"),
+                due=day(coming[0]["due_on"]),
+            )
         lines = "\n".join(
             (
                 _("• {number} ({customer}): {balance} open, due {due}, {days} days overdue")

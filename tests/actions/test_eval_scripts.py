@@ -26,7 +26,7 @@ def test_customer1_natural_status_order_invoices(desk: Desk) -> None:
     chat.say("yes", "M8 bolts")  # never taken as an answer
     chat.say("how much do I owe you?", "back to your order")
     chat.say("show me my unpaid invoices", "Open invoices", "back to your order")
-    chat.say("when is my next invoice due", "back to your order")
+    chat.say("when is my next invoice due", "next to fall due", "back to your order")
     chat.say("what's my credit limit", "back to your order")
     chat.say("do you have cable cat6 in stock?", "don't stock", "cable cat6", "back to your order")
     chat.say("how much is a euro pallet", "don't stock", "euro pallet", "back to your order")

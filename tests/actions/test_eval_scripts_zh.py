@@ -52,7 +52,7 @@ def test_customer1_natural_status_order_invoices(desk: Desk) -> None:
     chat.say("好的", "还不能下单", "M8螺栓")  # never taken as an answer
     chat.say("我还欠你们多少钱？", "信用额度", "我们继续您的订单")
     chat.say("把没付的发票给我看看", "未付发票", "我们继续您的订单")
-    chat.say("下一张发票什么时候到期", "到期", "我们继续您的订单")
+    chat.say("下一张发票什么时候到期", "下一张到期的是", "我们继续您的订单")
     chat.say("我的信用額度是多少", "信用额度£5,000.00", "我们继续您的订单")
     # products we don't carry, named in words the tagger may miss: searched all the same
     chat.say("你们有CAT6网线现货吗？", "CAT6网线", "我们继续您的订单")
