@@ -45,22 +45,25 @@ class ActionMyInvoices(ErpAction):
                 balance=money_of(coming[0], "balance"),
                 due=day(coming[0]["due_on"]),
             )
-        lines = "\n".join(
-            (
-                _("• {number} ({customer}): {balance} open, due {due}, {days} days overdue")
-                if i["days_overdue"]
-                else _("• {number} ({customer}): {balance} open, due {due}")
-            ).format(
-                number=i["number"],
-                customer=i["customer_code"],
-                balance=money_of(i, "balance"),
-                due=day(i["due_on"]),
-                days=i["days_overdue"],
-            )
-            for i in invoices
-        )
-        dispatcher.utter_message(response="utter_open_invoices", invoices=lines)
+        dispatcher.utter_message(response="utter_open_invoices", invoices=invoice_lines(invoices))
         return []
+
+
+def invoice_lines(invoices: list[dict[str, Any]]) -> str:
+    return "\n".join(
+        (
+            _("• {number} ({customer}): {balance} open, due {due}, {days} days overdue")
+            if i["days_overdue"]
+            else _("• {number} ({customer}): {balance} open, due {due}")
+        ).format(
+            number=i["number"],
+            customer=i["customer_code"],
+            balance=money_of(i, "balance"),
+            due=day(i["due_on"]),
+            days=i["days_overdue"],
+        )
+        for i in invoices
+    )
 
 
 class ActionCustomerBalance(ErpAction):
@@ -110,7 +113,8 @@ OVER_DAYS = re.compile(
 
 
 class ActionOverdueInvoices(ErpAction):
-    """ "Who is more than 60 days overdue?" — the aging report, for finance and managers."""
+    """ "Who is more than 60 days overdue?" — the aging report, for finance and managers; a
+    customer asking what is overdue hears their own overdue invoices."""
 
     action_name = "action_overdue_invoices"
 
@@ -121,7 +125,19 @@ class ActionOverdueInvoices(ErpAction):
         if not days_text.isdigit() and (said := OVER_DAYS.search(plain(text_of(tracker)))):
             days_text = said.group(1) or said.group(2)  # "and over 90?": the tagger's miss
         days = int(days_text) if days_text and days_text.isdigit() else 0
-        aging = await self.client.aging(tracker.sender_id, more_than_days_overdue=days)
+        try:
+            aging = await self.client.aging(tracker.sender_id, more_than_days_overdue=days)
+        except ErpError as error:
+            if error.code != "FORBIDDEN" or error.details.get("role") != "customer":
+                raise
+            overdue = await self.client.invoices(tracker.sender_id, status="overdue")
+            if not overdue:
+                dispatcher.utter_message(response="utter_none_of_yours_overdue")
+                return []
+            dispatcher.utter_message(
+                response="utter_open_invoices", invoices=invoice_lines(overdue)
+            )
+            return []
         late = [row for row in aging["customers"] if row["oldest_days_overdue"] > days]
         if not late:
             dispatcher.utter_message(response="utter_nobody_overdue", days=days)

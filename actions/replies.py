@@ -157,8 +157,9 @@ def say_refusal(dispatcher: CollectingDispatcher, error: ErpError, known: set[st
     """The plain-language reply for the ERP's code; its own message where we have none."""
     name = response_for(error)
     words = refusal_words(error)
-    if error.code == "FORBIDDEN":
-        hint = NOT_YOUR_ROLE.get(str(error.details.get("permission")))
+    if error.code == "FORBIDDEN":  # a customer is not sent to another role
+        staff = error.details.get("role") not in ("customer", None)
+        hint = NOT_YOUR_ROLE.get(str(error.details.get("permission"))) if staff else None
         name, words = ("utter_erp_forbidden_for_role", _(hint)) if hint else (name, "")
     dispatcher.utter_message(response=name if name in known else UNKNOWN_ERROR, erp_message=words)
 

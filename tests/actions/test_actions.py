@@ -128,9 +128,23 @@ def test_who_is_more_than_60_days_overdue(erp: RunningErp) -> None:
     assert all(
         int(line.rsplit("oldest ", 1)[1].split()[0]) > 60 for line in late["customers"].splitlines()
     )
-    customer = linked_chat(erp, "CUST-0005")
-    refused = run(ActionOverdueInvoices(client), customer, "who is overdue")
-    assert refused[0]["response"] == "utter_erp_forbidden"
+    # a customer asking what is overdue hears their own overdue invoices, nobody else's
+    slow = linked_chat(erp, "CUST-0012")
+    (own,) = run(ActionOverdueInvoices(client), slow, "anything overdue?")
+    assert own["response"] == "utter_open_invoices"
+    assert "days overdue" in own["invoices"]
+    assert {line.split("(")[1].split(")")[0] for line in own["invoices"].splitlines()} == {
+        "CUST-0012"
+    }
+    with erp.as_manager() as http:
+        late = http.get("/invoices", params={"status": "overdue", "limit": 200}).json()["items"]
+    paid_up = next(
+        code
+        for code in (f"CUST-{n:04d}" for n in range(1, 40))
+        if code not in {i["customer_code"] for i in late}
+    )
+    (none,) = run(ActionOverdueInvoices(client), linked_chat(erp, paid_up), "anything overdue?")
+    assert none["response"] == "utter_none_of_yours_overdue"
 
 
 def test_the_action_server_registers_exactly_the_actions_of_the_domain() -> None:
