@@ -20,7 +20,7 @@ from actions.reports import ReportAction
 
 # "when is my next invoice due", "when do i have to pay the next one", "下一张发票什么时候到期"
 ASKS_NEXT_DUE = re.compile(
-    r"\bnext\b.*\b(?:due|pay|payment)|\b(?:due|pay)\b.*\bnext\b|下一[张笔期次个]|下次.*(?:付|到期)",
+    r"\bnext\b.*\b(?:due|pay|payment)|\b(?:due|pay)\b.*\bnext\b|下[一1][张笔期次个]|下次.*(?:付|到期)",
     re.I,
 )
 

@@ -175,7 +175,7 @@ def test_a_rep_orders_for_a_customer_named_in_words(desk: Desk) -> None:
 def test_a_customer_with_a_chinese_name_is_named_in_chinese(desk: Desk) -> None:
     before = desk.live("CUST-0029")
     chat = chinese(desk, staff="tom.becker")
-    chat.say("帮斯特林货架下个单，30个NUT-M8，尽快", "常用地址")
+    chat.say("给CUST-0029下个单，30个NUT-M8，尽快", "常用地址")
     preview = chat.say("常用地址", "斯特林货架贸易有限公司", "CUST-0029", "确认下单吗")
     number = placed(preview)
     chat.say("算了，不要了", "没有下")  # backed out: the draft is gone

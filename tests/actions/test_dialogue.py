@@ -321,7 +321,7 @@ def test_an_unknown_line_is_named_and_the_order_waits(desk: Desk) -> None:
     chat.say("actually make it 20 pallets", "PALLET-EUR")
     chat.say("deliver by next friday", "Delivery changed to")
     chat.say("what's the total?", "50 x NUT-M10", "PALLET-EUR")
-    chat.say("confirm", "can't place the order while", "PALLET-EUR", "Remove this line")
+    chat.say("confirm", "can't place the order while", "PALLET-EUR", "go on with the rest")
     chat.say("remove it", "Taken off", "usual address")
     preview = chat.say("yes", "Here is order", "50 x NUT-M10")
     number = placed(preview)
