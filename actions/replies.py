@@ -153,12 +153,17 @@ def response_for(error: ErpError) -> str:
     return f"utter_erp_{error.code.lower()}"
 
 
+def refused_a_customer(error: ErpError) -> bool:
+    """A FORBIDDEN said to a customer's chat (or to one whose role the ERP did not name)."""
+    return error.details.get("role") in ("customer", None)
+
+
 def say_refusal(dispatcher: CollectingDispatcher, error: ErpError, known: set[str]) -> None:
     """The plain-language reply for the ERP's code; its own message where we have none."""
     name = response_for(error)
     words = refusal_words(error)
     if error.code == "FORBIDDEN":  # a customer is not sent to another role
-        staff = error.details.get("role") not in ("customer", None)
+        staff = not refused_a_customer(error)
         hint = NOT_YOUR_ROLE.get(str(error.details.get("permission"))) if staff else None
         name, words = ("utter_erp_forbidden_for_role", _(hint)) if hint else (name, "")
     dispatcher.utter_message(response=name if name in known else UNKNOWN_ERROR, erp_message=words)

@@ -14,6 +14,7 @@ from actions.base import ErpAction, Events
 from actions.erp_client import ErpError
 from actions.formatting import name_of
 from actions.i18n import _
+from actions.replies import refused_a_customer
 
 # The gateway draws a chart message as an image: a Telegram photo, an <img> in the web chat.
 MONTHLY_SALES_CHART = "monthly-sales"
@@ -25,7 +26,7 @@ class ReportAction(ErpAction):
     def say_refused(
         self, dispatcher: CollectingDispatcher, error: ErpError, domain: dict[str, Any]
     ) -> None:
-        if error.code == "FORBIDDEN" and error.details.get("role") in ("customer", None):
+        if error.code == "FORBIDDEN" and refused_a_customer(error):
             dispatcher.utter_message(response="utter_reports_for_staff")
             return  # a staff member lacking the role is told who has it (say_refusal)
         super().say_refused(dispatcher, error, domain)
